@@ -1,0 +1,163 @@
+/**
+ * @module adapters/adapter
+ * The seam between one server node and the cluster: fan-out of channel messages and the shared
+ * state (subscriptions, presence members, cache channels, connection counts) that must be exact
+ * across nodes. The in-process adapter is the default; the Redis adapter implements the same
+ * contract for several nodes. The server core never keeps its own copy of cluster-wide counts.
+ */
+
+/** A presence member as the cluster knows it. `userId` is always a string on the wire. */
+export interface PresenceMember {
+  readonly userId: string;
+  readonly userInfo: unknown;
+}
+
+/** A frame to deliver to every subscriber of a channel, on every node. */
+export interface ChannelMessage {
+  readonly appId: string;
+  readonly channel: string;
+  /** The exact text frame sent to each subscriber (already serialized once, never re-encoded). */
+  readonly frame: string;
+  /** Connection that must not receive it: socket_id exclusion, a client event's sender, a joiner. */
+  readonly exceptSocketId?: string;
+}
+
+/** Result of adding or removing one connection's subscription to a channel. */
+export interface SubscriptionChange {
+  /** Cluster-wide number of connections subscribed after the change. */
+  readonly subscriptionCount: number;
+  /**
+   * True when this very call moved the channel from unoccupied to occupied (add) or from occupied to
+   * unoccupied (remove), cluster-wide. Exactly one caller in the cluster sees each transition, so
+   * it is the one that sends the `channel_occupied` / `channel_vacated` webhook.
+   */
+  readonly transitioned: boolean;
+}
+
+/** Result of adding or removing one connection's presence membership. */
+export interface MemberChange {
+  readonly member: PresenceMember;
+  /** Unique users in the channel after the change, cluster-wide. */
+  readonly userCount: number;
+  /**
+   * True when the user's first connection joined (add) or last connection left (remove),
+   * cluster-wide: `member_added` / `member_removed` are sent only then, once.
+   */
+  readonly transitioned: boolean;
+}
+
+/** What a channel query returns for an occupied channel. */
+export interface ChannelState {
+  readonly subscriptionCount: number;
+  /** Unique presence users; present for presence channels only. */
+  readonly userCount?: number;
+}
+
+/** The last event published through the REST API to a cache channel. */
+export interface CachedEvent {
+  readonly event: string;
+  readonly data: string;
+}
+
+/** A state change that a surviving node applied on behalf of a node that died without cleaning up. */
+export type OrphanChange =
+  | {
+      readonly kind: 'subscription';
+      readonly appId: string;
+      readonly channel: string;
+      readonly socketId: string;
+      readonly change: SubscriptionChange;
+    }
+  | {
+      readonly kind: 'member';
+      readonly appId: string;
+      readonly channel: string;
+      readonly socketId: string;
+      readonly change: MemberChange;
+    };
+
+/** Health of the adapter's link to the cluster, for logs, metrics and the health endpoint. */
+export interface AdapterHealth {
+  readonly ok: boolean;
+  /** Human-readable cause when not ok (never contains credentials). */
+  readonly detail?: string;
+}
+
+/** Callbacks from the adapter into the node's core. */
+export interface AdapterHandlers {
+  /** Deliver to this node's local subscribers of `message.channel` (except `exceptSocketId`). */
+  deliver(message: ChannelMessage): void;
+  /** Close this node's local connections that are signed in as `userId`. */
+  terminateUser(appId: string, userId: string): void;
+  /**
+   * Called on exactly one surviving node after a dead node's connections were removed from the
+   * shared state; the core reacts as if those connections had closed (member_removed frames,
+   * webhooks) for the changes whose `transitioned` is true.
+   */
+  orphansRemoved(changes: readonly OrphanChange[]): void;
+  /** The adapter's health changed (e.g. Redis went away or came back). */
+  healthChanged?(health: AdapterHealth): void;
+}
+
+/**
+ * One node's view of the cluster. All state-changing calls are atomic cluster-wide. The core calls
+ * them in order per connection (it serializes each connection's work), so an implementation need
+ * not guard against one socket's subscribe racing its own unsubscribe.
+ */
+export interface Adapter {
+  /** Unique id of this node (stable for the adapter's lifetime). */
+  readonly nodeId: string;
+
+  /** Connect, register handlers, start heartbeats. Called once before any other method. */
+  start(handlers: AdapterHandlers): Promise<void>;
+  /** Leave the cluster cleanly: remove this node's state, stop heartbeats, disconnect. Idempotent. */
+  close(): Promise<void>;
+  health(): AdapterHealth;
+
+  /** Deliver `message` to its channel's subscribers on every node, this one synchronously first. */
+  publish(message: ChannelMessage): void;
+  /** Ask every node (this one included) to close the connections signed in as `userId`. */
+  terminateUser(appId: string, userId: string): Promise<void>;
+
+  /** Count a new connection for the app; resolves to the cluster-wide connection count after it. */
+  addConnection(appId: string, socketId: string): Promise<number>;
+  removeConnection(appId: string, socketId: string): Promise<void>;
+
+  addSubscription(appId: string, channel: string, socketId: string): Promise<SubscriptionChange>;
+  /** Resolves to undefined when the socket was not subscribed. */
+  removeSubscription(
+    appId: string,
+    channel: string,
+    socketId: string,
+  ): Promise<SubscriptionChange | undefined>;
+
+  addMember(
+    appId: string,
+    channel: string,
+    socketId: string,
+    member: PresenceMember,
+  ): Promise<MemberChange>;
+  /** Resolves to undefined when the socket was not a member. */
+  removeMember(appId: string, channel: string, socketId: string): Promise<MemberChange | undefined>;
+  /** Unique users of a presence channel, cluster-wide, each once. */
+  members(appId: string, channel: string): Promise<PresenceMember[]>;
+
+  /** Occupied channels of an app (optionally only those whose name starts with `prefix`). */
+  channels(appId: string, prefix?: string): Promise<Map<string, ChannelState>>;
+  /** State of one channel, or undefined when unoccupied. */
+  channel(appId: string, channel: string): Promise<ChannelState | undefined>;
+
+  /** Store the last API event of a cache channel for `ttlSec` seconds. */
+  setCachedEvent(appId: string, channel: string, event: CachedEvent, ttlSec: number): Promise<void>;
+  /** The cached event with its remaining TTL in seconds, or undefined. */
+  cachedEvent(
+    appId: string,
+    channel: string,
+  ): Promise<{ readonly event: CachedEvent; readonly ttlSec: number } | undefined>;
+
+  /**
+   * Cluster-wide "first one wins" for `key` during `ttlSec`: resolves true for exactly one caller.
+   * Used to send a deduplicated webhook (cache_miss) once per cluster.
+   */
+  claimOnce(key: string, ttlSec: number): Promise<boolean>;
+}

@@ -1,0 +1,13 @@
+// Build for @pushwire/server: ESM for Node, with the Redis adapter as its own entry (subpath export).
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: { index: 'src/index.ts', 'adapters/redis/index': 'src/adapters/redis/index.ts' },
+  format: ['esm'],
+  dts: true,
+  clean: true,
+  sourcemap: true,
+  target: 'node20',
+  platform: 'node',
+  external: ['@pushwire/sdk', 'ws', 'ioredis'],
+});

@@ -1,0 +1,47 @@
+// Test projects: one per package plus the end-to-end suite; packages resolve to their sources.
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+const alias = {
+  '@pushwire/sdk': src('./packages/sdk/src/index.ts'),
+  '@pushwire/server/adapters/redis': src('./packages/server/src/adapters/redis/index.ts'),
+  '@pushwire/server': src('./packages/server/src/index.ts'),
+};
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        resolve: { alias },
+        test: {
+          name: 'sdk',
+          include: ['packages/sdk/test/**/*.test.ts'],
+          typecheck: {
+            enabled: true,
+            include: ['packages/sdk/test/**/*.test-d.ts'],
+            tsconfig: 'packages/sdk/tsconfig.test.json',
+          },
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'server',
+          include: ['packages/server/test/**/*.test.ts'],
+          testTimeout: 20_000,
+          hookTimeout: 20_000,
+        },
+      },
+      {
+        resolve: { alias },
+        test: { name: 'cli', include: ['packages/cli/test/**/*.test.ts'], testTimeout: 30_000 },
+      },
+      {
+        resolve: { alias },
+        test: { name: 'e2e', include: ['e2e/**/*.test.ts'], testTimeout: 30_000 },
+      },
+    ],
+  },
+});
