@@ -1,0 +1,81 @@
+/**
+ * @module channels/names
+ * Channel-name grammar, channel types by prefix, and socket id format, shared by the SDK and the
+ * server. Prefixes are anchored and dash-terminated (`privateer` is a public channel).
+ * @see https://pusher.com/docs/channels/using_channels/channels/#channel-naming-conventions
+ */
+import { ValidationError } from '../errors';
+
+/** Characters allowed in a channel name. */
+export const CHANNEL_NAME_PATTERN = /^[A-Za-z0-9_\-=@,.;]+$/;
+/** A socket id as the Pusher protocol issues it. */
+export const SOCKET_ID_PATTERN = /^\d+\.\d+$/;
+/** Prefix of the channel that carries server-to-user messages. */
+export const SERVER_TO_USER_PREFIX = '#server-to-user-';
+
+export type ChannelType =
+  | 'public'
+  | 'private'
+  | 'presence'
+  | 'private-encrypted'
+  | 'server-to-user';
+
+/** The type of a channel, from its prefix (cache channels have the type of their kind). */
+export function channelType(name: string): ChannelType {
+  if (name.startsWith('private-encrypted-')) return 'private-encrypted';
+  if (name.startsWith('private-')) return 'private';
+  if (name.startsWith('presence-')) return 'presence';
+  if (name.startsWith(SERVER_TO_USER_PREFIX)) return 'server-to-user';
+  return 'public';
+}
+
+/** True for cache channels: `cache-`, `private-cache-`, `private-encrypted-cache-`, `presence-cache-`. */
+export function isCacheChannel(name: string): boolean {
+  return (
+    name.startsWith('cache-') ||
+    name.startsWith('private-cache-') ||
+    name.startsWith('private-encrypted-cache-') ||
+    name.startsWith('presence-cache-')
+  );
+}
+
+/** Shortens a user-supplied value for an error message. */
+export function describeValue(value: unknown): string {
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  return text.length > 60 ? `'${text.slice(0, 57)}...' (${text.length} characters)` : `'${text}'`;
+}
+
+/** Throws a ValidationError unless `name` is a valid channel name no longer than `maxLength`. */
+export function validateChannelName(name: unknown, maxLength: number, field = 'channel'): string {
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new ValidationError(
+      field,
+      `Invalid channel name ${describeValue(name)}: expected a non-empty string`,
+    );
+  }
+  if (name.length > maxLength) {
+    throw new ValidationError(
+      field,
+      `Channel name ${describeValue(name)} is ${name.length} characters long; the limit is ${maxLength}`,
+      maxLength,
+    );
+  }
+  if (!CHANNEL_NAME_PATTERN.test(name)) {
+    throw new ValidationError(
+      field,
+      `Invalid channel name ${describeValue(name)}: only A-Z a-z 0-9 _ - = @ , . ; are allowed`,
+    );
+  }
+  return name;
+}
+
+/** Throws a ValidationError unless `socketId` matches `\d+\.\d+`. */
+export function validateSocketId(socketId: unknown, field = 'socketId'): string {
+  if (typeof socketId !== 'string' || !SOCKET_ID_PATTERN.test(socketId)) {
+    throw new ValidationError(
+      field,
+      `Invalid socket id ${describeValue(socketId)}: expected digits.digits, e.g. '1234.5678'`,
+    );
+  }
+  return socketId;
+}
