@@ -62,10 +62,18 @@ export type WebhookEvent =
 
 export type WebhookEventName = WebhookEvent['name'];
 
+/** An event whose name this SDK does not know yet (kept as sent, for forward compatibility). */
+export interface UnknownWebhookEvent {
+  name: string;
+  [field: string]: unknown;
+}
+
 /** A decoded webhook body. */
 export interface WebhookPayload {
   time_ms: number;
   events: WebhookEvent[];
+  /** Events with a name outside the documented set; they do not make the webhook invalid. */
+  unknownEvents: UnknownWebhookEvent[];
 }
 
 type Fields = Record<string, unknown>;
@@ -107,8 +115,17 @@ function parseClientEvent(event: Fields, channel: string, index: number): Client
   return parsed;
 }
 
-function parseEvent(raw: unknown, index: number): WebhookEvent {
-  if (!isObject(raw)) throw malformed(`Webhook event #${index} is not an object`);
+const KNOWN_NAMES: ReadonlySet<unknown> = new Set([
+  'channel_occupied',
+  'channel_vacated',
+  'cache_miss',
+  'member_added',
+  'member_removed',
+  'client_event',
+  'subscription_count',
+]);
+
+function parseEvent(raw: Fields, index: number): WebhookEvent {
   const name = raw['name'];
   const channel = text(raw, 'channel', index);
   switch (name) {
@@ -144,5 +161,13 @@ export function parseWebhookPayload(decoded: unknown): WebhookPayload {
   }
   const events = decoded['events'];
   if (!Array.isArray(events)) throw malformed("Webhook body has no 'events' array");
-  return { time_ms: timeMs, events: events.map(parseEvent) };
+  const payload: WebhookPayload = { time_ms: timeMs, events: [], unknownEvents: [] };
+  events.forEach((raw: unknown, index) => {
+    if (!isObject(raw)) throw malformed(`Webhook event #${index} is not an object`);
+    const name = raw['name'];
+    if (typeof name !== 'string') throw malformed(`Webhook event #${index} has no string 'name'`);
+    if (KNOWN_NAMES.has(name)) payload.events.push(parseEvent(raw, index));
+    else payload.unknownEvents.push({ ...raw, name });
+  });
+  return payload;
 }

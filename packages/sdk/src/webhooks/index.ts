@@ -12,6 +12,7 @@ export {
   type MemberRemovedEvent,
   parseWebhookPayload,
   type SubscriptionCountEvent,
+  type UnknownWebhookEvent,
   type WebhookEvent,
   type WebhookEventName,
   type WebhookPayload,

@@ -14,7 +14,12 @@ import { decryptData } from '../encryption/decrypt';
 import { assertMasterKey } from '../encryption/master-key';
 import { ConfigurationError, PusherError } from '../errors';
 import { WebhookError } from './errors';
-import { parseWebhookPayload, type WebhookEvent, type WebhookPayload } from './events';
+import {
+  parseWebhookPayload,
+  type UnknownWebhookEvent,
+  type WebhookEvent,
+  type WebhookPayload,
+} from './events';
 import { type HeaderSource, isJsonContentType, readHeader } from './headers';
 
 /** The raw webhook request: headers and the body exactly as received (never re-serialized JSON). */
@@ -201,6 +206,11 @@ export class Webhook {
   }
 
   /** When Pusher created the webhook (`time_ms`). Throws a WebhookError like `events`. */
+  /** Events whose name is not one of the documented kinds (kept as sent; usually empty). */
+  get unknownEvents(): UnknownWebhookEvent[] {
+    return this.#payload().unknownEvents;
+  }
+
   get time(): Date {
     return new Date(this.#payload().time_ms);
   }
