@@ -1,0 +1,268 @@
+/**
+ * @module apps/load-config
+ * Server options from the outside world: a JSON config file, `PUSHWIRE_*` environment variables,
+ * and the layering `defaults < file < env < flags`. Every error is a `ServerConfigError` naming the
+ * file or variable and the bad key; no secret value is ever echoed.
+ */
+import { readFileSync } from 'node:fs';
+import { silentLogger } from '../observability/logger';
+import { resolveServerOptions, ServerConfigError, type ServerOptions } from '../options';
+
+/** What a config file (and the environment) can set: every option except live objects. */
+export type FileServerOptions = Omit<ServerOptions, 'adapter' | 'logger'>;
+
+/** The environment variables the server reads, each mapped to an option. */
+export const ENV_VARIABLES = Object.freeze({
+  PUSHWIRE_PORT: 'port',
+  PUSHWIRE_HOST: 'host',
+  PUSHWIRE_APP_ID: 'apps[0].id',
+  PUSHWIRE_APP_KEY: 'apps[0].key',
+  PUSHWIRE_APP_SECRET: 'apps[0].secret',
+  PUSHWIRE_APPS: 'apps',
+  PUSHWIRE_WEBHOOK_URLS: 'webhooks',
+  PUSHWIRE_RELAXED: 'relaxed',
+  PUSHWIRE_LOG_LEVEL: 'logLevel',
+  PUSHWIRE_REDIS_URL: 'redisUrl',
+  PUSHWIRE_CONFIG: '(config file path)',
+} as const);
+
+/** An environment: `process.env` or any map of strings. */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+const TRUE_WORDS = new Set(['1', 'true', 'yes', 'on']);
+const FALSE_WORDS = new Set(['0', 'false', 'no', 'off', '']);
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Line and column of a character offset, for JSON error messages that must not quote the text. */
+function lineAndColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - before.lastIndexOf('\n');
+  return `line ${line}, column ${column}`;
+}
+
+/** Where a JSON.parse failure happened, without its message (which may quote a secret). */
+function describeJsonError(error: unknown, text: string): string {
+  const message = error instanceof Error ? error.message : '';
+  const position = /position (\d+)/.exec(message);
+  if (position?.[1] !== undefined)
+    return `invalid JSON at ${lineAndColumn(text, Number(position[1]))}`;
+  if (/end of (JSON )?input/i.test(message)) return 'invalid JSON: unexpected end of input';
+  return 'invalid JSON';
+}
+
+/**
+ * Checks a file-shaped object with the same rules as `resolveServerOptions`, reporting `source`
+ * (the file path or "the environment") in the error.
+ */
+function validateLayer(layer: FileServerOptions, source: string): void {
+  const raw = layer as Record<string, unknown>;
+  for (const key of ['adapter', 'logger']) {
+    if (raw[key] !== undefined) {
+      throw new ServerConfigError(key, 'cannot be set in a config file', source);
+    }
+  }
+  try {
+    resolveServerOptions({ ...layer, logger: silentLogger });
+  } catch (error) {
+    if (error instanceof ServerConfigError) {
+      throw new ServerConfigError(error.option, error.problem, source);
+    }
+    throw error;
+  }
+}
+
+/**
+ * Reads a JSON config file whose shape is {@link FileServerOptions} (a `$schema` key is ignored).
+ * @throws {ServerConfigError} with the path and the bad key when the file is unreadable or invalid.
+ */
+export function loadConfigFile(path: string): FileServerOptions {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new ServerConfigError('config', `cannot read the file (${code})`, path);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ServerConfigError('config', describeJsonError(error, text), path);
+  }
+  if (!isPlainObject(parsed)) {
+    throw new ServerConfigError('config', 'the file must contain a JSON object', path);
+  }
+  const { $schema: _schema, ...options } = parsed;
+  validateLayer(options as FileServerOptions, path);
+  return options as FileServerOptions;
+}
+
+function envBoolean(env: Environment, name: string): boolean | undefined {
+  const value = env[name];
+  if (value === undefined) return undefined;
+  const word = value.trim().toLowerCase();
+  if (TRUE_WORDS.has(word)) return true;
+  if (FALSE_WORDS.has(word)) return false;
+  throw new ServerConfigError(name, 'must be true/false, 1/0, yes/no or on/off', 'the environment');
+}
+
+function envPort(env: Environment): number | undefined {
+  const value = env['PUSHWIRE_PORT'];
+  if (value === undefined || value.trim() === '') return undefined;
+  const port = Number(value.trim());
+  if (!/^\d+$/.test(value.trim()) || port > 65_535) {
+    throw new ServerConfigError(
+      'PUSHWIRE_PORT',
+      'must be an integer from 0 to 65535',
+      'the environment',
+    );
+  }
+  return port;
+}
+
+function envApps(env: Environment): FileServerOptions['apps'] {
+  const id = env['PUSHWIRE_APP_ID'];
+  const key = env['PUSHWIRE_APP_KEY'];
+  const secret = env['PUSHWIRE_APP_SECRET'];
+  const apps: NonNullable<FileServerOptions['apps']>[number][] = [];
+  if (id !== undefined || key !== undefined || secret !== undefined) {
+    for (const [name, value] of [
+      ['PUSHWIRE_APP_ID', id],
+      ['PUSHWIRE_APP_KEY', key],
+      ['PUSHWIRE_APP_SECRET', secret],
+    ] as const) {
+      if (value === undefined || value === '') {
+        throw new ServerConfigError(
+          name,
+          'is required when any of PUSHWIRE_APP_ID, PUSHWIRE_APP_KEY, PUSHWIRE_APP_SECRET is set',
+          'the environment',
+        );
+      }
+    }
+    apps.push({ id: id as string, key: key as string, secret: secret as string });
+  }
+  const list = env['PUSHWIRE_APPS'];
+  if (list !== undefined && list.trim() !== '') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(list);
+    } catch (error) {
+      throw new ServerConfigError(
+        'PUSHWIRE_APPS',
+        describeJsonError(error, list),
+        'the environment',
+      );
+    }
+    if (!Array.isArray(parsed)) {
+      throw new ServerConfigError(
+        'PUSHWIRE_APPS',
+        'must be a JSON array of apps',
+        'the environment',
+      );
+    }
+    apps.push(...(parsed as NonNullable<FileServerOptions['apps']>));
+  }
+  return apps.length === 0 ? undefined : apps;
+}
+
+/**
+ * The options set by `PUSHWIRE_*` variables (see {@link ENV_VARIABLES}). `PUSHWIRE_CONFIG` is not
+ * read here: {@link loadServerOptions} loads that file. Unset and empty variables set nothing.
+ * @throws {ServerConfigError} naming the variable.
+ */
+export function optionsFromEnv(env: Environment): FileServerOptions {
+  const options: Record<string, unknown> = {};
+  const port = envPort(env);
+  if (port !== undefined) options['port'] = port;
+  const host = env['PUSHWIRE_HOST']?.trim();
+  if (host) options['host'] = host;
+  const apps = envApps(env);
+  if (apps !== undefined) options['apps'] = apps;
+  const urls = env['PUSHWIRE_WEBHOOK_URLS'];
+  if (urls !== undefined && urls.trim() !== '') {
+    options['webhooks'] = urls
+      .split(',')
+      .map((url) => url.trim())
+      .filter((url) => url !== '')
+      .map((url) => ({ url }));
+  }
+  const relaxed = envBoolean(env, 'PUSHWIRE_RELAXED');
+  if (relaxed !== undefined) options['relaxed'] = relaxed;
+  const level = env['PUSHWIRE_LOG_LEVEL']?.trim();
+  if (level) options['logLevel'] = level;
+  const redisUrl = env['PUSHWIRE_REDIS_URL']?.trim();
+  if (redisUrl) options['redisUrl'] = redisUrl;
+
+  const result = options as FileServerOptions;
+  try {
+    validateLayer(result, 'the environment');
+  } catch (error) {
+    if (error instanceof ServerConfigError) {
+      throw new ServerConfigError(envNameFor(error.option), error.problem, 'the environment');
+    }
+    throw error;
+  }
+  return result;
+}
+
+/** The variable that set an option (`apps[0].key` → PUSHWIRE_APPS or PUSHWIRE_APP_KEY, ...). */
+function envNameFor(option: string): string {
+  const root = option.split(/[.[]/)[0];
+  switch (root) {
+    case 'port':
+      return 'PUSHWIRE_PORT';
+    case 'host':
+      return 'PUSHWIRE_HOST';
+    case 'webhooks':
+      return `PUSHWIRE_WEBHOOK_URLS (${option})`;
+    case 'logLevel':
+      return 'PUSHWIRE_LOG_LEVEL';
+    case 'redisUrl':
+      return 'PUSHWIRE_REDIS_URL';
+    case 'apps':
+      return `PUSHWIRE_APP_* / PUSHWIRE_APPS (${option})`;
+    default:
+      return option;
+  }
+}
+
+/** One layer of options; keys set to `undefined` (e.g. absent CLI flags) are skipped by merging. */
+export type OptionsLayer = { readonly [K in keyof ServerOptions]?: ServerOptions[K] | undefined };
+
+/**
+ * Merges option layers: for each key, the last layer that defines it (not `undefined`) wins.
+ * Arrays (`apps`, `webhooks`) are replaced, not concatenated. Use as
+ * `mergeOptions(file, env, flags)`; defaults are filled later by `resolveServerOptions`.
+ */
+export function mergeOptions(...layers: readonly (OptionsLayer | undefined)[]): ServerOptions {
+  const merged: Record<string, unknown> = {};
+  for (const layer of layers) {
+    if (layer === undefined) continue;
+    for (const [key, value] of Object.entries(layer)) {
+      if (value !== undefined) merged[key] = value;
+    }
+  }
+  return merged as ServerOptions;
+}
+
+/** Inputs of {@link loadServerOptions}. */
+export interface LoadServerOptionsInput {
+  /** The environment (usually `process.env`). @default {} */
+  readonly env?: Environment;
+  /** Options from command-line flags or code: the top layer (undefined values are skipped). */
+  readonly flags?: OptionsLayer;
+  /** Config file path (`--config`); falls back to `PUSHWIRE_CONFIG`. */
+  readonly configPath?: string;
+}
+
+/** `defaults < config file < environment < flags`, merged (not yet resolved). */
+export function loadServerOptions(input: LoadServerOptionsInput = {}): ServerOptions {
+  const env = input.env ?? {};
+  const configPath = input.configPath ?? (env['PUSHWIRE_CONFIG']?.trim() || undefined);
+  const file = configPath === undefined ? undefined : loadConfigFile(configPath);
+  return mergeOptions(file, optionsFromEnv(env), input.flags);
+}

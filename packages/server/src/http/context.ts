@@ -1,0 +1,40 @@
+/**
+ * @module http/context
+ * What the HTTP layer needs from the server: options, apps, the adapter, webhooks, metrics,
+ * logging, and the lifecycle state for the health endpoints.
+ */
+import type { Adapter } from '../adapters/adapter';
+import type { AppStore } from '../apps/app-store';
+import type { Logger } from '../observability/logger';
+import type { Metrics } from '../observability/metrics';
+import type { ResolvedApp, ResolvedServerOptions } from '../options';
+import type { WebhookDispatcher } from '../webhooks/dispatcher';
+
+/** The server's parts the HTTP handler uses. */
+export interface HttpContext {
+  readonly options: ResolvedServerOptions;
+  readonly apps: AppStore;
+  readonly adapter: Adapter;
+  readonly webhooks: WebhookDispatcher;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  /** True once shutdown began: health and readiness answer 503. */
+  isDraining(): boolean;
+  /** Open WebSocket connections on this node. */
+  connectionCount(): number;
+}
+
+/** One authenticated REST request, as route handlers see it. */
+export interface ApiRequest {
+  readonly app: ResolvedApp;
+  readonly query: Readonly<Record<string, string>>;
+  readonly body: Buffer;
+  /** Decoded path parameter (channel name or user id), when the route has one. */
+  readonly param: string;
+}
+
+/** What a route handler answers: a status and a JSON-serializable body. */
+export interface ApiResponse {
+  readonly status: number;
+  readonly body: unknown;
+}

@@ -1,0 +1,303 @@
+/**
+ * @module http/handler
+ * The server's HTTP entry point: `createHttpHandler(ctx)` returns a `(req, res)` listener that
+ * serves the Pusher REST API under `/apps/{app_id}` (with or without the path prefix), the native
+ * push stand-in, and `/`, `/health`, `/ready`, `/metrics`. Every response is JSON except
+ * `/metrics`. Order of checks for API routes: route → app (404) → body size (413) →
+ * signature (401) → app enabled (403) → input (400/413) → action.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { METRICS_CONTENT_TYPE } from '../observability/metrics';
+import {
+  channelState,
+  channelUsers,
+  listChannels,
+  terminateUserConnections,
+} from './channels-routes';
+import type { ApiRequest, ApiResponse, HttpContext } from './context';
+import { triggerBatch, triggerEvent } from './events-routes';
+import { HttpError } from './http-error';
+import { acceptNotification, listNotifications, NotificationLog } from './notifications-route';
+import { parseQuery } from './query';
+import { RequestAbortedError, readBody } from './read-body';
+import { verifyRequest } from './verify-request';
+
+/** A request listener for `node:http` (or `http.createServer(handler)`). */
+export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+type RouteName =
+  | 'events'
+  | 'batch_events'
+  | 'channels'
+  | 'channel'
+  | 'channel_users'
+  | 'terminate_connections'
+  | 'notifications';
+
+interface ApiRoute {
+  readonly name: RouteName;
+  readonly appId: string;
+  /** Raw (still percent-encoded) path parameter, '' when none. */
+  readonly rawParam: string;
+  readonly methods: readonly string[];
+}
+
+const JSON_CONTENT_TYPE = 'application/json';
+const EMPTY_BUFFER: Buffer = Buffer.alloc(0);
+
+/** Matches `/apps/{id}/...` and `/server_api/v1/apps/{id}/notifications` (prefix already removed). */
+function matchApiRoute(path: string): ApiRoute | undefined {
+  const segments = path.split('/');
+  // ['', 'apps', id, ...]
+  if (segments[1] === 'apps' && segments[2]) {
+    const appId = segments[2];
+    const rest = segments.slice(3);
+    if (rest.length === 1 && rest[0] === 'events') {
+      return { name: 'events', appId, rawParam: '', methods: ['POST'] };
+    }
+    if (rest.length === 1 && rest[0] === 'batch_events') {
+      return { name: 'batch_events', appId, rawParam: '', methods: ['POST'] };
+    }
+    if (rest.length === 1 && rest[0] === 'channels') {
+      return { name: 'channels', appId, rawParam: '', methods: ['GET'] };
+    }
+    if (rest.length === 2 && rest[0] === 'channels' && rest[1]) {
+      return { name: 'channel', appId, rawParam: rest[1], methods: ['GET'] };
+    }
+    if (rest.length === 3 && rest[0] === 'channels' && rest[1] && rest[2] === 'users') {
+      return { name: 'channel_users', appId, rawParam: rest[1], methods: ['GET'] };
+    }
+    if (
+      rest.length === 3 &&
+      rest[0] === 'users' &&
+      rest[1] &&
+      rest[2] === 'terminate_connections'
+    ) {
+      return { name: 'terminate_connections', appId, rawParam: rest[1], methods: ['POST'] };
+    }
+    return undefined;
+  }
+  if (
+    segments.length === 6 &&
+    segments[1] === 'server_api' &&
+    segments[2] === 'v1' &&
+    segments[3] === 'apps' &&
+    segments[4] &&
+    segments[5] === 'notifications'
+  ) {
+    return { name: 'notifications', appId: segments[4], rawParam: '', methods: ['POST', 'GET'] };
+  }
+  return undefined;
+}
+
+function decodeParam(raw: string): string {
+  if (!raw.includes('%')) return raw;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new HttpError(400, 'Malformed percent-encoding in the path');
+  }
+}
+
+/** Creates the HTTP request listener for a server. */
+export function createHttpHandler(ctx: HttpContext): HttpHandler {
+  const { options, metrics, logger } = ctx;
+  const prefix = options.pathPrefix;
+  const notifications = new NotificationLog();
+
+  const send = (
+    res: ServerResponse,
+    route: string,
+    status: number,
+    body: string,
+    contentType = JSON_CONTENT_TYPE,
+    extraHeaders?: Readonly<Record<string, string>>,
+  ) => {
+    metrics.inc('pushwire_http_requests_total', { route, status: String(status) });
+    if (res.headersSent || res.destroyed) return;
+    res.writeHead(status, {
+      ...extraHeaders,
+      'content-type': contentType,
+      'content-length': Buffer.byteLength(body),
+    });
+    res.end(body);
+  };
+
+  const sendError = (res: ServerResponse, route: string, error: unknown, req: IncomingMessage) => {
+    if (error instanceof RequestAbortedError) {
+      metrics.inc('pushwire_http_requests_total', { route, status: 'aborted' });
+      return;
+    }
+    if (error instanceof HttpError) {
+      logger.debug('http request rejected', {
+        method: req.method,
+        route,
+        status: error.status,
+        reason: error.message,
+      });
+      if (error.status === 413) res.shouldKeepAlive = false;
+      send(
+        res,
+        route,
+        error.status,
+        JSON.stringify({ error: error.message }),
+        JSON_CONTENT_TYPE,
+        error.headers,
+      );
+      return;
+    }
+    metrics.inc('pushwire_errors_total', { kind: 'http' });
+    logger.error('http request failed', { method: req.method, route, error });
+    send(res, route, 500, JSON.stringify({ error: 'Internal server error' }));
+  };
+
+  const runApi = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: ApiRoute,
+    rawPath: string,
+    rawQuery: string,
+  ) => {
+    const method = req.method ?? 'GET';
+    if (!route.methods.includes(method)) {
+      req.resume();
+      throw new HttpError(405, `Method ${method} is not allowed here`, {
+        allow: route.methods.join(', '),
+      });
+    }
+    const app = ctx.apps.byId(route.appId);
+    if (app === undefined) {
+      req.resume();
+      throw new HttpError(404, `Unknown app id "${route.appId}"`);
+    }
+    let body = EMPTY_BUFFER;
+    if (method === 'GET' || method === 'HEAD') req.resume();
+    else body = await readBody(req, app.limits.maxRequestBytes);
+    const query = parseQuery(rawQuery);
+    const failure = verifyRequest({
+      method,
+      rawPath,
+      pathPrefix: prefix,
+      query,
+      body,
+      app,
+      apps: ctx.apps,
+      nowSec: Math.floor(Date.now() / 1000),
+      toleranceSec: options.authTimestampToleranceSec,
+    });
+    if (failure !== undefined) throw new HttpError(401, failure);
+    if (!app.enabled) throw new HttpError(403, `App ${app.id} is disabled`);
+
+    const request: ApiRequest = { app, query, body, param: decodeParam(route.rawParam) };
+    let response: ApiResponse;
+    switch (route.name) {
+      case 'events':
+        response = await triggerEvent(ctx, request);
+        break;
+      case 'batch_events':
+        response = await triggerBatch(ctx, request);
+        break;
+      case 'channels':
+        response = await listChannels(ctx, request);
+        break;
+      case 'channel':
+        response = await channelState(ctx, request);
+        break;
+      case 'channel_users':
+        response = await channelUsers(ctx, request);
+        break;
+      case 'terminate_connections':
+        response = await terminateUserConnections(ctx, request);
+        break;
+      case 'notifications':
+        response =
+          method === 'GET'
+            ? listNotifications(notifications, request)
+            : acceptNotification(notifications, request);
+        break;
+    }
+    send(res, route.name, response.status, JSON.stringify(response.body));
+  };
+
+  const serveHealth = (res: ServerResponse, route: string) => {
+    const adapterHealth = ctx.adapter.health();
+    const draining = ctx.isDraining();
+    const ok = adapterHealth.ok && !draining;
+    const adapter =
+      adapterHealth.detail === undefined
+        ? { ok: adapterHealth.ok }
+        : { ok: adapterHealth.ok, detail: adapterHealth.detail };
+    if (route === 'ready') {
+      const reason = draining ? 'draining' : 'adapter unhealthy';
+      send(
+        res,
+        route,
+        ok ? 200 : 503,
+        JSON.stringify(ok ? { ready: true } : { ready: false, reason }),
+      );
+      return;
+    }
+    send(
+      res,
+      route,
+      ok ? 200 : 503,
+      JSON.stringify({ ok, draining, connections: ctx.connectionCount(), adapter }),
+    );
+  };
+
+  const serveMetrics = (res: ServerResponse) => {
+    if (!options.metrics) {
+      send(res, 'metrics', 404, JSON.stringify({ error: 'Metrics are disabled' }));
+      return;
+    }
+    metrics.set('pushwire_connections', ctx.connectionCount());
+    metrics.set('pushwire_adapter_up', ctx.adapter.health().ok ? 1 : 0);
+    // Count this request before rendering so the output includes it.
+    metrics.inc('pushwire_http_requests_total', { route: 'metrics', status: '200' });
+    const text = metrics.render();
+    if (res.headersSent || res.destroyed) return;
+    res.writeHead(200, {
+      'content-type': METRICS_CONTENT_TYPE,
+      'content-length': Buffer.byteLength(text),
+    });
+    res.end(text);
+  };
+
+  return (req, res) => {
+    const url = req.url ?? '/';
+    const queryStart = url.indexOf('?');
+    const rawPath = queryStart === -1 ? url : url.slice(0, queryStart);
+    const rawQuery = queryStart === -1 ? '' : url.slice(queryStart + 1);
+    let path = rawPath;
+    if (prefix !== '' && (path === prefix || path.startsWith(`${prefix}/`))) {
+      path = path.slice(prefix.length) || '/';
+    }
+
+    const route = matchApiRoute(path);
+    if (route !== undefined) {
+      runApi(req, res, route, rawPath, rawQuery).catch((error: unknown) =>
+        sendError(res, route.name, error, req),
+      );
+      return;
+    }
+    req.resume();
+    const method = req.method ?? 'GET';
+    const readOnly = method === 'GET' || method === 'HEAD';
+    switch (readOnly ? path : '') {
+      case '/':
+        send(res, 'root', 200, JSON.stringify({ ok: true, name: 'pushwire' }));
+        return;
+      case '/health':
+        serveHealth(res, 'health');
+        return;
+      case '/ready':
+        serveHealth(res, 'ready');
+        return;
+      case '/metrics':
+        serveMetrics(res);
+        return;
+      default:
+        send(res, 'not_found', 404, JSON.stringify({ error: 'Not found' }));
+    }
+  };
+}

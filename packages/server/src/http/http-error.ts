@@ -1,0 +1,29 @@
+/**
+ * @module http/http-error
+ * An HTTP failure with its status and a client-facing explanation, answered as
+ * `{"error": "<message>"}`. Messages never contain a secret or an expected signature.
+ */
+
+/** Thrown inside request handling; the handler turns it into a JSON error response. */
+export class HttpError extends Error {
+  override readonly name = 'HttpError';
+  readonly status: number;
+  /** Extra response headers (e.g. `Allow` on 405). */
+  readonly headers: Readonly<Record<string, string>> | undefined;
+
+  constructor(status: number, message: string, headers?: Readonly<Record<string, string>>) {
+    super(message);
+    this.status = status;
+    this.headers = headers;
+  }
+}
+
+/** 400: the request body or query is malformed or breaks a rule. */
+export function badRequest(message: string): HttpError {
+  return new HttpError(400, message);
+}
+
+/** 413: the body or an event's data is larger than the app allows. */
+export function payloadTooLarge(message: string): HttpError {
+  return new HttpError(413, message);
+}
