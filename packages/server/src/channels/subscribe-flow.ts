@@ -1,0 +1,245 @@
+/**
+ * @module channels/subscribe-flow
+ * `pusher:subscribe` and `pusher:unsubscribe` for every channel kind: validation, signature check,
+ * presence membership with its limits, cluster-wide bookkeeping through the adapter, the frames
+ * (`subscription_succeeded`, cached event or `pusher:cache_miss`, `member_added`/`member_removed`,
+ * `subscription_count`) and the webhooks on the transitions the adapter reports to this caller.
+ * Runs inside the connection's task chain, so one socket's calls never interleave.
+ * @see https://pusher.com/docs/channels/library_auth_reference/pusher-websockets-protocol/#subscription-events
+ */
+
+import type { MemberChange, PresenceMember, SubscriptionChange } from '../adapters/adapter';
+import type { ResolvedApp } from '../options';
+import {
+  cacheMissFrame,
+  channelEventFrame,
+  memberAddedFrame,
+  memberRemovedFrame,
+  presenceSucceededFrame,
+  subscriptionSucceededFrame,
+} from '../protocol/frames';
+import type { Connection } from '../ws/connection';
+import type { CoreContext } from '../ws/core-context';
+import { type ChannelInfo, classifyChannel, serverToUserId } from './channel-kind';
+import { memberFromChannelData, memberFromSignedInUser } from './presence-member';
+import { authError, SubscriptionError } from './subscription-error';
+import { isValidChannelAuth } from './verify-auth';
+
+/** A `cache_miss` webhook is sent at most once per app and channel in this window, cluster-wide. */
+export const CACHE_MISS_WEBHOOK_DEDUP_SEC = 60;
+
+export interface SubscribeRequest {
+  readonly channel: string;
+  readonly auth: string | undefined;
+  readonly channelData: string | undefined;
+}
+
+/** Verifies the request and returns the presence member (presence channels) or undefined. */
+function authorize(
+  connection: Connection,
+  info: ChannelInfo,
+  request: SubscribeRequest,
+): PresenceMember | undefined {
+  const { app, socketId } = connection;
+  if (info.kind === 'server-to-user') {
+    if (connection.user === undefined || connection.user.id !== serverToUserId(info.name)) {
+      throw authError(`Only a connection signed in as this user may subscribe to ${info.name}`);
+    }
+    return undefined;
+  }
+  if (!info.requiresAuth) return undefined;
+  const badSignature = () => authError(`Invalid signature for channel ${info.name}`);
+  if (info.kind !== 'presence') {
+    if (!isValidChannelAuth(app, socketId, info.name, request.auth)) throw badSignature();
+    return undefined;
+  }
+  if (request.channelData !== undefined) {
+    const valid = isValidChannelAuth(app, socketId, info.name, request.auth, request.channelData);
+    if (!valid) throw badSignature();
+    return memberFromChannelData(request.channelData, app.limits);
+  }
+  if (connection.user === undefined) {
+    throw authError(`Presence channel ${info.name} needs channel_data (or sign in first)`);
+  }
+  if (!isValidChannelAuth(app, socketId, info.name, request.auth)) throw badSignature();
+  return memberFromSignedInUser(connection.user, app.limits);
+}
+
+async function checkMemberLimit(
+  ctx: CoreContext,
+  app: ResolvedApp,
+  channel: string,
+  member: PresenceMember,
+): Promise<void> {
+  const max = app.limits.maxPresenceMembers;
+  if (max <= 0) return;
+  const state = await ctx.adapter.channel(app.id, channel);
+  if ((state?.userCount ?? 0) < max) return;
+  const members = await ctx.adapter.members(app.id, channel);
+  if (members.length >= max && !members.some((m) => m.userId === member.userId)) {
+    throw new SubscriptionError(
+      'subscription_limit',
+      'LimitReached',
+      4100,
+      `Presence channel ${channel} is full (${max} members)`,
+    );
+  }
+}
+
+export async function subscribe(
+  ctx: CoreContext,
+  connection: Connection,
+  request: SubscribeRequest,
+): Promise<void> {
+  const { app, socketId } = connection;
+  let info: ChannelInfo;
+  try {
+    info = classifyChannel(request.channel, app.limits.maxChannelNameLength);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : 'Invalid channel name';
+    throw new SubscriptionError('invalid_channel', 'InvalidChannel', 4009, message);
+  }
+  const member = authorize(connection, info, request);
+  const channel = info.name;
+  if (info.requiresAuth || info.kind === 'server-to-user') connection.cancelAuthDeadline();
+
+  const existing = connection.subscriptions.get(channel);
+  if (existing !== undefined) {
+    // Idempotent: confirm again without touching the cluster state.
+    const frame =
+      info.kind === 'presence'
+        ? presenceSucceededFrame(channel, await ctx.adapter.members(app.id, channel))
+        : subscriptionSucceededFrame(channel);
+    connection.send(frame);
+    return;
+  }
+
+  if (info.kind === 'server-to-user') {
+    connection.subscriptions.set(channel, {});
+    connection.send(subscriptionSucceededFrame(channel));
+    return;
+  }
+
+  if (member !== undefined) await checkMemberLimit(ctx, app, channel, member);
+  // Recorded before the first state change so that a close arriving meanwhile cleans it up too.
+  connection.subscriptions.set(channel, member === undefined ? {} : { member });
+  let memberChange: MemberChange | undefined;
+  let change: SubscriptionChange;
+  let members: PresenceMember[] | undefined;
+  let cached: Awaited<ReturnType<typeof ctx.adapter.cachedEvent>>;
+  try {
+    if (member !== undefined) {
+      memberChange = await ctx.adapter.addMember(app.id, channel, socketId, member);
+    }
+    change = await ctx.adapter.addSubscription(app.id, channel, socketId);
+    members = member === undefined ? undefined : await ctx.adapter.members(app.id, channel);
+    cached = info.cache ? await ctx.adapter.cachedEvent(app.id, channel) : undefined;
+  } catch (error) {
+    // Roll back so that a retry starts clean (the adapter ignores what it never recorded).
+    connection.subscriptions.delete(channel);
+    await ctx.adapter.removeMember(app.id, channel, socketId).catch(() => undefined);
+    await ctx.adapter.removeSubscription(app.id, channel, socketId).catch(() => undefined);
+    throw error;
+  }
+
+  // From here on everything is synchronous: no event can slip between these frames.
+  ctx.registry.subscribe(connection, channel);
+  connection.send(
+    members === undefined
+      ? subscriptionSucceededFrame(channel)
+      : presenceSucceededFrame(channel, members),
+  );
+  if (info.cache) {
+    if (cached !== undefined) {
+      connection.send(channelEventFrame(cached.event.event, channel, cached.event.data));
+    } else {
+      connection.send(cacheMissFrame(channel));
+      const claimKey = `cache_miss:${app.id}:${channel}`;
+      ctx.adapter.claimOnce(claimKey, CACHE_MISS_WEBHOOK_DEDUP_SEC).then(
+        (won) => {
+          if (won) ctx.webhooks.emit(app, { name: 'cache_miss', channel });
+        },
+        (error: unknown) => ctx.logger.warn('cache_miss claim failed', { error: String(error) }),
+      );
+    }
+  }
+
+  if (change.transitioned) ctx.webhooks.emit(app, { name: 'channel_occupied', channel });
+  if (memberChange?.transitioned) {
+    const added = memberChange.member;
+    ctx.adapter.publish({
+      appId: app.id,
+      channel,
+      frame: memberAddedFrame(channel, added),
+      exceptSocketId: socketId,
+    });
+    ctx.webhooks.emit(app, { name: 'member_added', channel, user_id: added.userId });
+  }
+  ctx.subscriptionCounts.changed(app, channel, info.kind, change.subscriptionCount);
+}
+
+export async function unsubscribe(
+  ctx: CoreContext,
+  connection: Connection,
+  channel: string,
+): Promise<void> {
+  const subscription = connection.subscriptions.get(channel);
+  if (subscription === undefined) return;
+  connection.subscriptions.delete(channel);
+  ctx.registry.unsubscribe(connection, channel);
+  if (serverToUserId(channel) !== undefined) return;
+
+  const { app, socketId } = connection;
+  if (subscription.member !== undefined) {
+    const memberChange = await ctx.adapter.removeMember(app.id, channel, socketId);
+    if (memberChange?.transitioned) {
+      announceMemberRemoved(ctx, app, channel, memberChange.member.userId, socketId);
+    }
+  }
+  const change = await ctx.adapter.removeSubscription(app.id, channel, socketId);
+  if (change === undefined) return;
+  if (change.transitioned) announceVacated(ctx, app, channel);
+  const kind = subscription.member !== undefined ? 'presence' : classifyKind(channel);
+  ctx.subscriptionCounts.changed(app, channel, kind, change.subscriptionCount);
+}
+
+function classifyKind(channel: string): ChannelInfo['kind'] {
+  return classifyChannel(channel, 0).kind;
+}
+
+/** `member_removed` to the channel (except the leaver) and the debounced webhook. */
+export function announceMemberRemoved(
+  ctx: CoreContext,
+  app: ResolvedApp,
+  channel: string,
+  userId: string,
+  exceptSocketId?: string,
+): void {
+  ctx.adapter.publish({
+    appId: app.id,
+    channel,
+    frame: memberRemovedFrame(channel, userId),
+    ...(exceptSocketId === undefined ? {} : { exceptSocketId }),
+  });
+  ctx.webhooks.emit(
+    app,
+    { name: 'member_removed', channel, user_id: userId },
+    {
+      delayMs: ctx.options.vacateDelayMs,
+      confirm: async () =>
+        (await ctx.adapter.members(app.id, channel)).every((m) => m.userId !== userId),
+    },
+  );
+}
+
+/** The debounced `channel_vacated` webhook (sent only if still vacated after the delay). */
+export function announceVacated(ctx: CoreContext, app: ResolvedApp, channel: string): void {
+  ctx.webhooks.emit(
+    app,
+    { name: 'channel_vacated', channel },
+    {
+      delayMs: ctx.options.vacateDelayMs,
+      confirm: async () => (await ctx.adapter.channel(app.id, channel)) === undefined,
+    },
+  );
+}

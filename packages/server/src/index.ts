@@ -1,0 +1,66 @@
+/**
+ * @module @pushwire/server
+ * A Pusher Channels-compatible server: WebSocket protocol 7, the REST API, webhooks and cluster
+ * adapters. The public surface is this file only (named exports). The Redis adapter has its own
+ * entry point, `@pushwire/server/adapters/redis`.
+ */
+
+export type {
+  Adapter,
+  AdapterHandlers,
+  AdapterHealth,
+  CachedEvent,
+  ChannelMessage,
+  ChannelState,
+  MemberChange,
+  OrphanChange,
+  PresenceMember,
+  SubscriptionChange,
+} from './adapters/adapter';
+export { AdapterUsageError } from './adapters/adapter-errors';
+export type { Clock } from './adapters/local/expiring-store';
+export { LocalAdapter, type LocalAdapterOptions } from './adapters/local/local-adapter';
+export type { AppStore } from './apps/app-store';
+export {
+  ENV_VARIABLES,
+  type Environment,
+  type FileServerOptions,
+  type LoadServerOptionsInput,
+  loadConfigFile,
+  loadServerOptions,
+  mergeOptions,
+  optionsFromEnv,
+} from './apps/load-config';
+export {
+  createLogger,
+  type Logger,
+  type LoggerOptions,
+  type LogLevel,
+  silentLogger,
+} from './observability/logger';
+export { type MetricLabels, Metrics } from './observability/metrics';
+export {
+  type AppLimits,
+  type AppOptions,
+  DEFAULT_APP,
+  PUSHER_DEFAULT_LIMITS,
+  RELAXED_LIMITS,
+  type ResolvedApp,
+  type ResolvedServerOptions,
+  type ResolvedWebhookTarget,
+  resolveServerOptions,
+  ServerConfigError,
+  type ServerOptions,
+  type WebhookEventName,
+  type WebhookTarget,
+} from './options';
+export { CloseCode, type CloseCodeValue, WS_CLOSE_MESSAGE_TOO_BIG } from './protocol/close-codes';
+export {
+  type AttachOptions,
+  createServer,
+  DEFAULT_USER_AUTHENTICATION_TIMEOUT_MS,
+  PushwireServer,
+  type ServerAddress,
+  type ServerTimingOverrides,
+} from './server';
+export type { ServerWebhookEvent, WebhookBody } from './webhooks/events';

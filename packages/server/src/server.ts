@@ -1,0 +1,314 @@
+/**
+ * @module server
+ * The server object: `createServer()` wires the options, apps, adapter, webhooks, metrics, the REST
+ * handler and the WebSocket gateway, and gives them an explicit lifecycle. `listen()` binds its own
+ * node:http server (port 0 allowed); `attach()` shares an existing one (REST on `request`, WebSocket
+ * on `upgrade`); `close()` is idempotent and graceful: stop accepting, 4200 to every socket, drain
+ * HTTP, flush webhooks, close the adapter, all within `shutdownTimeoutMs`.
+ */
+
+import {
+  createServer as createHttpServer,
+  type Server as HttpServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { Adapter } from './adapters/adapter';
+import { LocalAdapter } from './adapters/local/local-adapter';
+import { type AppStore, createAppStore } from './apps/app-store';
+import { LocalRegistry } from './channels/local-registry';
+import { SubscriptionCountNotifier } from './channels/subscription-count';
+import { createHttpHandler } from './http/handler';
+import type { Logger } from './observability/logger';
+import { Metrics } from './observability/metrics';
+import {
+  type ResolvedServerOptions,
+  resolveServerOptions,
+  ServerConfigError,
+  type ServerOptions,
+} from './options';
+import { WebhookDispatcher } from './webhooks/dispatcher';
+import type { CoreContext } from './ws/core-context';
+import { WsGateway } from './ws/gateway';
+
+/** Deadline for a connection to sign in or join a private channel (`requireUserAuthentication`). */
+export const DEFAULT_USER_AUTHENTICATION_TIMEOUT_MS = 30_000;
+const MS_PER_SECOND = 1000;
+
+/** Where the server listens. */
+export interface ServerAddress {
+  readonly host: string;
+  readonly port: number;
+  /** `http://host:port`: the REST base URL; WebSocket clients use `ws://host:port/app/{key}`. */
+  readonly url: string;
+}
+
+/**
+ * Timing overrides in milliseconds, finer than the second-granular options. Meant for tests and
+ * embedding; each defaults to the corresponding option.
+ */
+export interface ServerTimingOverrides {
+  /** Silence before the server sends `pusher:ping`. @default activityTimeoutSec × 1000 */
+  readonly activityTimeoutMs?: number;
+  /** Wait for any frame after our ping before closing with 4201. @default pongTimeoutSec × 1000 */
+  readonly pongTimeoutMs?: number;
+  /** `requireUserAuthentication` deadline. @default 30000 */
+  readonly userAuthenticationTimeoutMs?: number;
+}
+
+/** Options of {@link PushwireServer.attach}. */
+export interface AttachOptions {
+  /** Answer every `request` of the HTTP server (REST, health, metrics). @default true */
+  readonly rest?: boolean;
+}
+
+type Lifecycle = 'idle' | 'running' | 'closing' | 'closed';
+
+/** A Pusher-protocol server. Create it with {@link createServer}. */
+export class PushwireServer {
+  readonly #options: ResolvedServerOptions;
+  readonly #apps: AppStore;
+  readonly #adapter: Adapter;
+  readonly #metrics = new Metrics();
+  readonly #logger: Logger;
+  readonly #webhooks: WebhookDispatcher;
+  readonly #gateway: WsGateway;
+  readonly #subscriptionCounts: SubscriptionCountNotifier;
+  readonly #handleRequest: (req: IncomingMessage, res: ServerResponse) => void;
+  #state: Lifecycle = 'idle';
+  #started: Promise<void> | undefined;
+  #closing: Promise<void> | undefined;
+  #httpServer: HttpServer | undefined;
+  #ownsHttpServer = false;
+  #address: ServerAddress | undefined;
+
+  constructor(options: ServerOptions = {}, timing: ServerTimingOverrides = {}) {
+    this.#options = resolveServerOptions(options);
+    this.#apps = createAppStore(this.#options.apps);
+    this.#logger = this.#options.logger;
+    if (this.#options.adapter === undefined && this.#options.redisUrl !== undefined) {
+      // The Redis adapter lives behind its own entry point so that ioredis stays optional.
+      throw new ServerConfigError(
+        'redisUrl',
+        "pass `adapter: new RedisAdapter({ url })` from '@pushwire/server/adapters/redis' as well",
+      );
+    }
+    this.#adapter = this.#options.adapter ?? new LocalAdapter();
+    this.#webhooks = new WebhookDispatcher({
+      logger: this.#logger,
+      metrics: this.#metrics,
+      batchMs: this.#options.webhookBatchMs,
+    });
+    this.#subscriptionCounts = new SubscriptionCountNotifier(this.#adapter, this.#webhooks);
+    const ctx: CoreContext = {
+      options: this.#options,
+      apps: this.#apps,
+      adapter: this.#adapter,
+      webhooks: this.#webhooks,
+      metrics: this.#metrics,
+      logger: this.#logger,
+      registry: new LocalRegistry(),
+      subscriptionCounts: this.#subscriptionCounts,
+    };
+    this.#gateway = new WsGateway(ctx, {
+      activityTimeoutMs:
+        timing.activityTimeoutMs ?? this.#options.activityTimeoutSec * MS_PER_SECOND,
+      pongTimeoutMs: timing.pongTimeoutMs ?? this.#options.pongTimeoutSec * MS_PER_SECOND,
+      userAuthenticationTimeoutMs:
+        timing.userAuthenticationTimeoutMs ?? DEFAULT_USER_AUTHENTICATION_TIMEOUT_MS,
+    });
+    this.#handleRequest = createHttpHandler({
+      options: this.#options,
+      apps: this.#apps,
+      adapter: this.#adapter,
+      webhooks: this.#webhooks,
+      metrics: this.#metrics,
+      logger: this.#logger,
+      isDraining: () => this.#state !== 'running',
+      connectionCount: () => this.#gateway.connectionCount,
+    });
+  }
+
+  /** The configured apps. */
+  get apps(): AppStore {
+    return this.#apps;
+  }
+
+  /** Prometheus metrics of this node (`metrics.render()`). */
+  get metrics(): Metrics {
+    return this.#metrics;
+  }
+
+  /** The cluster adapter in use. */
+  get adapter(): Adapter {
+    return this.#adapter;
+  }
+
+  /** Resolved options (secrets included: do not log this object). */
+  get options(): ResolvedServerOptions {
+    return this.#options;
+  }
+
+  /** Open WebSocket connections on this node. */
+  get connectionCount(): number {
+    return this.#gateway.connectionCount;
+  }
+
+  /** The bound address after `listen()`, otherwise undefined. */
+  address(): ServerAddress | undefined {
+    return this.#address;
+  }
+
+  /**
+   * Starts the adapter and listens on `host:port` (port 0 picks a free port).
+   * @returns the bound address.
+   */
+  async listen(): Promise<ServerAddress> {
+    if (this.#httpServer !== undefined)
+      throw new Error('The server is already listening or attached');
+    const server = createHttpServer();
+    this.#ownsHttpServer = true;
+    await this.attach(server);
+    const { host, port } = this.#options;
+    await new Promise<void>((resolve, reject) => {
+      const onError = (error: Error) => reject(error);
+      server.once('error', onError);
+      server.listen(port, host, () => {
+        server.off('error', onError);
+        resolve();
+      });
+    });
+    const bound = server.address() as AddressInfo;
+    const urlHost = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
+    this.#address = {
+      host: bound.address,
+      port: bound.port,
+      url: `http://${urlHost}:${bound.port}`,
+    };
+    this.#logger.info('pushwire listening', { url: this.#address.url });
+    return this.#address;
+  }
+
+  /**
+   * Serves WebSocket traffic (`upgrade`) and, unless `rest: false`, every HTTP request (`request`)
+   * of an existing node:http server, which the caller listens on and closes. With `rest: false`,
+   * route pushwire's paths to {@link handleRequest} yourself (e.g. from Express). Resolves once the
+   * adapter is started.
+   */
+  async attach(httpServer: HttpServer, options: AttachOptions = {}): Promise<void> {
+    if (this.#state === 'closing' || this.#state === 'closed') {
+      throw new Error('The server is closed');
+    }
+    if (this.#httpServer !== undefined && this.#httpServer !== httpServer) {
+      throw new Error('The server is already listening or attached');
+    }
+    this.#httpServer = httpServer;
+    if (options.rest !== false) httpServer.on('request', this.#onRequest);
+    httpServer.on('upgrade', this.#onUpgrade);
+    await this.#start();
+  }
+
+  /**
+   * Answers one HTTP request: the REST API, `/`, `/health`, `/ready`, `/metrics` (see the README).
+   * Use it to mount pushwire inside another HTTP framework.
+   */
+  handleRequest(req: IncomingMessage, res: ServerResponse): void {
+    this.#handleRequest(req, res);
+  }
+
+  /** Graceful, idempotent shutdown; resolves when everything is closed. */
+  close(): Promise<void> {
+    this.#closing ??= this.#shutdown();
+    return this.#closing;
+  }
+
+  #start(): Promise<void> {
+    this.#started ??= this.#adapter.start(this.#gateway).then(() => {
+      this.#metrics.set('pushwire_adapter_up', this.#adapter.health().ok ? 1 : 0);
+      if (this.#state === 'idle') this.#state = 'running';
+    });
+    return this.#started;
+  }
+
+  readonly #onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    this.#handleRequest(req, res);
+  };
+
+  readonly #onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    if (this.#state === 'running' || this.#state === 'closing') {
+      this.#gateway.handleUpgrade(req, socket, head);
+      return;
+    }
+    void this.#start().then(
+      () => this.#gateway.handleUpgrade(req, socket, head),
+      () => socket.destroy(),
+    );
+  };
+
+  async #shutdown(): Promise<void> {
+    const wasStarted = this.#started !== undefined;
+    this.#state = 'closing';
+    this.#gateway.startDraining();
+    const deadline = Date.now() + this.#options.shutdownTimeoutMs;
+    const remaining = () => Math.max(0, deadline - Date.now());
+    const server = this.#httpServer;
+
+    // 1. Stop accepting: no new TCP connections on our own server.
+    const httpClosed =
+      server !== undefined && this.#ownsHttpServer
+        ? new Promise<void>((resolve) => server.close(() => resolve()))
+        : Promise.resolve();
+    if (this.#ownsHttpServer) server?.closeIdleConnections();
+
+    // 2. 4200 to every socket, wait for their cleanup through the adapter.
+    if (wasStarted) await this.#started?.catch(() => undefined);
+    if (!(await withTimeout(this.#gateway.closeAll(), remaining()))) {
+      this.#logger.warn('shutdown timeout: terminating remaining WebSocket connections');
+    }
+    this.#gateway.terminateAll();
+
+    // 3. Drain in-flight HTTP requests.
+    if (server !== undefined && this.#ownsHttpServer) {
+      if (!(await withTimeout(httpClosed, remaining()))) server.closeAllConnections();
+    }
+    if (server !== undefined) {
+      server.off('request', this.#onRequest);
+      server.off('upgrade', this.#onUpgrade);
+    }
+
+    // 4. Flush webhooks (their debounce confirmations still read the adapter), then the adapter.
+    this.#subscriptionCounts.close();
+    await withTimeout(this.#webhooks.close(), remaining());
+    if (wasStarted) await this.#adapter.close();
+    this.#state = 'closed';
+  }
+}
+
+/** Creates a server; call `listen()` or `attach()` to start it. */
+export function createServer(
+  options: ServerOptions = {},
+  timing: ServerTimingOverrides = {},
+): PushwireServer {
+  return new PushwireServer(options, timing);
+}
+
+/** Resolves true when `promise` settles within `ms`, false otherwise (it keeps running). */
+async function withTimeout(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([
+      promise.then(
+        () => true as const,
+        () => true as const,
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

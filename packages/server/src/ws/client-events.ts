@@ -1,0 +1,76 @@
+/**
+ * @module ws/client-events
+ * `client-*` events: enabled for the app, private or presence channels only (encrypted included,
+ * though pusher-js refuses to send them there), sender subscribed, name and size limits, a
+ * per-connection rate limit, never echoed to the sender, `user_id` added on presence channels,
+ * and the `client_event` webhook. Refusals are `pusher:error` 4301 frames; the socket stays open.
+ * @see https://pusher.com/docs/channels/using_channels/events/#triggering-client-events
+ */
+
+import { channelType } from '@pushwire/sdk';
+import { CloseCode } from '../protocol/close-codes';
+import { channelEventFrame } from '../protocol/frames';
+import { ProtocolError } from '../protocol/protocol-error';
+import type { Connection } from './connection';
+import type { CoreContext } from './core-context';
+
+export interface ClientEvent {
+  readonly event: string;
+  readonly channel: string;
+  readonly data: string;
+}
+
+function reject(message: string): ProtocolError {
+  return new ProtocolError('client_event_rejected', message, CloseCode.ClientEventRejected);
+}
+
+export function handleClientEvent(
+  ctx: CoreContext,
+  connection: Connection,
+  input: ClientEvent,
+): void {
+  const { app } = connection;
+  if (!app.enableClientMessages) {
+    throw reject('Client events are disabled for this app');
+  }
+  const kind = channelType(input.channel);
+  if (kind !== 'private' && kind !== 'presence' && kind !== 'private-encrypted') {
+    throw reject(
+      `Client events are only allowed on private and presence channels, not ${input.channel}`,
+    );
+  }
+  const subscription = connection.subscriptions.get(input.channel);
+  if (subscription === undefined) {
+    throw reject(`Client event rejected: not subscribed to ${input.channel}`);
+  }
+  if (input.event.length > app.limits.maxEventNameLength) {
+    throw reject(`Client event name is longer than ${app.limits.maxEventNameLength} characters`);
+  }
+  const bytes = Buffer.byteLength(input.data, 'utf8');
+  if (app.limits.maxEventBytes > 0 && bytes > app.limits.maxEventBytes) {
+    throw reject(`Client event data is ${bytes} bytes; the limit is ${app.limits.maxEventBytes}`);
+  }
+  if (!connection.clientEventLimiter.tryTake()) {
+    ctx.metrics.inc('pushwire_dropped_messages_total', { reason: 'rate_limited' });
+    throw new ProtocolError(
+      'client_event_rate_limited',
+      `Client event rate limit exceeded (${app.limits.clientEventsPerSecond}/s); event dropped`,
+      CloseCode.ClientEventRejected,
+    );
+  }
+  const userId = subscription.member?.userId;
+  ctx.adapter.publish({
+    appId: app.id,
+    channel: input.channel,
+    frame: channelEventFrame(input.event, input.channel, input.data, userId),
+    exceptSocketId: connection.socketId,
+  });
+  ctx.webhooks.emit(app, {
+    name: 'client_event',
+    channel: input.channel,
+    event: input.event,
+    data: input.data,
+    socket_id: connection.socketId,
+    ...(userId === undefined ? {} : { user_id: userId }),
+  });
+}

@@ -1,0 +1,115 @@
+/**
+ * @module ws/message-dispatch
+ * One inbound frame: counts it, answers `pusher:ping` at once, parses it, and queues everything else
+ * on the connection's task chain (subscribe, unsubscribe, signin, client events) so that one
+ * socket's messages are handled strictly in order. Every failure becomes the documented frame.
+ */
+
+import type { RawData } from 'ws';
+import { subscribe, unsubscribe } from '../channels/subscribe-flow';
+import { SubscriptionError } from '../channels/subscription-error';
+import { type ClientMessage, parseClientMessage } from '../protocol/client-message';
+import { errorFrame, PONG_FRAME, subscriptionErrorFrame } from '../protocol/frames';
+import { ProtocolError } from '../protocol/protocol-error';
+import { handleClientEvent } from './client-events';
+import type { Connection } from './connection';
+import type { CoreContext } from './core-context';
+import { handleSignin } from './signin';
+
+/** Handles one inbound WebSocket message of `connection`. Never throws. */
+export function handleFrame(
+  ctx: CoreContext,
+  connection: Connection,
+  data: RawData,
+  isBinary: boolean,
+): void {
+  connection.touch();
+  ctx.metrics.inc('pushwire_messages_received_total');
+  if (connection.closing) return;
+  if (isBinary) {
+    reportError(
+      ctx,
+      connection,
+      new ProtocolError('binary_frame', 'Binary frames are not supported', null),
+    );
+    return;
+  }
+  let message: ClientMessage;
+  try {
+    message = parseClientMessage(rawText(data));
+  } catch (error) {
+    reportError(ctx, connection, error);
+    return;
+  }
+  switch (message.type) {
+    case 'ping':
+      connection.send(PONG_FRAME);
+      return;
+    case 'pong':
+      return;
+    default:
+      break;
+  }
+  connection.enqueue(
+    () => {
+      if (connection.closing) return;
+      switch (message.type) {
+        case 'subscribe':
+          return subscribe(ctx, connection, message);
+        case 'unsubscribe':
+          return unsubscribe(ctx, connection, message.channel);
+        case 'signin':
+          return handleSignin(ctx, connection, message);
+        case 'client-event':
+          return handleClientEvent(ctx, connection, message);
+      }
+    },
+    (error) =>
+      reportError(
+        ctx,
+        connection,
+        error,
+        message.type === 'subscribe' ? message.channel : undefined,
+      ),
+  );
+}
+
+/**
+ * Turns a failure into frames: a fatal ProtocolError closes with its code; a refused subscription
+ * gets `pusher:subscription_error` plus `pusher:error`; anything else a `pusher:error`. Unexpected
+ * errors are logged (without payloads) and reported as "Internal server error".
+ */
+export function reportError(
+  ctx: CoreContext,
+  connection: Connection,
+  error: unknown,
+  channel?: string,
+): void {
+  if (!(error instanceof ProtocolError)) {
+    ctx.metrics.inc('pushwire_errors_total', { kind: 'internal' });
+    ctx.logger.error('message handling failed', {
+      socketId: connection.socketId,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    if (channel !== undefined) {
+      connection.send(subscriptionErrorFrame(channel, 'ServerError', 'Internal server error', 500));
+    }
+    connection.send(errorFrame('Internal server error', null));
+    return;
+  }
+  ctx.metrics.inc('pushwire_errors_total', { kind: error.kind });
+  if (error.fatal && error.code !== null) {
+    connection.closeWith(error.code, error.message);
+    return;
+  }
+  if (error instanceof SubscriptionError && channel !== undefined) {
+    connection.send(subscriptionErrorFrame(channel, error.type, error.message, error.status));
+  }
+  connection.send(errorFrame(error.message, error.code));
+}
+
+function rawText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}

@@ -1,0 +1,60 @@
+/**
+ * @module ws/signin
+ * `pusher:signin` (user authentication): verifies `socket_id::user::user_data` with the app secret,
+ * requires `user_data` to be a JSON object with a non-empty string `id` (pusher-js needs it), and
+ * replies `pusher:signin_success` with the exact `user_data` string. Any failure, including a second
+ * signin as a different user, is fatal: `pusher:error` 4009 and close 4009.
+ * @see https://pusher.com/docs/channels/library_auth_reference/pusher-websockets-protocol/#pusher-signin
+ */
+
+import { isValidUserAuth } from '../channels/verify-auth';
+import { CloseCode } from '../protocol/close-codes';
+import { signinSuccessFrame } from '../protocol/frames';
+import { ProtocolError } from '../protocol/protocol-error';
+import type { Connection } from './connection';
+import type { CoreContext } from './core-context';
+
+function fail(message: string): ProtocolError {
+  return new ProtocolError('signin_failed', message, CloseCode.Unauthorized, { fatal: true });
+}
+
+function parseUserData(userData: string): { id: string; userInfo: unknown } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(userData);
+  } catch {
+    throw fail('Invalid user_data: not JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw fail('Invalid user_data: expected a JSON object');
+  }
+  const record = parsed as Record<string, unknown>;
+  const id = record['id'];
+  if (typeof id !== 'string' || id === '') {
+    throw fail('Invalid user_data: "id" must be a non-empty string');
+  }
+  return { id, userInfo: record['user_info'] };
+}
+
+export function handleSignin(
+  ctx: CoreContext,
+  connection: Connection,
+  input: { readonly auth: string; readonly userData: string },
+): void {
+  const { app, socketId } = connection;
+  if (!isValidUserAuth(app, socketId, input.userData, input.auth)) {
+    throw fail('Invalid signature for pusher:signin');
+  }
+  const user = parseUserData(input.userData);
+  if (app.limits.maxUserIdLength > 0 && user.id.length > app.limits.maxUserIdLength) {
+    throw fail(`User id is longer than ${app.limits.maxUserIdLength} characters`);
+  }
+  const previous = connection.user;
+  if (previous !== undefined && previous.id !== user.id) {
+    throw fail('This connection is already signed in as a different user');
+  }
+  connection.user = { id: user.id, userData: input.userData, userInfo: user.userInfo };
+  if (previous === undefined) ctx.registry.signIn(connection, user.id);
+  connection.cancelAuthDeadline();
+  connection.send(signinSuccessFrame(input.userData));
+}

@@ -1,0 +1,88 @@
+/**
+ * Webhooks caused by WebSocket activity (the dispatcher itself is tested by the REST side):
+ * occupied/vacated and member added/removed on the adapter's transitions only, client_event with a
+ * string data, a deduplicated cache_miss, and subscription_count.
+ */
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { APP, connect, eventually, startServer } from './ws-helpers';
+
+interface HookEvent {
+  readonly name: string;
+  readonly [field: string]: unknown;
+}
+
+async function webhookReceiver(): Promise<{ url: string; events: HookEvent[] }> {
+  const events: HookEvent[] = [];
+  const server = createHttpServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString()) as { events: HookEvent[] };
+      events.push(...body.events);
+      res.end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`, events };
+}
+
+describe('webhooks from WebSocket activity', () => {
+  it('sends occupied, member_added, client_event, member_removed and vacated once each', async () => {
+    const hook = await webhookReceiver();
+    const { wsUrl } = await startServer({
+      apps: [{ ...APP, subscriptionCountEvents: false }],
+      webhooks: [{ url: hook.url }],
+      vacateDelayMs: 0,
+      webhookBatchMs: 0,
+    });
+    const a = await connect(wsUrl());
+    const b = await connect(wsUrl());
+    await a.join('presence-room', '{"user_id":"u1"}');
+    await b.join('presence-room', '{"user_id":"u1"}');
+    a.send({ event: 'client-hi', channel: 'presence-room', data: { x: 1 } });
+    await b.event('client-hi');
+    a.socket.close();
+    b.socket.close();
+    await eventually(() => hook.events.some((e) => e.name === 'channel_vacated'));
+    expect(hook.events).toEqual([
+      { name: 'channel_occupied', channel: 'presence-room' },
+      { name: 'member_added', channel: 'presence-room', user_id: 'u1' },
+      {
+        name: 'client_event',
+        channel: 'presence-room',
+        event: 'client-hi',
+        data: '{"x":1}',
+        socket_id: await a.socketId(),
+        user_id: 'u1',
+      },
+      { name: 'member_removed', channel: 'presence-room', user_id: 'u1' },
+      { name: 'channel_vacated', channel: 'presence-room' },
+    ]);
+  });
+
+  it('deduplicates cache_miss and reports subscription_count', async () => {
+    const hook = await webhookReceiver();
+    const { wsUrl } = await startServer({
+      webhooks: [{ url: hook.url, events: ['cache_miss', 'subscription_count'] }],
+      webhookBatchMs: 0,
+    });
+    const a = await connect(wsUrl());
+    const b = await connect(wsUrl());
+    await a.join('cache-x');
+    await b.join('cache-x');
+    await a.event('pusher:cache_miss');
+    await b.event('pusher:cache_miss');
+    await eventually(() => hook.events.filter((e) => e.name === 'subscription_count').length === 2);
+    await a.roundTrip();
+    expect(hook.events.filter((e) => e.name === 'cache_miss')).toEqual([
+      { name: 'cache_miss', channel: 'cache-x' },
+    ]);
+    expect(hook.events.filter((e) => e.name === 'subscription_count')).toEqual([
+      { name: 'subscription_count', channel: 'cache-x', subscription_count: 1 },
+      { name: 'subscription_count', channel: 'cache-x', subscription_count: 2 },
+    ]);
+  });
+});
