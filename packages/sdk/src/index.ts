@@ -1,0 +1,144 @@
+/**
+ * @module @pushwire/sdk
+ * The public surface of the SDK. Named exports only.
+ */
+
+// Auth, webhooks, encryption, native push
+export type {
+  AuthContext,
+  ChannelAuthResponse,
+  PresenceData,
+  UserAuthResponse,
+  UserData,
+} from './auth/types';
+// Low-level API (stable; the server depends on it)
+export {
+  CHANNEL_NAME_PATTERN,
+  type ChannelType,
+  channelType,
+  isCacheChannel,
+  SERVER_TO_USER_PREFIX,
+  SOCKET_ID_PATTERN,
+  validateChannelName,
+  validateSocketId,
+} from './channels';
+export { DEFAULT_URL_VARIABLE, Pusher, type UrlClientOptions } from './client';
+// The client
+export { ChannelHandle } from './client/channel-handle';
+export {
+  type ChunkOutcome,
+  DEFAULT_FAN_OUT_CONCURRENCY,
+  type FanOutOptions,
+  type FanOutResult,
+  type TriggerBatchManyResult,
+  type TriggerManyResult,
+} from './client/fan-out';
+export {
+  base64ToBytes,
+  bytesToBase64,
+  bytesToHex,
+  hmacSha256Hex,
+  md5Hex,
+  randomBytes,
+  sha256,
+  timingSafeEqual,
+  utf8Decode,
+  utf8Encode,
+} from './crypto';
+export { DecryptionError, decryptData, encryptData, parseMasterKey } from './encryption';
+// Errors
+export {
+  AuthenticationError,
+  BadRequestError,
+  ConfigurationError,
+  ForbiddenError,
+  HTTPError,
+  isPusherError,
+  NotFoundError,
+  PayloadTooLargeError,
+  PusherError,
+  RateLimitError,
+  RequestError,
+  ServerError,
+  TimeoutError,
+  ValidationError,
+} from './errors';
+export {
+  DEFAULT_LIMITS,
+  type Limits,
+  resolveLimits,
+  utf8ByteLength,
+  validateBatchSize,
+  validateChannelCount,
+  validateDataSize,
+  validateEventName,
+  validateUserId,
+} from './limits';
+export type { NotificationPayload } from './notify/payload';
+export {
+  DEFAULT_CLUSTER,
+  DEFAULT_NOTIFICATION_HOST,
+  DEFAULT_TIMEOUT_MS,
+  type Logger,
+  type PusherOptions,
+  parsePusherUrl,
+} from './options';
+export {
+  AUTH_VERSION,
+  type ChannelAuthInput,
+  canonicalQuery,
+  channelAuthSignature,
+  RESERVED_QUERY_KEYS,
+  type SignRequestInput,
+  sharedSecretFor,
+  signRequest,
+  stringToSign,
+  type UserAuthInput,
+  userAuthSignature,
+} from './signing';
+// Transport and retries
+export type { FetchInit, FetchLike, FetchResponseLike } from './transport/fetch-transport';
+export {
+  DEFAULT_MAX_RETRY_AFTER_MS,
+  DEFAULT_RETRIES,
+  DEFAULT_RETRY_MAX_DELAY_MS,
+  DEFAULT_RETRY_MIN_DELAY_MS,
+  type RetryOption,
+  type RetryOptions,
+} from './transport/retry';
+export type {
+  BatchEvent,
+  BatchTriggerResult,
+  CachedEvent,
+  ChannelAttributes,
+  ChannelInfo,
+  ChannelInfoOptions,
+  ChannelsOptions,
+  ChannelsResult,
+  InfoAttribute,
+  InfoOption,
+  QueryParams,
+  TriggerOptions,
+  TriggerResult,
+  UsersResult,
+} from './types';
+export { LIBRARY_HEADER_VALUE, VERSION } from './version';
+export {
+  type CacheMissEvent,
+  type ChannelOccupiedEvent,
+  type ChannelVacatedEvent,
+  type ClientEvent,
+  type MemberAddedEvent,
+  type MemberRemovedEvent,
+  type SubscriptionCountEvent,
+  Webhook,
+  type WebhookContext,
+  WebhookError,
+  type WebhookErrorReason,
+  type WebhookEvent,
+  type WebhookEventName,
+  type WebhookInput,
+  type WebhookPayload,
+  type WebhookToken,
+  type WebhookVerifyOptions,
+} from './webhooks';
