@@ -1,0 +1,159 @@
+/**
+ * @module adapters/local/local-adapter
+ * The default, single-node adapter: all cluster state lives in this process and `publish` delivers
+ * synchronously to the node's own subscribers. Exact transitions, unique presence members with
+ * per-connection reference counts, cache channels and claims with a TTL on an injectable clock.
+ */
+import { randomUUID } from 'node:crypto';
+import type {
+  Adapter,
+  AdapterHandlers,
+  AdapterHealth,
+  CachedEvent,
+  ChannelMessage,
+  ChannelState,
+  MemberChange,
+  PresenceMember,
+  SubscriptionChange,
+} from '../adapter';
+import { AdapterUsageError } from '../adapter-errors';
+import { type Clock, ExpiringStore } from './expiring-store';
+import { MemoryState } from './memory-state';
+
+/** Options of {@link LocalAdapter}; all optional. */
+export interface LocalAdapterOptions {
+  /** Node id reported by `nodeId` (default: `local-<uuid>`). */
+  readonly nodeId?: string;
+  /** Clock for cache and claim TTLs, in milliseconds (default `Date.now`). */
+  readonly now?: Clock;
+}
+
+const HEALTHY: AdapterHealth = { ok: true };
+
+/** Key of a cache channel in the expiring store; NUL cannot occur in app ids or channel names. */
+function cacheKey(appId: string, channel: string): string {
+  return `${appId}\u0000${channel}`;
+}
+
+/** In-process implementation of the {@link Adapter} contract. */
+export class LocalAdapter implements Adapter {
+  readonly nodeId: string;
+  private readonly state = new MemoryState();
+  private readonly cache: ExpiringStore<CachedEvent>;
+  private readonly claims: ExpiringStore<true>;
+  private handlers: AdapterHandlers | undefined;
+  private closed = false;
+
+  constructor(options: LocalAdapterOptions = {}) {
+    this.nodeId = options.nodeId ?? `local-${randomUUID()}`;
+    const now = options.now ?? Date.now;
+    this.cache = new ExpiringStore(now);
+    this.claims = new ExpiringStore(now);
+  }
+
+  async start(handlers: AdapterHandlers): Promise<void> {
+    if (this.handlers) throw new AdapterUsageError('LocalAdapter.start() was called twice');
+    this.handlers = handlers;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.state.clear();
+    this.cache.clear();
+    this.claims.clear();
+  }
+
+  health(): AdapterHealth {
+    return HEALTHY;
+  }
+
+  /** Delivers synchronously to this node's subscribers; a no-op after `close()`. */
+  publish(message: ChannelMessage): void {
+    if (this.closed) return;
+    this.started().deliver(message);
+  }
+
+  async terminateUser(appId: string, userId: string): Promise<void> {
+    if (this.closed) return;
+    this.started().terminateUser(appId, userId);
+  }
+
+  async addConnection(appId: string, socketId: string): Promise<number> {
+    return this.state.addConnection(appId, socketId);
+  }
+
+  async removeConnection(appId: string, socketId: string): Promise<void> {
+    this.state.removeConnection(appId, socketId);
+  }
+
+  async addSubscription(
+    appId: string,
+    channel: string,
+    socketId: string,
+  ): Promise<SubscriptionChange> {
+    return this.state.addSubscription(appId, channel, socketId);
+  }
+
+  async removeSubscription(
+    appId: string,
+    channel: string,
+    socketId: string,
+  ): Promise<SubscriptionChange | undefined> {
+    return this.state.removeSubscription(appId, channel, socketId);
+  }
+
+  async addMember(
+    appId: string,
+    channel: string,
+    socketId: string,
+    member: PresenceMember,
+  ): Promise<MemberChange> {
+    return this.state.addMember(appId, channel, socketId, member);
+  }
+
+  async removeMember(
+    appId: string,
+    channel: string,
+    socketId: string,
+  ): Promise<MemberChange | undefined> {
+    return this.state.removeMember(appId, channel, socketId);
+  }
+
+  async members(appId: string, channel: string): Promise<PresenceMember[]> {
+    return this.state.members(appId, channel);
+  }
+
+  async channels(appId: string, prefix?: string): Promise<Map<string, ChannelState>> {
+    return this.state.channels(appId, prefix);
+  }
+
+  async channel(appId: string, channel: string): Promise<ChannelState | undefined> {
+    return this.state.channel(appId, channel);
+  }
+
+  async setCachedEvent(
+    appId: string,
+    channel: string,
+    event: CachedEvent,
+    ttlSec: number,
+  ): Promise<void> {
+    this.cache.set(cacheKey(appId, channel), { event: event.event, data: event.data }, ttlSec);
+  }
+
+  async cachedEvent(
+    appId: string,
+    channel: string,
+  ): Promise<{ readonly event: CachedEvent; readonly ttlSec: number } | undefined> {
+    const entry = this.cache.get(cacheKey(appId, channel));
+    return entry ? { event: entry.value, ttlSec: entry.ttlSec } : undefined;
+  }
+
+  async claimOnce(key: string, ttlSec: number): Promise<boolean> {
+    return this.claims.setIfAbsent(key, true, ttlSec);
+  }
+
+  private started(): AdapterHandlers {
+    if (!this.handlers) throw new AdapterUsageError('LocalAdapter used before start()');
+    return this.handlers;
+  }
+}

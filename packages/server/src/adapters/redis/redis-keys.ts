@@ -1,0 +1,27 @@
+/**
+ * @module adapters/redis/redis-keys
+ * Names of the Redis keys and the pub/sub channel used from TypeScript (the Lua scripts build the
+ * state keys themselves, see lua-scripts.ts). App ids are URI-encoded so they never contain ':'.
+ */
+
+/** The app id as it appears inside keys and scripts. */
+export function encodeAppId(appId: string): string {
+  return encodeURIComponent(appId);
+}
+
+export function decodeAppId(encoded: string): string {
+  return decodeURIComponent(encoded);
+}
+
+/** The pub/sub channel carrying every envelope of one deployment (one key prefix). */
+export function busChannel(prefix: string): string {
+  return `${prefix}bus`;
+}
+
+export function cacheKey(prefix: string, appId: string, channel: string): string {
+  return `${prefix}cache:${encodeAppId(appId)}:${channel}`;
+}
+
+export function claimKey(prefix: string, key: string): string {
+  return `${prefix}claim:${key}`;
+}

@@ -1,0 +1,349 @@
+/**
+ * @module test/adapters-redis
+ * The shared adapter contract on a real redis-server (2- and 3-node clusters in one process, each
+ * node with its own Redis connections), plus what only the Redis adapter does: reaping a crashed
+ * node, surviving a Redis restart, key-prefix isolation and option validation.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import type { Adapter, OrphanChange } from '../src/adapters/adapter';
+import { AdapterConfigError } from '../src/adapters/adapter-errors';
+import { RedisAdapter, type RedisAdapterOptions } from '../src/adapters/redis';
+import {
+  byUser,
+  type ContractCluster,
+  RecordingHandlers,
+  runAdapterContract,
+} from './adapters-contract';
+import { type RedisServerHandle, startRedisServer } from './helpers/redis-server';
+
+let redis: RedisServerHandle | undefined;
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+});
+
+afterAll(async () => {
+  await redis?.close();
+});
+
+function redisUrl(): string {
+  if (!redis) throw new Error('redis-server did not start (see the beforeAll error)');
+  return redis.url;
+}
+
+function uniquePrefix(): string {
+  return `t-${randomBytes(4).toString('hex')}:`;
+}
+
+interface TestNode {
+  readonly adapter: RedisAdapter;
+  readonly handlers: RecordingHandlers;
+}
+
+async function startNode(options: Partial<RedisAdapterOptions> & { keyPrefix: string }) {
+  const adapter = new RedisAdapter({ url: redisUrl(), heartbeatIntervalMs: 100, ...options });
+  const handlers = new RecordingHandlers();
+  await adapter.start(handlers);
+  return { adapter, handlers };
+}
+
+async function makeRedisCluster(nodeCount: number): Promise<ContractCluster> {
+  const keyPrefix = uniquePrefix();
+  const nodes: TestNode[] = [];
+  for (let i = 0; i < nodeCount; i++) nodes.push(await startNode({ keyPrefix }));
+  return {
+    nodes,
+    elapse: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    close: async () => {
+      await Promise.all(nodes.map((node) => node.adapter.close()));
+    },
+  };
+}
+
+runAdapterContract('RedisAdapter', makeRedisCluster, { maxNodes: 3 });
+
+describe('RedisAdapter: node failure', () => {
+  it('a survivor reaps a crashed node once: members, counts and transitions', async () => {
+    const keyPrefix = uniquePrefix();
+    const nodeTimeoutMs = 400;
+    const nodes = [
+      await startNode({ keyPrefix, nodeTimeoutMs }),
+      await startNode({ keyPrefix, nodeTimeoutMs }),
+      await startNode({ keyPrefix, nodeTimeoutMs }),
+    ];
+    onTestFinished(() => Promise.all(nodes.map((node) => node.adapter.close())).then(() => {}));
+    const [a, b, crashed] = [nodes[0]!, nodes[1]!, nodes[2]!];
+    const alice = { userId: 'alice', userInfo: { n: 'A' } };
+    const carol = { userId: 'carol', userInfo: { n: 'C' } };
+    await a.adapter.addConnection('app', '1.1');
+    await a.adapter.addSubscription('app', 'presence-room', '1.1');
+    await a.adapter.addMember('app', 'presence-room', '1.1', alice);
+    await crashed.adapter.addConnection('app', '3.1');
+    await crashed.adapter.addConnection('app', '3.2');
+    await crashed.adapter.addSubscription('app', 'presence-room', '3.1');
+    await crashed.adapter.addMember('app', 'presence-room', '3.1', alice);
+    await crashed.adapter.addSubscription('app', 'presence-room', '3.2');
+    await crashed.adapter.addMember('app', 'presence-room', '3.2', carol);
+    await crashed.adapter.addSubscription('app', 'only-crashed', '3.1');
+
+    await crashed.adapter.abandonForTesting();
+    const reaper = await Promise.race(
+      [a, b].map((node) =>
+        node.handlers.until(() => node.handlers.orphans.length > 0, 'orphans').then(() => node),
+      ),
+    );
+    const other = reaper === a ? b : a;
+    const changes: OrphanChange[] = reaper.handlers.orphans.flat();
+    const summary = changes.map((c) =>
+      c.kind === 'member'
+        ? `member ${c.channel} ${c.socketId} ${c.change.member.userId} ${c.change.userCount} ${c.change.transitioned}`
+        : `sub ${c.channel} ${c.socketId} ${c.change.subscriptionCount} ${c.change.transitioned}`,
+    );
+    expect(summary.slice(0, 2).sort()).toEqual([
+      expect.stringMatching(/^member presence-room 3\.1 alice [12] false$/),
+      'member presence-room 3.2 carol 1 true',
+    ]);
+    expect(summary.slice(2).sort()).toEqual([
+      'sub only-crashed 3.1 0 true',
+      expect.stringMatching(/^sub presence-room 3\.1 [12] false$/),
+      expect.stringMatching(/^sub presence-room 3\.2 [12] false$/),
+    ]);
+    const carolChange = changes.find((c) => c.kind === 'member' && c.socketId === '3.2');
+    expect(carolChange?.kind === 'member' && carolChange.change.member).toEqual(carol);
+    expect(await a.adapter.members('app', 'presence-room')).toEqual([alice]);
+    expect(await b.adapter.channel('app', 'presence-room')).toEqual({
+      subscriptionCount: 1,
+      userCount: 1,
+    });
+    expect(await b.adapter.channel('app', 'only-crashed')).toBeUndefined();
+    expect(await b.adapter.addConnection('app', '2.1')).toBe(2);
+    // Only one survivor reaped: give the other a few heartbeats to prove it stays silent.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(other.handlers.orphans).toEqual([]);
+    expect(reaper.handlers.orphans).toHaveLength(1);
+  });
+
+  it('a node that starts later reaps a node that died before it started', async () => {
+    const keyPrefix = uniquePrefix();
+    const crashed = await startNode({ keyPrefix, nodeTimeoutMs: 300 });
+    await crashed.adapter.addSubscription('app', 'c', '9.1');
+    await crashed.adapter.abandonForTesting();
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    const late = await startNode({ keyPrefix, nodeTimeoutMs: 300 });
+    onTestFinished(() => late.adapter.close());
+    await late.handlers.until(() => late.handlers.orphans.length === 1, 'reap by the late node');
+    expect(late.handlers.orphans[0]).toEqual([
+      {
+        kind: 'subscription',
+        appId: 'app',
+        channel: 'c',
+        socketId: '9.1',
+        change: { subscriptionCount: 0, transitioned: true },
+      },
+    ]);
+  });
+});
+
+describe('RedisAdapter: Redis restart', () => {
+  it('keeps serving locally while Redis is down, then resynchronizes every node', async () => {
+    const server = await startRedisServer();
+    onTestFinished(() => server.close());
+    const keyPrefix = uniquePrefix();
+    const logged: string[] = [];
+    const logger = {
+      debug: () => {},
+      info: (message: string) => logged.push(`info ${message}`),
+      warn: (message: string) => logged.push(`warn ${message}`),
+      error: (message: string) => logged.push(`error ${message}`),
+    };
+    const a = await startNode({ url: server.url, keyPrefix, logger, commandTimeoutMs: 1000 });
+    const b = await startNode({ url: server.url, keyPrefix, commandTimeoutMs: 1000 });
+    onTestFinished(() => Promise.all([a.adapter.close(), b.adapter.close()]).then(() => {}));
+    await a.adapter.addConnection('app', '1.1');
+    await a.adapter.addSubscription('app', 'c', '1.1');
+    await a.adapter.addSubscription('app', 'c', '1.2');
+    await a.adapter.addMember('app', 'presence-p', '1.1', { userId: 'u1', userInfo: 1 });
+    await b.adapter.addSubscription('app', 'c', '2.1');
+    await b.adapter.addMember('app', 'presence-p', '2.1', { userId: 'u2', userInfo: 2 });
+
+    expect(a.handlers.healthChanges).toEqual([]);
+    await server.stop();
+    await a.handlers.until(() => a.handlers.healthChanges.length > 0, 'a unhealthy');
+    expect(a.adapter.health().ok).toBe(false);
+    expect(a.adapter.health().detail).toMatch(/redis unavailable/);
+    // Local delivery and local state keep working; nothing throws.
+    a.adapter.publish({ appId: 'app', channel: 'c', frame: 'during-outage' });
+    expect(a.handlers.delivered.map((m) => m.frame)).toEqual(['during-outage']);
+    await a.adapter.terminateUser('app', 'u1');
+    expect(a.handlers.terminated).toHaveLength(1);
+    expect(await a.adapter.removeSubscription('app', 'c', '1.2')).toEqual({
+      subscriptionCount: 1,
+      transitioned: false,
+    });
+    expect(await a.adapter.addSubscription('app', 'during', '1.1')).toEqual({
+      subscriptionCount: 1,
+      transitioned: true,
+    });
+    expect(await a.adapter.channel('app', 'c')).toEqual({ subscriptionCount: 1 });
+    expect(await a.adapter.members('app', 'presence-p')).toEqual([{ userId: 'u1', userInfo: 1 }]);
+    expect(await a.adapter.claimOnce('k', 10)).toBe(true);
+    await a.adapter.setCachedEvent('app', 'cache-x', { event: 'e', data: 'd' }, 10);
+    expect((await a.adapter.cachedEvent('app', 'cache-x'))?.event).toEqual({
+      event: 'e',
+      data: 'd',
+    });
+    expect(
+      logged.filter((line) => line.startsWith('error')),
+      logged.join('\n'),
+    ).toHaveLength(1);
+
+    await server.restart();
+    for (const node of [a, b]) {
+      await node.handlers.until(() => node.adapter.health().ok, 'healthy again', 10_000);
+    }
+    expect(a.handlers.healthChanges.map((h) => h.ok)).toEqual([false, true]);
+    expect(logged.some((line) => line.startsWith('info'))).toBe(true);
+    // Redis restarted empty: both nodes wrote their mirrors back.
+    expect(await b.adapter.channel('app', 'c')).toEqual({ subscriptionCount: 2 });
+    expect(await b.adapter.channel('app', 'during')).toEqual({ subscriptionCount: 1 });
+    expect(byUser(await b.adapter.members('app', 'presence-p'))).toEqual([
+      { userId: 'u1', userInfo: 1 },
+      { userId: 'u2', userInfo: 2 },
+    ]);
+    expect(await b.adapter.addConnection('app', '2.9')).toBe(2);
+    b.adapter.publish({ appId: 'app', channel: 'c', frame: 'after' });
+    await a.handlers.until(
+      () => a.handlers.delivered.some((m) => m.frame === 'after'),
+      'cross-node delivery after recovery',
+    );
+  });
+
+  it('after a stall, announces to the cluster what left during it (resync diff)', async () => {
+    const { Redis } = await import('ioredis');
+    const admin = new Redis(redisUrl());
+    onTestFinished(() => {
+      admin.disconnect();
+    });
+    const keyPrefix = uniquePrefix();
+    const a = await startNode({ keyPrefix, commandTimeoutMs: 200 });
+    const b = await startNode({ keyPrefix, commandTimeoutMs: 200 });
+    onTestFinished(() => Promise.all([a.adapter.close(), b.adapter.close()]).then(() => {}));
+    await a.adapter.addSubscription('app', 'c', '1.1');
+    await a.adapter.addMember('app', 'presence-p', '1.1', { userId: 'u1', userInfo: null });
+    await b.adapter.addMember('app', 'presence-p', '2.1', { userId: 'u2', userInfo: null });
+
+    // Redis stalls (every client paused): commands time out and node a falls back to its mirror.
+    await admin.call('CLIENT', 'PAUSE', '1500', 'ALL');
+    await a.adapter.addConnection('app', '1.9');
+    await a.handlers.until(() => a.handlers.healthChanges.length > 0, 'a unhealthy');
+    expect(await a.adapter.removeMember('app', 'presence-p', '1.1')).toEqual({
+      member: { userId: 'u1', userInfo: null },
+      userCount: 0,
+      transitioned: true,
+    });
+    expect((await a.adapter.removeSubscription('app', 'c', '1.1'))?.transitioned).toBe(true);
+
+    await a.handlers.until(() => a.adapter.health().ok, 'a healthy again', 10_000);
+    await a.handlers.until(() => a.handlers.orphans.length > 0, 'changes reported', 10_000);
+    // What Redis still held for node a is removed and reported, so the cluster hears of it.
+    const reported = a.handlers.orphans.flat();
+    expect(reported).toContainEqual({
+      kind: 'member',
+      appId: 'app',
+      channel: 'presence-p',
+      socketId: '1.1',
+      change: { member: { userId: 'u1', userInfo: null }, userCount: 1, transitioned: true },
+    });
+    expect(reported).toContainEqual({
+      kind: 'subscription',
+      appId: 'app',
+      channel: 'c',
+      socketId: '1.1',
+      change: { subscriptionCount: 0, transitioned: true },
+    });
+    await b.handlers.until(() => b.adapter.health().ok, 'b healthy again', 10_000);
+    expect(await b.adapter.members('app', 'presence-p')).toEqual([
+      { userId: 'u2', userInfo: null },
+    ]);
+    expect(await b.adapter.channel('app', 'c')).toBeUndefined();
+    expect(await b.adapter.addConnection('app', '2.1')).toBe(2);
+  });
+
+  it('starts without Redis, serves locally, and reports the fault', async () => {
+    const adapter = new RedisAdapter({
+      url: 'redis://127.0.0.1:1',
+      keyPrefix: uniquePrefix(),
+      commandTimeoutMs: 500,
+    });
+    const handlers = new RecordingHandlers();
+    onTestFinished(() => adapter.close());
+    await adapter.start(handlers);
+    expect(adapter.health().ok).toBe(false);
+    adapter.publish({ appId: 'a', channel: 'c', frame: 'f' });
+    expect(handlers.delivered).toHaveLength(1);
+    expect(await adapter.addSubscription('a', 'c', '1.1')).toEqual({
+      subscriptionCount: 1,
+      transitioned: true,
+    });
+  });
+});
+
+describe('RedisAdapter: deployments and options', () => {
+  it('deployments with different key prefixes share one Redis without cross-talk', async () => {
+    const first = uniquePrefix();
+    const second = uniquePrefix();
+    const nodes = [
+      await startNode({ keyPrefix: first }),
+      await startNode({ keyPrefix: first }),
+      await startNode({ keyPrefix: second }),
+      await startNode({ keyPrefix: second }),
+    ];
+    onTestFinished(() => Promise.all(nodes.map((n) => n.adapter.close())).then(() => {}));
+    const [one, oneMore, two, twoMore] = [nodes[0]!, nodes[1]!, nodes[2]!, nodes[3]!];
+    await one.adapter.addSubscription('app', 'c', '1.1');
+    expect(await oneMore.adapter.channel('app', 'c')).toEqual({ subscriptionCount: 1 });
+    expect(await two.adapter.channel('app', 'c')).toBeUndefined();
+    expect(await two.adapter.addSubscription('app', 'c', '2.1')).toEqual({
+      subscriptionCount: 1,
+      transitioned: true,
+    });
+    one.adapter.publish({ appId: 'app', channel: 'c', frame: 'one' });
+    two.adapter.publish({ appId: 'app', channel: 'c', frame: 'two' });
+    await oneMore.handlers.until(() => oneMore.handlers.delivered.length > 0, 'first bus');
+    await twoMore.handlers.until(() => twoMore.handlers.delivered.length > 0, 'second bus');
+    expect(oneMore.handlers.delivered.map((m) => m.frame)).toEqual(['one']);
+    expect(twoMore.handlers.delivered.map((m) => m.frame)).toEqual(['two']);
+    expect(one.handlers.delivered.map((m) => m.frame)).toEqual(['one']);
+    expect(two.handlers.delivered.map((m) => m.frame)).toEqual(['two']);
+  });
+
+  it('rejects bad options with a typed error that never echoes the URL', () => {
+    const make = (options: RedisAdapterOptions): Adapter => new RedisAdapter(options);
+    expect(() => make({})).toThrow(AdapterConfigError);
+    expect(() => make({ url: 'http://x' })).toThrow(/url must start with redis/);
+    expect(() => make({ url: 'redis://h', heartbeatIntervalMs: 0 })).toThrow(/heartbeatIntervalMs/);
+    expect(() =>
+      make({ url: 'redis://h', heartbeatIntervalMs: 1000, nodeTimeoutMs: 1500 }),
+    ).toThrow(/nodeTimeoutMs/);
+    try {
+      make({ url: 'redis://:s3cret@h', nodeTimeoutMs: -1 });
+    } catch (error) {
+      expect(String(error)).not.toContain('s3cret');
+    }
+  });
+
+  it('copies connection settings from a given ioredis client and leaves it open', async () => {
+    const { Redis } = await import('ioredis');
+    const client = new Redis(redisUrl());
+    onTestFinished(() => {
+      client.disconnect();
+    });
+    const adapter = new RedisAdapter({ redis: client, keyPrefix: uniquePrefix() });
+    await adapter.start(new RecordingHandlers());
+    expect(adapter.health()).toEqual({ ok: true });
+    expect(await adapter.addConnection('a', '1.1')).toBe(1);
+    await adapter.close();
+    expect(await client.ping()).toBe('PONG');
+  });
+});

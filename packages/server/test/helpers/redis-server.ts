@@ -1,0 +1,115 @@
+/**
+ * @module test/helpers/redis-server
+ * Starts a private `redis-server` for a test on a free port (no persistence), waits until it answers
+ * PING, and can stop and start it again on the same port to simulate a Redis restart. A missing
+ * `redis-server` binary is a test failure with instructions, never a skip.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createConnection, createServer } from 'node:net';
+
+const READY_TIMEOUT_MS = 10_000;
+const PING_RETRY_MS = 25;
+
+export interface RedisServerHandle {
+  readonly port: number;
+  readonly url: string;
+  /** Kills the server (SIGKILL: like a crash, nothing is saved). */
+  stop(): Promise<void>;
+  /** Starts it again on the same port, empty. */
+  restart(): Promise<void>;
+  /** Stops it for good; idempotent. */
+  close(): Promise<void>;
+}
+
+function requireRedisServerBinary(): void {
+  try {
+    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
+  } catch {
+    throw new Error(
+      'redis-server is not on PATH: the Redis adapter tests need a real Redis. ' +
+        'Install it (e.g. `apt-get install -y redis-server` or `brew install redis`) and rerun.',
+    );
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  await once(server, 'close');
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/** Resolves when a raw PING gets +PONG. */
+async function ping(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ port, host: '127.0.0.1' });
+    let reply = '';
+    socket.setTimeout(500, () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.on('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (chunk) => {
+      reply += chunk.toString('utf8');
+      if (reply.includes('\r\n')) {
+        socket.destroy();
+        resolve(reply.startsWith('+PONG'));
+      }
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
+
+async function waitForPing(port: number, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
+    if (await ping(port)) return;
+    await new Promise((resolve) => setTimeout(resolve, PING_RETRY_MS));
+  }
+  throw new Error(`redis-server on port ${port} did not answer PING within ${READY_TIMEOUT_MS} ms`);
+}
+
+function spawnRedis(port: number): ChildProcess {
+  return spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
+}
+
+async function kill(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGKILL');
+  await exited;
+}
+
+export async function startRedisServer(): Promise<RedisServerHandle> {
+  requireRedisServerBinary();
+  const port = await freePort();
+  let child: ChildProcess | undefined = spawnRedis(port);
+  await waitForPing(port, child);
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    async stop() {
+      await kill(child);
+      child = undefined;
+    },
+    async restart() {
+      await kill(child);
+      child = spawnRedis(port);
+      await waitForPing(port, child);
+    },
+    async close() {
+      await kill(child);
+      child = undefined;
+    },
+  };
+}
