@@ -1,0 +1,91 @@
+/**
+ * @module commands/serve-banner
+ * The text `pushwire serve` prints once it listens: where it is, the credentials of the built-in
+ * development app (public by design; configured apps' secrets are never printed), and how to
+ * connect pusher-js, the SDKs and the CLI to it.
+ */
+import type { AppOptions } from '@pushwire/server';
+
+export interface BannerInput {
+  readonly address: { readonly host: string; readonly port: number; readonly url: string };
+  /** The configured apps (ignored when `usesDefaultApp`). */
+  readonly apps: readonly AppOptions[];
+  /** The built-in development app (its credentials are public). */
+  readonly defaultApp: AppOptions;
+  /** The server runs only the built-in development app, whose credentials may be shown. */
+  readonly usesDefaultApp: boolean;
+  readonly redis: boolean;
+  /** How to run the CLI again from the same shell: `pushwire` or `node path/to/bin.js`. */
+  readonly cliInvocation: string;
+}
+
+/**
+ * The command that runs this CLI from a shell: `node <path>` when started as a script outside
+ * node_modules (e.g. `npm start` in the repository), else `npx pushwire` (an installed package).
+ */
+export function cliInvocation(scriptPath: string | undefined, cwd: string): string {
+  const isScript = scriptPath !== undefined && /[\\/]dist[\\/]bin\.js$/.test(scriptPath);
+  if (!isScript || /[\\/]node_modules[\\/]/.test(scriptPath)) return 'npx pushwire';
+  const relative = scriptPath.startsWith(`${cwd}/`) ? scriptPath.slice(cwd.length + 1) : scriptPath;
+  return `node ${relative}`;
+}
+
+const WILDCARD_HOSTS: ReadonlySet<string> = new Set(['0.0.0.0', '::', '']);
+
+/** The host a local client should dial: the listening host, or loopback for a wildcard bind. */
+export function connectHost(listenHost: string): string {
+  return WILDCARD_HOSTS.has(listenHost) ? '127.0.0.1' : listenHost;
+}
+
+/** The banner text (several lines, no trailing newline). */
+export function formatBanner(input: BannerInput): string {
+  const host = connectHost(input.address.host);
+  const hostInUrl = host.includes(':') ? `[${host}]` : host;
+  const port = input.address.port;
+  const base = `http://${hostInUrl}:${port}`;
+  const lines = [
+    `pushwire server listening on ${input.address.url}${input.redis ? ' (Redis adapter)' : ''}`,
+  ];
+  if (WILDCARD_HOSTS.has(input.address.host)) {
+    lines.push('  Listening on every interface: other machines can connect.');
+  }
+
+  const app = input.usesDefaultApp ? input.defaultApp : undefined;
+  const key = app?.key ?? input.apps[0]?.key ?? 'APP_KEY';
+  if (app !== undefined) {
+    lines.push(
+      '',
+      'Development app (public credentials, for local use only):',
+      `  app id: ${app.id}   key: ${app.key}   secret: ${app.secret}`,
+    );
+  } else {
+    lines.push('', `Apps (${input.apps.length}; secrets not shown):`);
+    for (const configured of input.apps) {
+      lines.push(`  app id: ${configured.id}   key: ${configured.key}`);
+    }
+  }
+
+  const url =
+    app === undefined
+      ? `http://${key}:APP_SECRET@${hostInUrl}:${port}/apps/${input.apps[0]?.id ?? 'APP_ID'}`
+      : `http://${app.key}:${app.secret}@${hostInUrl}:${port}/apps/${app.id}`;
+  lines.push(
+    '',
+    'Connect with pusher-js:',
+    `  new Pusher('${key}', { wsHost: '${host}', wsPort: ${port}, forceTLS: false, enabledTransports: ['ws'], cluster: 'mt1' })`,
+    '',
+    'Trigger with @pushwire/sdk or the official pusher SDK:',
+    `  PUSHER_URL=${url}`,
+    `  @pushwire/sdk: Pusher.fromUrl(process.env.PUSHER_URL)   pusher: Pusher.forURL(process.env.PUSHER_URL)`,
+    `  or new Pusher({ appId, key, secret, host: '${host}', port: ${port}, useTLS: false })`,
+    '',
+    'Or from a shell:',
+    app === undefined || port !== 6001 || host !== '127.0.0.1'
+      ? `  PUSHER_URL=${url} ${input.cliInvocation} trigger my-channel my-event '{"hello":"world"}'`
+      : `  ${input.cliInvocation} trigger my-channel my-event '{"hello":"world"}'`,
+    '',
+    `Health: ${base}/health   Metrics: ${base}/metrics`,
+    'Press Ctrl+C to stop.',
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,232 @@
+/**
+ * @module commands/serve
+ * `pushwire serve`: run the Pusher-compatible server in the foreground. Options come from
+ * defaults < `--config` file < `PUSHWIRE_*` environment < flags. SIGINT/SIGTERM close it
+ * gracefully (exit 0); a second signal exits at once.
+ */
+import type { AppOptions, LogLevel, PushwireServer, ServerOptions } from '@pushwire/server';
+import { type FlagSpecs, parseCommandArgs, parseIntegerFlag } from '../args';
+import { type CliIo, ExitCode } from '../cli-io';
+import type { Command } from '../command';
+import { printError } from '../output';
+import { UsageError } from '../usage-error';
+import { cliInvocation, formatBanner } from './serve-banner';
+
+const NAME = 'serve';
+const MAX_PORT = 65_535;
+const LOG_LEVELS: readonly LogLevel[] = ['silent', 'error', 'warn', 'info', 'debug'];
+/** Exit code when a second signal interrupts the graceful shutdown (128 + SIGINT). */
+const FORCED_EXIT_CODE = 130;
+
+const HELP = `Usage: pushwire serve [options]
+
+Run a Pusher Channels compatible server (WebSocket protocol 7, REST API, webhooks) in the
+foreground. With no options it serves one development app (id app-id, key app-key, secret
+app-secret) on 127.0.0.1:6001. Stop it with Ctrl+C (graceful; press again to force).
+
+Options:
+  --port PORT              port to listen on (0 = any free port)     env PUSHWIRE_PORT   default 6001
+  --host HOST              interface to listen on                    env PUSHWIRE_HOST   default 127.0.0.1
+                           (use 0.0.0.0 to accept other machines: only with your own app secrets)
+  --config FILE            JSON file: apps, limits, webhooks, ...    env PUSHWIRE_CONFIG
+  --webhook-url URL        send every webhook event to URL, signed with the app's key and secret
+                           (repeatable)                              env PUSHWIRE_WEBHOOK_URLS (comma-separated)
+  --redis-url URL          share state with other nodes through Redis env PUSHWIRE_REDIS_URL
+  --relaxed                development limits (1 MB events, 1000 channels per trigger, ...)
+                                                                     env PUSHWIRE_RELAXED
+  --log-level LEVEL        silent, error, warn, info, debug          env PUSHWIRE_LOG_LEVEL default info
+  -h, --help               show this help
+
+The default app's id, key and secret come from PUSHWIRE_APP_ID, PUSHWIRE_APP_KEY and
+PUSHWIRE_APP_SECRET; more apps from PUSHWIRE_APPS (a JSON array) or the config file.
+
+Examples:
+  pushwire serve
+  pushwire serve --port 6002 --webhook-url http://127.0.0.1:3000/pusher/webhooks
+  pushwire serve --config pushwire.json --redis-url redis://127.0.0.1:6379`;
+
+const SERVE_FLAGS = {
+  help: { type: 'boolean', short: 'h' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  config: { type: 'string' },
+  'webhook-url': { type: 'string', multiple: true },
+  'redis-url': { type: 'string' },
+  relaxed: { type: 'boolean' },
+  'log-level': { type: 'string' },
+} as const satisfies FlagSpecs;
+
+/** The options given by flags (the last, strongest layer). */
+function optionsFromFlags(
+  flags: ReturnType<typeof parseCommandArgs<typeof SERVE_FLAGS>>['flags'],
+): ServerOptions {
+  const options: { -readonly [K in keyof ServerOptions]: ServerOptions[K] } = {};
+  if (flags.port !== undefined) {
+    options.port = parseIntegerFlag(NAME, 'port', flags.port, { min: 0, max: MAX_PORT });
+  }
+  if (flags.host !== undefined) options.host = flags.host;
+  if (flags['webhook-url'] !== undefined) {
+    options.webhooks = flags['webhook-url'].map((url) => {
+      if (!/^https?:\/\/./.test(url)) {
+        throw new UsageError(`--webhook-url must be an http:// or https:// URL, got "${url}"`, {
+          command: NAME,
+        });
+      }
+      return { url };
+    });
+  }
+  if (flags['redis-url'] !== undefined) options.redisUrl = flags['redis-url'];
+  if (flags.relaxed === true) options.relaxed = true;
+  const level = flags['log-level'];
+  if (level !== undefined) {
+    const known = LOG_LEVELS.find((candidate) => candidate === level);
+    if (known === undefined) {
+      throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`, {
+        command: NAME,
+      });
+    }
+    options.logLevel = known;
+  }
+  return options;
+}
+
+/**
+ * The merged options: defaults < config file < environment < flags. The config file is the one
+ * named by `--config`, else by `PUSHWIRE_CONFIG`.
+ */
+async function buildServeOptions(
+  flags: ReturnType<typeof parseCommandArgs<typeof SERVE_FLAGS>>['flags'],
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<ServerOptions> {
+  // Loaded here so that the SDK commands never load the server.
+  const { loadServerOptions } = await import('@pushwire/server');
+  return loadServerOptions({
+    env,
+    flags: optionsFromFlags(flags),
+    ...(flags.config === undefined ? {} : { configPath: flags.config }),
+  });
+}
+
+/** Wait for SIGINT or SIGTERM; a second one exits the process at once. */
+function waitForSignal(io: CliIo): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    let received = false;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (received) {
+        io.stderr.write(`Received ${signal} again: exiting now.\n`);
+        process.exit(FORCED_EXIT_CODE);
+      }
+      received = true;
+      resolve(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+/** The `serve` command. */
+export const serveCommand: Command = {
+  name: NAME,
+  summary: 'run a Pusher-compatible server in the foreground',
+  help: HELP,
+  async run(argv, io) {
+    const { flags } = parseCommandArgs(NAME, argv, SERVE_FLAGS, 0);
+    if (flags.help === true) {
+      io.stdout.write(`${HELP}\n`);
+      return ExitCode.Ok;
+    }
+    let options: ServerOptions;
+    let server: PushwireServer;
+    let defaultApp: AppOptions;
+    try {
+      options = await buildServeOptions(flags, io.env);
+      const { createLogger, createServer, DEFAULT_APP } = await import('@pushwire/server');
+      defaultApp = DEFAULT_APP;
+      if (options.logger === undefined) {
+        const secrets = (options.apps ?? []).map((app) => String(app.secret));
+        options = {
+          ...options,
+          logger: createLogger({
+            level: options.logLevel ?? 'info',
+            format: process.stderr.isTTY ? 'pretty' : 'json',
+            secrets,
+          }),
+        };
+      }
+      if (options.redisUrl !== undefined && options.adapter === undefined) {
+        const { RedisAdapter } = await import('@pushwire/server/adapters/redis');
+        options = { ...options, adapter: new RedisAdapter({ url: options.redisUrl }) };
+      }
+      server = createServer(options);
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      printError(io, { json: false }, error);
+      return isConfigurationError(error) ? ExitCode.Usage : ExitCode.Failure;
+    }
+
+    const signal = waitForSignal(io);
+    let address: { host: string; port: number; url: string };
+    try {
+      address = await server.listen();
+    } catch (error) {
+      printError(io, { json: false }, error);
+      if (isAddressInUse(error)) {
+        io.stderr.write(
+          'Another process (another pushwire serve?) uses that port: stop it, or pick one with --port.\n',
+        );
+      }
+      await server.close().catch(() => undefined);
+      return ExitCode.Failure;
+    }
+    io.stdout.write(
+      `${formatBanner({
+        address,
+        apps: options.apps ?? [],
+        defaultApp,
+        usesDefaultApp: isDefaultAppOnly(options, defaultApp),
+        redis: options.redisUrl !== undefined,
+        cliInvocation: cliInvocation(process.argv[1], process.cwd()),
+      })}\n`,
+    );
+
+    const received = await signal;
+    io.stdout.write(`Received ${received}: shutting down gracefully...\n`);
+    try {
+      await server.close();
+    } catch (error) {
+      printError(io, { json: false }, error);
+      return ExitCode.Failure;
+    }
+    io.stdout.write('Server closed.\n');
+    return ExitCode.Ok;
+  },
+};
+
+/** True when the server runs the built-in development app only (its credentials are public). */
+function isDefaultAppOnly(options: ServerOptions, defaultApp: AppOptions): boolean {
+  const apps = options.apps;
+  if (apps === undefined || apps.length === 0) return true;
+  return (
+    apps.length === 1 &&
+    apps[0]?.id === defaultApp.id &&
+    apps[0].key === defaultApp.key &&
+    apps[0].secret === defaultApp.secret
+  );
+}
+
+function isAddressInUse(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'code' in error &&
+    (error as { code: unknown }).code === 'EADDRINUSE'
+  );
+}
+
+/** Errors that mean the configuration (flags, file, environment) is wrong: exit code 2. */
+function isConfigurationError(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    (error.name === 'ServerConfigError' || error.name === 'AdapterConfigError')
+  );
+}

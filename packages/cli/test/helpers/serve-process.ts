@@ -1,0 +1,74 @@
+/**
+ * @module test/helpers/serve-process
+ * `pushwire serve` as a child process on a free port: waits for its banner, exposes the port
+ * and the output, and stops it (SIGTERM, then SIGKILL if it hangs) at the end of the test.
+ */
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { BIN, cleanEnv } from './built-bin';
+
+const BANNER_TIMEOUT_MS = 15_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+export interface ServeProcess {
+  readonly port: number;
+  readonly child: ChildProcessWithoutNullStreams;
+  /** Everything printed so far. */
+  output(): { stdout: string; stderr: string };
+  /** Send SIGTERM and resolve with the exit code (SIGKILL after a deadline). */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Start `pushwire serve --port 0 ...extraArgs` and resolve once it prints where it listens. */
+export function startServe(
+  extraArgs: readonly string[] = [],
+  env: Record<string, string> = {},
+): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...extraArgs], {
+    env: { ...cleanEnv(), ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> => {
+    if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    const code = await exited;
+    clearTimeout(timer);
+    return code;
+  };
+
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void stop('SIGKILL');
+      reject(
+        new Error(`serve printed no banner in ${BANNER_TIMEOUT_MS} ms:\n${stdout}\n${stderr}`),
+      );
+    }, BANNER_TIMEOUT_MS);
+    const check = (): void => {
+      const match = /listening on https?:\/\/[^\s]+:(\d+)/.exec(stdout);
+      if (match?.[1] === undefined) return;
+      clearTimeout(timer);
+      child.stdout.off('data', check);
+      resolve({
+        port: Number(match[1]),
+        child,
+        output: () => ({ stdout, stderr }),
+        stop,
+      });
+    };
+    child.stdout.on('data', check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code} before listening:\n${stdout}\n${stderr}`));
+    });
+  });
+}

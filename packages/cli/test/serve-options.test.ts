@@ -1,0 +1,163 @@
+/**
+ * @module test/serve-options
+ * `pushwire serve` settings that reach the server: `--webhook-url` (repeatable, signed webhooks),
+ * the `PUSHWIRE_*` environment, and `--redis-url` against a real redis-server.
+ */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { Pusher } from '@pushwire/sdk';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { waitUntil } from '../../../e2e/helpers/wait';
+import { startWebhookReceiver } from '../../../e2e/helpers/webhook-receiver';
+import { ensureBuilt, runCli } from './helpers/built-bin';
+import { connectRawSubscriber } from './helpers/raw-subscriber';
+import { startServe } from './helpers/serve-process';
+
+const REDIS_READY_TIMEOUT_MS = 10_000;
+
+beforeAll(() => ensureBuilt(), 120_000);
+
+/** A port that was free a moment ago (for redis-server, which cannot report an ephemeral one). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/** Start a throwaway redis-server on loopback; stopped when the test ends. */
+async function startRedis(): Promise<string> {
+  const port = await freePort();
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  onTestFinished(() => {
+    child.kill('SIGKILL');
+  });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    output += chunk;
+  });
+  const failed = new Promise<never>((_, reject) => {
+    child.on('error', (error) =>
+      reject(new Error(`redis-server could not start (is it installed?): ${error.message}`)),
+    );
+  });
+  await Promise.race([
+    waitUntil(
+      'redis-server to accept connections',
+      () => (output.includes('Ready to accept connections') ? true : undefined),
+      REDIS_READY_TIMEOUT_MS,
+    ),
+    failed,
+  ]);
+  return `redis://127.0.0.1:${port}`;
+}
+
+describe('pushwire serve settings', () => {
+  it('sends every webhook to each --webhook-url, signed with the app key and secret', async () => {
+    const first = await startWebhookReceiver();
+    const second = await startWebhookReceiver();
+    onTestFinished(async () => {
+      await first.close();
+      await second.close();
+    });
+    const serve = await startServe(['--webhook-url', first.url, '--webhook-url', second.url]);
+    onTestFinished(async () => {
+      await serve.stop();
+    });
+    const subscriber = await connectRawSubscriber(serve.port);
+    onTestFinished(() => subscriber.close());
+    await subscriber.subscribe('hooked');
+
+    const sdk = new Pusher({ appId: 'app-id', key: 'app-key', secret: 'app-secret', host: 'x' });
+    for (const receiver of [first, second]) {
+      const hook = await waitUntil('channel_occupied', () =>
+        receiver.received.find((candidate) => candidate.body.includes('channel_occupied')),
+      );
+      const webhook = sdk.webhook({ headers: hook.headers, body: hook.body });
+      expect(webhook.isValid()).toBe(true);
+      expect(webhook.events).toContainEqual({ name: 'channel_occupied', channel: 'hooked' });
+    }
+  });
+
+  it('reads the default app from PUSHWIRE_* variables and does not print its secret', async () => {
+    const env = {
+      PUSHWIRE_APP_ID: 'env-app',
+      PUSHWIRE_APP_KEY: 'env-key',
+      PUSHWIRE_APP_SECRET: 'env-secret-not-printed',
+      PUSHWIRE_LOG_LEVEL: 'silent',
+    };
+    const serve = await startServe([], env);
+    onTestFinished(async () => {
+      await serve.stop();
+    });
+    const { stdout, stderr } = serve.output();
+    expect(stdout).toContain('app id: env-app   key: env-key');
+    expect(stdout + stderr).not.toContain('env-secret-not-printed');
+
+    const result = await runCli(['trigger', 'news', 'hello'], {
+      env: {
+        PUSHER_URL: `http://env-key:env-secret-not-printed@127.0.0.1:${serve.port}/apps/env-app`,
+      },
+    });
+    expect(result).toMatchObject({ code: 0, stdout: 'Triggered "hello" on news\n' });
+  });
+
+  it('shares channels between two nodes with --redis-url', async () => {
+    const redisUrl = await startRedis();
+    const nodeA = await startServe(['--redis-url', redisUrl, '--log-level', 'warn']);
+    onTestFinished(async () => {
+      await nodeA.stop();
+    });
+    const nodeB = await startServe(['--redis-url', redisUrl, '--log-level', 'warn']);
+    onTestFinished(async () => {
+      await nodeB.stop();
+    });
+    expect(nodeA.output().stdout).toContain('(Redis adapter)');
+
+    const subscriber = await connectRawSubscriber(nodeA.port);
+    onTestFinished(() => subscriber.close());
+    await subscriber.subscribe('shared');
+    const viaB = await runCli([
+      'trigger',
+      'shared',
+      'across',
+      '{"n":1}',
+      '--port',
+      String(nodeB.port),
+    ]);
+    expect(viaB.code).toBe(0);
+    const frame = await subscriber.waitForFrame((f) => f.event === 'across', 'event via node B');
+    expect(frame.data).toBe('{"n":1}');
+
+    const channels = await runCli(['channels', '--json', '--port', String(nodeB.port)]);
+    expect(JSON.parse(channels.stdout)).toEqual({ channels: { shared: {} } });
+  });
+
+  it('--relaxed raises the limits on both sides; without it each side enforces Pusher limits', async () => {
+    const relaxed = await startServe(['--relaxed', '--log-level', 'silent']);
+    onTestFinished(async () => {
+      await relaxed.stop();
+    });
+    const strict = await startServe(['--log-level', 'silent']);
+    onTestFinished(async () => {
+      await strict.stop();
+    });
+    const big = JSON.stringify({ text: 'x'.repeat(20_000) });
+    const [accepted, refusedBySdk, refusedByServer] = await Promise.all([
+      runCli(['trigger', 'big', 'ev', big, '--relaxed', '--port', String(relaxed.port)]),
+      runCli(['trigger', 'big', 'ev', big, '--port', String(relaxed.port)]),
+      runCli(['trigger', 'big', 'ev', big, '--relaxed', '--port', String(strict.port)]),
+    ]);
+    expect(accepted).toMatchObject({ code: 0, stdout: 'Triggered "ev" on big\n' });
+    expect(refusedBySdk.code).toBe(2);
+    expect(refusedBySdk.stderr).toContain('ValidationError');
+    expect(refusedByServer.code).toBe(1);
+    expect(refusedByServer.stderr).toContain('PayloadTooLargeError (413)');
+  });
+});
