@@ -12,6 +12,8 @@ import { fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer as createNetServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { rpcClient, serveRpc } from './lib/rpc.mjs';
+import { median, now, percentile } from './lib/stats.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const APP = { id: 'bench-app', key: 'bench-key', secret: 'bench-secret' };
@@ -22,45 +24,6 @@ const LATENCY_EVENTS = 20;
 const CHANNEL = 'bench-cluster';
 const EVENT = 'fanout';
 const STEP_TIMEOUT_MS = 30_000;
-
-const now = () => performance.timeOrigin + performance.now();
-
-// ------------------------------------------------------------------------------------------
-// IPC between the orchestrator and its children.
-
-function rpcClient(child) {
-  let nextId = 1;
-  const pending = new Map();
-  child.on('message', (message) => {
-    const entry = pending.get(message.id);
-    if (!entry) return;
-    pending.delete(message.id);
-    clearTimeout(entry.timer);
-    if (message.error) entry.reject(new Error(message.error));
-    else entry.resolve(message.result);
-  });
-  return (cmd, args = {}) =>
-    new Promise((resolve, reject) => {
-      const id = nextId++;
-      const timer = setTimeout(() => {
-        pending.delete(id);
-        reject(new Error(`${cmd} timed out`));
-      }, STEP_TIMEOUT_MS);
-      pending.set(id, { resolve, reject, timer });
-      child.send({ id, cmd, ...args });
-    });
-}
-
-function serveRpc(handlers) {
-  process.on('message', async (message) => {
-    if (message.id === undefined) return;
-    try {
-      process.send({ id: message.id, result: await handlers[message.cmd](message) });
-    } catch (error) {
-      process.send({ id: message.id, error: String(error?.stack ?? error) });
-    }
-  });
-}
 
 // ------------------------------------------------------------------------------------------
 // Role: one server node.
@@ -166,7 +129,7 @@ async function runClients() {
         rates.push((THROUGHPUT_EVENTS * SUBSCRIBERS) / ((now() - started) / 1000));
       }
       sdk.close?.();
-      return rates.sort((a, b) => a - b)[Math.floor(rates.length / 2)];
+      return median(rates);
     },
     async latency({ triggerPort }) {
       const sdk = new Pusher({
@@ -185,8 +148,7 @@ async function runClients() {
       }
       sdk.close?.();
       latencies.sort((a, b) => a - b);
-      const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-      return { p50: at(0.5), p99: at(0.99) };
+      return { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
     },
     async close() {
       await Promise.all(
@@ -248,7 +210,7 @@ async function startNode(redisUrl, keyPrefix) {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const [message] = await once(child, 'message');
-  return { port: message.listening, call: rpcClient(child), child };
+  return { port: message.listening, call: rpcClient(child, STEP_TIMEOUT_MS), child };
 }
 
 async function measure(label, redisUrl, nodeCount) {

@@ -13,6 +13,8 @@
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { rpcClient, serveRpc } from './lib/rpc.mjs';
+import { median, now, percentile } from './lib/stats.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const APP = { appId: 'app-id', key: 'app-key', secret: 'app-secret' };
@@ -26,49 +28,6 @@ const CONNECT_BATCH = 200;
 const CHANNEL = 'bench-fanout';
 const EVENT = 'fanout';
 const STEP_TIMEOUT_MS = 60_000;
-
-const now = () => performance.timeOrigin + performance.now();
-
-// ------------------------------------------------------------------------------------------
-// IPC: request/response over process.send with ids.
-
-function rpcClient(child) {
-  let nextId = 1;
-  const pending = new Map();
-  child.on('message', (message) => {
-    const entry = pending.get(message.id);
-    if (!entry) return;
-    pending.delete(message.id);
-    clearTimeout(entry.timer);
-    if (message.error) entry.reject(new Error(message.error));
-    else entry.resolve(message.result);
-  });
-  child.on('exit', (code) => {
-    for (const entry of pending.values()) entry.reject(new Error(`child exited with ${code}`));
-    pending.clear();
-  });
-  return (cmd, args = {}) =>
-    new Promise((resolve, reject) => {
-      const id = nextId++;
-      const timer = setTimeout(() => {
-        pending.delete(id);
-        reject(new Error(`${cmd} timed out`));
-      }, STEP_TIMEOUT_MS);
-      pending.set(id, { resolve, reject, timer });
-      child.send({ id, cmd, ...args });
-    });
-}
-
-function serveRpc(handlers) {
-  process.on('message', async (message) => {
-    try {
-      const result = await handlers[message.cmd](message);
-      process.send({ id: message.id, result });
-    } catch (error) {
-      process.send({ id: message.id, error: String(error?.stack ?? error) });
-    }
-  });
-}
 
 // ------------------------------------------------------------------------------------------
 // Role: a server process (ours or bare).
@@ -241,7 +200,7 @@ async function runClients() {
 
 function startChild(args, execArgv = []) {
   const child = fork(SELF, args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  return { child, call: rpcClient(child) };
+  return { child, call: rpcClient(child, STEP_TIMEOUT_MS) };
 }
 
 async function firstMessage(child, key) {
@@ -249,15 +208,6 @@ async function firstMessage(child, key) {
     const [message] = await once(child, 'message');
     if (message[key] !== undefined) return message[key];
   }
-}
-
-function percentile(sorted, p) {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-function median(values) {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 }
 
 /** Start one server process and return how to publish a list of event data strings to it. */
