@@ -73,8 +73,11 @@ export function resolveLimits(overrides: Partial<Limits> | undefined): Limits {
   return Object.freeze(resolved);
 }
 
+const NON_ASCII_PATTERN = /[\u0080-\uffff]/;
+
 /** Number of bytes of `text` in UTF-8, without encoding it. */
 export function utf8ByteLength(text: string): number {
+  if (!NON_ASCII_PATTERN.test(text)) return text.length;
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);

@@ -36,11 +36,15 @@ export interface ChannelsResult {
   readonly channels: Readonly<Record<string, { readonly user_count?: number }>>;
 }
 
-/** The cached event of a cache channel. */
+/**
+ * The `cache` attribute of a cache channel (GET /channels/:name with `info=cache`): the data of
+ * the last event published on it and the seconds it stays cached. The event name is not part of
+ * it.
+ */
 export interface CachedEvent {
-  readonly event: string;
   readonly data: string;
-  readonly ttl?: number;
+  /** Seconds left before the cached event expires. */
+  readonly ttl: number;
 }
 
 /** Result of `channelInfo()` (GET /channels/:name). */

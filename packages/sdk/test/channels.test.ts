@@ -6,6 +6,12 @@ import {
   validateChannelName,
   validateSocketId,
 } from '../src/channels';
+import {
+  CHANNEL_NAME_PATTERN,
+  isChannelNameSyntax,
+  isSocketIdSyntax,
+  SOCKET_ID_PATTERN,
+} from '../src/channels/names';
 import { ValidationError } from '../src/errors';
 
 describe('channel types', () => {
@@ -52,6 +58,37 @@ describe('validation', () => {
     expect(validateSocketId('123.456')).toBe('123.456');
     for (const bad of ['123', '1.2.3', 'a.1', '', ' 1.1', '1.1\n', 1.1]) {
       expect(() => validateSocketId(bad)).toThrow(ValidationError);
+    }
+  });
+});
+
+describe('hand-written syntax checks match the published patterns', () => {
+  const alphabet = 'aZ09_-=@,.;#:/ é\u0000\n1.';
+  /** Deterministic pseudo-random strings over an alphabet of valid and invalid characters. */
+  function* samples(count: number): Generator<string> {
+    let seed = 7;
+    for (let n = 0; n < count; n++) {
+      let text = '';
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      const length = seed % 8;
+      for (let i = 0; i < length; i++) {
+        seed = (seed * 1103515245 + 12345) >>> 0;
+        text += alphabet[seed % alphabet.length];
+      }
+      yield text;
+    }
+  }
+
+  it('isChannelNameSyntax agrees with CHANNEL_NAME_PATTERN', () => {
+    for (const text of samples(20_000)) {
+      expect(isChannelNameSyntax(text)).toBe(CHANNEL_NAME_PATTERN.test(text));
+    }
+  });
+
+  it('isSocketIdSyntax agrees with SOCKET_ID_PATTERN', () => {
+    const fixed = ['1.2', '123.456', '.1', '1.', '1..2', '1.2.3', '', '.', '١.٢', '1.2\n', ' 1.2'];
+    for (const text of [...fixed, ...samples(20_000)]) {
+      expect(isSocketIdSyntax(text)).toBe(SOCKET_ID_PATTERN.test(text));
     }
   });
 });

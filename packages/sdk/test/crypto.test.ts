@@ -98,3 +98,19 @@ describe('timingSafeEqual', () => {
     expect(timingSafeEqual('', 'a')).toBe(false);
   });
 });
+
+describe('hmacSha256Hex key cache', () => {
+  it('gives the right answer when secrets alternate (strings, equal copies, bytes, non-ASCII)', () => {
+    const secrets = ['secret-a', 'secret-b', `${'secret-'}a`, 'sécret-ü-😀', '', 'x'.repeat(100)];
+    for (let round = 0; round < 3; round++) {
+      for (const secret of secrets) {
+        const message = `m:${round}:${secret.length}`;
+        const expected = createHmac('sha256', Buffer.from(secret, 'utf8'))
+          .update(message)
+          .digest('hex');
+        expect(hmacSha256Hex(secret, message)).toBe(expected);
+        expect(hmacSha256Hex(new TextEncoder().encode(secret), message)).toBe(expected);
+      }
+    }
+  });
+});

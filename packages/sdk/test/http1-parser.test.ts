@@ -113,4 +113,81 @@ describe('ResponseParser', () => {
     const parser = new ResponseParser();
     expect(() => parser.feed(`HTTP/1.1 200 OK\r\nX: ${'a'.repeat(70_000)}`)).toThrow(/too large/);
   });
+  it('checks chunk framing strictly and accepts long zero-padded sizes', () => {
+    expect(() =>
+      new ResponseParser().feed(
+        'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n',
+      ),
+    ).toThrow(/not followed by CRLF/);
+    expect(
+      new ResponseParser().feed(
+        'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0000000000000003\r\nabc\r\n0\r\n\r\n',
+      )?.body,
+    ).toBe('abc');
+    expect(() =>
+      new ResponseParser().feed(
+        `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1;${'x'.repeat(5000)}`,
+      ),
+    ).toThrow(/chunk-size line too large/);
+    expect(() =>
+      new ResponseParser().feed(
+        `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n${'T: 1\r\n'.repeat(20_000)}`,
+      ),
+    ).toThrow(/trailer section too large/);
+  });
+
+  it('bounds the body: Content-Length up front, chunked and close-delimited as they grow', () => {
+    const small = { maxBodyBytes: 10 };
+    expect(() =>
+      new ResponseParser(small).feed('HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\n'),
+    ).toThrow(/response body too large \(over 10 bytes\)/);
+    expect(() =>
+      new ResponseParser(small).feed(
+        'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n8\r\n12345678\r\n3\r\n',
+      ),
+    ).toThrow(/response body too large/);
+    const parser = new ResponseParser(small);
+    parser.feed('HTTP/1.1 200 OK\r\n\r\n123456');
+    expect(() => parser.feed('78901')).toThrow(/response body too large/);
+    expect(
+      new ResponseParser(small).feed('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n1234567890')
+        ?.body,
+    ).toBe('1234567890');
+  });
+
+  it('framing edge cases: TE with CL, repeated lengths, trailing bytes after a 204', () => {
+    const both = new ResponseParser().feed(
+      'HTTP/1.1 200 OK\r\nContent-Length: 99\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n',
+    );
+    expect(both).toMatchObject({ body: 'a', keepAlive: false });
+    expect(
+      new ResponseParser().feed(
+        'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\n{}',
+      )?.body,
+    ).toBe('{}');
+    expect(() =>
+      new ResponseParser().feed('HTTP/1.1 200 OK\r\nContent-Length: 2, 3\r\n\r\n{}'),
+    ).toThrow(/invalid content-length/);
+    expect(new ResponseParser().feed('HTTP/1.1 204 No Content\r\n\r\njunk')?.keepAlive).toBe(false);
+  });
+
+  it.each([
+    ['101 Switching Protocols', 'HTTP/1.1 101 Switching Protocols\r\n\r\n'],
+    ['obsolete line folding', 'HTTP/1.1 200 OK\r\nX-A: 1\r\n folded\r\n\r\n'],
+    ['a coding before chunked', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n'],
+    ['chunked not last', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, identity\r\n\r\n'],
+    ['a status below 100', 'HTTP/1.1 099 Odd\r\n\r\n'],
+    ['endless interim responses', 'HTTP/1.1 100 Continue\r\n\r\n'.repeat(17)],
+  ])('refuses %s', (_name, raw) => {
+    expect(() => new ResponseParser().feed(raw)).toThrow(HttpParseError);
+  });
+
+  it('started is true from the first byte of a response, interim ones included', () => {
+    const parser = new ResponseParser();
+    expect(parser.started).toBe(false);
+    parser.feed('HTTP/1.1 100 Continue\r\n\r\n');
+    expect(parser.started).toBe(true);
+    parser.reset();
+    expect(parser.started).toBe(false);
+  });
 });

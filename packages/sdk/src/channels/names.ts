@@ -10,6 +10,43 @@ import { ValidationError } from '../errors';
 export const CHANNEL_NAME_PATTERN = /^[A-Za-z0-9_\-=@,.;]+$/;
 /** A socket id as the Pusher protocol issues it. */
 export const SOCKET_ID_PATTERN = /^\d+\.\d+$/;
+/** ASCII codes allowed in a channel name (the pattern above, as a table: no regex per call). */
+const CHANNEL_NAME_CHARS = (() => {
+  const table = new Uint8Array(128);
+  const allowed = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-=@,.;';
+  for (let i = 0; i < allowed.length; i++) table[allowed.charCodeAt(i)] = 1;
+  return table;
+})();
+
+/** Same answer as `CHANNEL_NAME_PATTERN.test(name)`, faster on the hot auth/trigger paths. */
+export function isChannelNameSyntax(name: string): boolean {
+  const length = name.length;
+  if (length === 0) return false;
+  for (let i = 0; i < length; i++) {
+    const code = name.charCodeAt(i);
+    if (code >= 128 || CHANNEL_NAME_CHARS[code] === 0) return false;
+  }
+  return true;
+}
+
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+const DOT = 0x2e;
+
+/** Same answer as `SOCKET_ID_PATTERN.test(socketId)`: digits, one dot, digits. */
+export function isSocketIdSyntax(socketId: string): boolean {
+  const length = socketId.length;
+  let dot = -1;
+  for (let i = 0; i < length; i++) {
+    const code = socketId.charCodeAt(i);
+    if (code === DOT) {
+      if (dot >= 0) return false;
+      dot = i;
+    } else if (code < DIGIT_0 || code > DIGIT_9) return false;
+  }
+  return dot > 0 && dot < length - 1;
+}
+
 /** Prefix of the channel that carries server-to-user messages. */
 export const SERVER_TO_USER_PREFIX = '#server-to-user-';
 
@@ -60,7 +97,7 @@ export function validateChannelName(name: unknown, maxLength: number, field = 'c
       maxLength,
     );
   }
-  if (!CHANNEL_NAME_PATTERN.test(name)) {
+  if (!isChannelNameSyntax(name)) {
     throw new ValidationError(
       field,
       `Invalid channel name ${describeValue(name)}: only A-Z a-z 0-9 _ - = @ , . ; are allowed`,
@@ -71,7 +108,7 @@ export function validateChannelName(name: unknown, maxLength: number, field = 'c
 
 /** Throws a ValidationError unless `socketId` matches `\d+\.\d+`. */
 export function validateSocketId(socketId: unknown, field = 'socketId'): string {
-  if (typeof socketId !== 'string' || !SOCKET_ID_PATTERN.test(socketId)) {
+  if (typeof socketId !== 'string' || !isSocketIdSyntax(socketId)) {
     throw new ValidationError(
       field,
       `Invalid socket id ${describeValue(socketId)}: expected digits.digits, e.g. '1234.5678'`,

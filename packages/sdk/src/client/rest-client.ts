@@ -12,7 +12,7 @@ import {
   TimeoutError,
 } from '../errors';
 import type { Logger } from '../options';
-import { signRequest } from '../signing/rest';
+import { RequestSigner } from '../signing/request-signer';
 import { type ResolvedRetryOptions, retryDelayMs, shouldRetry } from '../transport/retry';
 import { type Transport, TransportFailure, type TransportResponse } from '../transport/types';
 import { LIBRARY_HEADER_VALUE } from '../version';
@@ -43,16 +43,6 @@ const defaultSleep = (ms: number): Promise<void> =>
   new Promise((resolve) => {
     setTimeout(resolve, ms);
   });
-
-/** Percent-encodes the signed parameters into a query string. */
-function toQueryString(params: Readonly<Record<string, string>>): string {
-  let query = '';
-  for (const key in params) {
-    const value = params[key] as string;
-    query += `${query ? '&' : '?'}${encodeURIComponent(key)}=${encodeURIComponent(value)}`;
-  }
-  return query;
-}
 
 function flattenHeaders(
   headers: Readonly<Record<string, string | readonly string[] | undefined>>,
@@ -104,9 +94,11 @@ export interface RestRequest {
 export class RestClient {
   readonly #config: RestClientConfig;
   readonly #sleep: (ms: number) => Promise<void>;
+  readonly #signer: RequestSigner;
 
   constructor(config: RestClientConfig) {
     this.#config = config;
+    this.#signer = new RequestSigner(config.key, config.secret);
     this.#sleep = config.sleep ?? defaultSleep;
   }
 
@@ -117,21 +109,19 @@ export class RestClient {
     const logger = config.logger;
     for (let attempt = 0; ; attempt++) {
       const nowMs = config.now();
-      const signed = signRequest({
+      const query = this.#signer.signedQuery({
         method: request.method,
         path,
-        key: config.key,
-        secret: config.secret,
         timestamp: Math.floor(nowMs / 1000),
-        ...(request.params === undefined ? {} : { params: request.params }),
-        ...(request.body === undefined ? {} : { body: request.body }),
+        params: request.params,
+        body: request.body,
       });
       const started = logger?.debug ? Date.now() : 0;
       let response: TransportResponse;
       try {
         response = await config.transport({
           method: request.method,
-          pathAndQuery: path + toQueryString(signed),
+          pathAndQuery: `${path}?${query}`,
           headers: request.method === 'POST' ? POST_HEADERS : GET_HEADERS,
           ...(request.body === undefined ? {} : { body: request.body }),
           timeoutMs: config.timeoutMs,

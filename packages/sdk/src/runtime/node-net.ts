@@ -9,7 +9,12 @@ import { detectRuntime, getBuiltinModule } from './platform';
 /** A TCP or TLS socket with latin1 string data (one char per byte). */
 export interface NodeSocket {
   readonly destroyed: boolean;
-  write(data: string, encoding: 'utf8' | 'latin1'): boolean;
+  /** `callback` gets an error when the socket could not take all of `data`. */
+  write(
+    data: string,
+    encoding: 'utf8' | 'latin1',
+    callback?: (error?: Error | null) => void,
+  ): boolean;
   setEncoding(encoding: 'latin1'): unknown;
   setNoDelay(noDelay: boolean): unknown;
   setTimeout(ms: number): unknown;

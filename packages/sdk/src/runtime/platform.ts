@@ -1,7 +1,7 @@
 /**
  * @module runtime/platform
  * Which JavaScript runtime the SDK runs on, to pick the transport: Node gets the keep-alive
- * `node:http` transport; Bun, Deno, Workers and edge runtimes get `fetch`.
+ * `node:net`/`node:tls` HTTP/1.1 transport; Bun, Deno, Workers and edge runtimes get `fetch`.
  */
 
 export type RuntimeName = 'node' | 'bun' | 'deno' | 'other';

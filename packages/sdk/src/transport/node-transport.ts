@@ -3,18 +3,27 @@
  * The Node transport: HTTP/1.1 over `node:net` / `node:tls` sockets (obtained through the
  * runtime seam) with its own keep-alive pool. It is several times faster than `node:http` for
  * the SDK's small request/response exchanges (see bench/sdk-trigger.mjs): one socket write per
- * request, a minimal incremental parser, no per-request objects beyond the pending request.
+ * request, a minimal incremental parser, header lines serialized once per header object.
  *
  * - Connections are reused (LIFO); idle ones are unref'd (they never keep a process alive) and
  *   closed after IDLE_SOCKET_TIMEOUT_MS (below the 5 s keep-alive timeout of Node servers), or
  *   earlier when the server's `Keep-Alive: timeout=N` header asks for it.
  * - The timeout covers the whole exchange: queueing, connect, TLS, send, headers and body.
  * - A failure before the socket connected is reported as `connectPhase` (nothing was sent).
+ * - A kept-alive connection the server closes while idle leaves the pool when its FIN or reset
+ *   is seen. A request that then finds it closed is sent again on a new connection only when
+ *   that is safe: see `mayResend` (a GET always; a POST only if its write failed).
+ * - Responses are bounded (head 64 KiB, body `maxResponseBodyBytes`); see http1-parser.
  * - `httpProxy`: absolute-form requests for http targets, a CONNECT tunnel for https ones.
  */
 import { utf8ByteLength } from '../limits';
 import type { NodeNetModules, NodeSocket } from '../runtime/node-net';
-import { type HttpParseError, type ParsedResponse, ResponseParser } from './http1-parser';
+import {
+  DEFAULT_MAX_RESPONSE_BODY_BYTES,
+  type HttpParseError,
+  type ParsedResponse,
+  ResponseParser,
+} from './http1-parser';
 import { type ProxyConfig, requestTunnel } from './proxy';
 import {
   type ClosableTransport,
@@ -39,6 +48,14 @@ export interface NodeTransportOptions {
   readonly proxy?: ProxyConfig | undefined;
   /** PEM CA certificate(s) to trust instead of the defaults (private CAs). */
   readonly ca?: string | undefined;
+  /** Largest response body accepted, in bytes. @default DEFAULT_MAX_RESPONSE_BODY_BYTES */
+  readonly maxResponseBodyBytes?: number | undefined;
+}
+
+/** The Node transport, with a view of its pool for diagnostics and tests. */
+export interface NodeTransport extends ClosableTransport {
+  /** Connections open (idle or busy) and idle right now. */
+  connections(): { readonly open: number; readonly idle: number };
 }
 
 /** True for IPv4 and IPv6 literals (TLS SNI must not carry an IP address, RFC 6066). */
@@ -46,13 +63,32 @@ export function isIpAddress(host: string): boolean {
   return /^[\d.]+$/.test(host) || host.includes(':');
 }
 
+/** Header lines (`name: value\r\n` each); names or values with CR, LF or NUL are refused. */
+export function headerText(headers: Readonly<Record<string, string>>): string {
+  let text = '';
+  for (const name in headers) {
+    const value = headers[name] as string;
+    if (HEADER_INJECTION.test(name) || HEADER_INJECTION.test(value)) {
+      throw new TypeError(`invalid characters in the ${JSON.stringify(name)} header`);
+    }
+    text += `${name}: ${value}\r\n`;
+  }
+  return text;
+}
+
+const HEADER_INJECTION = /[\r\n\0]/;
+
 interface Pending {
   readonly request: TransportRequest;
+  /** The serialized request (head and body). */
+  readonly serialized: string;
   readonly resolve: (response: TransportResponse) => void;
   readonly reject: (failure: TransportFailure) => void;
   timer: ReturnType<typeof setTimeout> | undefined;
   connection: Connection | undefined;
   done: boolean;
+  /** Already re-sent once after a kept-alive connection turned out to be closed. */
+  resent: boolean;
 }
 
 interface Connection {
@@ -61,6 +97,14 @@ interface Connection {
   connected: boolean;
   closed: boolean;
   busy: Pending | undefined;
+  /** Responses completed on this connection (> 0: the current request reuses it). */
+  served: number;
+  /** The socket reported an error for the current request's write: it was not sent whole. */
+  writeFailed: boolean;
+  /** The current request's bytes are not all handed to the socket yet. */
+  writing: boolean;
+  /** The write callback (one per connection, so a request allocates none). */
+  readonly onWritten: (error?: Error | null) => void;
   idleSince: number;
   /** How long this connection may stay idle (the server's Keep-Alive hint can shorten it). */
   maxIdleMs: number;
@@ -81,8 +125,9 @@ export function idleLifetimeMs(keepAliveHeader: string | undefined): number {
 }
 
 /** A keep-alive HTTP/1.1 transport to `endpoint` over node:net / node:tls. */
-export function createNodeTransport(options: NodeTransportOptions): ClosableTransport {
+export function createNodeTransport(options: NodeTransportOptions): NodeTransport {
   const { endpoint, modules, proxy, ca } = options;
+  const maxBodyBytes = options.maxResponseBodyBytes ?? DEFAULT_MAX_RESPONSE_BODY_BYTES;
   const isHttps = endpoint.scheme === 'https';
   const defaultPort = isHttps ? 443 : 80;
   const hostForHeader = endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host;
@@ -101,10 +146,17 @@ export function createNodeTransport(options: NodeTransportOptions): ClosableTran
   const queue: Pending[] = [];
   let openCount = 0;
 
+  // The client passes the same frozen header objects on every request: their text is cached.
+  let lastHeaders: TransportRequest['headers'] | undefined;
+  let lastHeaderText = '';
+
   function serialize(request: TransportRequest): string {
-    let head = `${request.method} ${absolutePrefix}${request.pathAndQuery} HTTP/1.1\r\n${hostLine}${proxyAuthLine}`;
     const headers = request.headers;
-    for (const name in headers) head += `${name}: ${headers[name]}\r\n`;
+    if (headers !== lastHeaders) {
+      lastHeaderText = headerText(headers);
+      lastHeaders = headers;
+    }
+    const head = `${request.method} ${absolutePrefix}${request.pathAndQuery} HTTP/1.1\r\n${hostLine}${proxyAuthLine}${lastHeaderText}`;
     const body = request.body;
     if (body === undefined) return `${head}\r\n`;
     return `${head}content-length: ${utf8ByteLength(body)}\r\n\r\n${body}`;
@@ -135,11 +187,19 @@ export function createNodeTransport(options: NodeTransportOptions): ClosableTran
   function onComplete(connection: Connection, response: ParsedResponse): void {
     const pending = connection.busy;
     connection.busy = undefined;
+    connection.served++;
     if (pending && settle(pending)) {
       pending.resolve({ status: response.status, headers: response.headers, body: response.body });
     }
     connection.maxIdleMs = idleLifetimeMs(response.headers['keep-alive']);
-    if (!response.keepAlive || connection.closed || connection.maxIdleMs <= 0) {
+    // An early answer while the request body is still being written: the rest of the body would
+    // reach the server ahead of the next request, so the connection is not reused.
+    if (
+      !response.keepAlive ||
+      connection.closed ||
+      connection.writing ||
+      connection.maxIdleMs <= 0
+    ) {
       destroy(connection);
       return;
     }
@@ -168,6 +228,13 @@ export function createNodeTransport(options: NodeTransportOptions): ClosableTran
           headers: finished.headers,
           body: finished.body,
         });
+      } else if (mayResend(connection, pending)) {
+        // A kept-alive connection the server had closed: send again on a new one (see mayResend).
+        pending.resent = true;
+        pending.connection = undefined;
+        destroy(connection);
+        dispatch(pending, true);
+        return;
       } else {
         const code = error?.code;
         const connectPhase =
@@ -184,6 +251,21 @@ export function createNodeTransport(options: NodeTransportOptions): ClosableTran
       }
     }
     destroy(connection);
+  }
+
+  /**
+   * Whether a request that failed on a reused keep-alive connection, before any byte of the
+   * response arrived, is sent again (once, on a new connection). The server may close an idle
+   * connection just as a request is written to it; then nothing answers. A GET is always sent
+   * again (idempotent). A POST only when it provably never reached the server whole: its write
+   * failed (EPIPE, ECONNRESET: the socket did not take all its bytes, so the server cannot have
+   * a complete request). A POST that was written whole may have been processed (the server could
+   * have closed after reading it), so it fails instead: Pusher has no idempotency key and a second
+   * send could publish the event twice. A connection seen closed while idle is never used at all.
+   */
+  function mayResend(connection: Connection, pending: Pending): boolean {
+    if (pending.resent || connection.served === 0 || connection.parser.started) return false;
+    return pending.request.method === 'GET' || connection.writeFailed;
   }
 
   function open(): Connection {
@@ -239,15 +321,23 @@ export function createNodeTransport(options: NodeTransportOptions): ClosableTran
   }
 
   function newConnection(socket: NodeSocket): Connection {
-    return {
+    const connection: Connection = {
       socket,
-      parser: new ResponseParser(),
+      parser: new ResponseParser({ maxBodyBytes }),
       connected: false,
       closed: false,
       busy: undefined,
+      served: 0,
+      writeFailed: false,
+      writing: false,
+      onWritten: (error) => {
+        connection.writing = false;
+        if (error) connection.writeFailed = true;
+      },
       idleSince: 0,
       maxIdleMs: IDLE_SOCKET_TIMEOUT_MS,
     };
+    return connection;
   }
 
   function wire(connection: Connection, readyEvent: 'connect' | 'secureConnect'): void {
@@ -257,7 +347,10 @@ export function createNodeTransport(options: NodeTransportOptions): ClosableTran
     socket.once(readyEvent, () => {
       connection.connected = true;
       const pending = connection.busy;
-      if (pending && !pending.done) socket.write(serialize(pending.request), 'utf8');
+      if (pending && !pending.done) {
+        connection.writing = true;
+        socket.write(pending.serialized, 'utf8', connection.onWritten);
+      }
     });
     socket.on('data', (chunk: string) => {
       if (connection.busy === undefined) {
@@ -291,6 +384,8 @@ export function createNodeTransport(options: NodeTransportOptions): ClosableTran
       if (connection.busy === undefined) destroy(connection);
     });
     socket.on('error', (error) => onSocketGone(connection, error));
+    // The server's FIN: an idle connection leaves the pool at once, a busy one ends its response.
+    socket.on('end', () => onSocketGone(connection, undefined));
     socket.on('close', () => onSocketGone(connection, undefined));
   }
 
@@ -298,10 +393,12 @@ export function createNodeTransport(options: NodeTransportOptions): ClosableTran
     connection.busy = pending;
     pending.connection = connection;
     connection.parser.reset();
+    connection.writeFailed = false;
     if (connection.connected) {
       connection.socket.ref();
       connection.socket.setTimeout(0);
-      connection.socket.write(serialize(pending.request), 'utf8');
+      connection.writing = true;
+      connection.socket.write(pending.serialized, 'utf8', connection.onWritten);
     }
   }
 
@@ -310,15 +407,20 @@ export function createNodeTransport(options: NodeTransportOptions): ClosableTran
     for (;;) {
       const connection = idle.pop();
       if (!connection) return undefined;
-      if (!connection.closed && now - connection.idleSince < connection.maxIdleMs)
+      if (
+        !connection.closed &&
+        !connection.socket.destroyed &&
+        now - connection.idleSince < connection.maxIdleMs
+      )
         return connection;
       destroy(connection);
     }
   }
 
-  function dispatch(pending: Pending): void {
+  /** Sends `pending` on an idle connection, a new one (always when `fresh`), or queues it. */
+  function dispatch(pending: Pending, fresh = false): void {
     if (pending.done) return;
-    const reused = takeIdle();
+    const reused = fresh ? undefined : takeIdle();
     if (reused) assign(reused, pending);
     else if (openCount < MAX_SOCKETS) {
       let connection: Connection;
@@ -340,7 +442,8 @@ export function createNodeTransport(options: NodeTransportOptions): ClosableTran
         return;
       }
       assign(connection, pending);
-    } else queue.push(pending);
+    } else if (fresh) queue.unshift(pending);
+    else queue.push(pending);
   }
 
   function onTimeout(pending: Pending): void {
@@ -365,11 +468,13 @@ export function createNodeTransport(options: NodeTransportOptions): ClosableTran
     new Promise<TransportResponse>((resolve, reject) => {
       const pending: Pending = {
         request,
+        serialized: serialize(request),
         resolve,
         reject,
         timer: undefined,
         connection: undefined,
         done: false,
+        resent: false,
       };
       pending.timer = setTimeout(onTimeout, request.timeoutMs, pending);
       dispatch(pending);
@@ -380,5 +485,6 @@ export function createNodeTransport(options: NodeTransportOptions): ClosableTran
     close: () => {
       for (const connection of [...idle]) destroy(connection);
     },
+    connections: () => ({ open: openCount, idle: idle.length }),
   };
 }

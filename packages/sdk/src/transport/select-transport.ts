@@ -1,7 +1,8 @@
 /**
  * @module transport/select-transport
  * Picks the transport for an endpoint: the injected `fetch` when given; on Node the keep-alive
- * `node:http(s)` transport; elsewhere (Bun, Deno, Workers, edge) the global `fetch`.
+ * HTTP/1.1 transport over `node:net`/`node:tls`; elsewhere (Bun, Deno, Workers, edge) the
+ * global `fetch`.
  */
 import { ConfigurationError } from '../errors';
 import { loadNodeNetModules } from '../runtime/node-net';

@@ -6,6 +6,7 @@ import { describe, expectTypeOf, it } from 'vitest';
 import {
   type AuthenticationError,
   type BatchTriggerResult,
+  type CachedEvent,
   type ChannelAuthResponse,
   type ChannelHandle,
   type ChannelInfo,
@@ -76,6 +77,9 @@ describe('methods', () => {
     expectTypeOf(pusher.channelInfo('c')).toEqualTypeOf<Promise<ChannelInfo>>();
     expectTypeOf(pusher.channelUsers('presence-c')).toEqualTypeOf<Promise<UsersResult>>();
     expectTypeOf<ChannelInfo['occupied']>().toEqualTypeOf<boolean>();
+    // The REST API's `cache` attribute is exactly { data, ttl }: no event name.
+    expectTypeOf<NonNullable<ChannelInfo['cache']>>().toEqualTypeOf<CachedEvent>();
+    expectTypeOf<CachedEvent>().toEqualTypeOf<{ readonly data: string; readonly ttl: number }>();
     expectTypeOf(pusher.get<{ n: number }>('/x')).toEqualTypeOf<Promise<{ n: number }>>();
     expectTypeOf(pusher.get('/x')).toEqualTypeOf<Promise<unknown>>();
   });
