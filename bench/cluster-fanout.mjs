@@ -12,7 +12,7 @@ import { fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer as createNetServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { rpcClient, serveRpc } from './lib/rpc.mjs';
+import { exitWithParent, rpcClient, serveRpc } from './lib/rpc.mjs';
 import { median, now, percentile } from './lib/stats.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -43,6 +43,7 @@ async function runServer(redisUrl, keyPrefix) {
     ...(adapter ? { adapter } : {}),
   });
   const { port } = await server.listen();
+  exitWithParent();
   process.send({ listening: port });
 }
 

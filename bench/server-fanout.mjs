@@ -72,8 +72,9 @@ async function runServer(kind) {
     // Each event in its own macrotask, as each REST trigger is on our server.
     broadcast = async ({ events }) => {
       for (const data of events) {
-        const frame = JSON.stringify({ event: EVENT, channel: CHANNEL, data });
-        for (const socket of sockets) socket.send(frame);
+        // Serialized and UTF-8 encoded once per event, as our server does.
+        const frame = Buffer.from(JSON.stringify({ event: EVENT, channel: CHANNEL, data }));
+        for (const socket of sockets) socket.send(frame, { binary: false });
         await new Promise((resolve) => setImmediate(resolve));
       }
     };

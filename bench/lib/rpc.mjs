@@ -32,8 +32,12 @@ export function rpcClient(child, timeoutMs) {
     });
 }
 
-/** In a child: answer each request `{ id, cmd, ...args }` with `handlers[cmd](message)`. */
+/**
+ * In a child: answer each request `{ id, cmd, ...args }` with `handlers[cmd](message)`, and exit
+ * when the IPC channel to the orchestrator closes.
+ */
 export function serveRpc(handlers) {
+  exitWithParent();
   process.on('message', async (message) => {
     if (message.id === undefined) return;
     try {
@@ -42,4 +46,9 @@ export function serveRpc(handlers) {
       process.send({ id: message.id, error: String(error?.stack ?? error) });
     }
   });
+}
+
+/** In a child: exit as soon as the orchestrator goes away (killed, timed out or crashed). */
+export function exitWithParent() {
+  process.on('disconnect', () => process.exit(0));
 }
