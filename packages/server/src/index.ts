@@ -12,11 +12,15 @@ export type {
   CachedEvent,
   ChannelMessage,
   ChannelState,
+  ClusterChange,
   MemberChange,
+  MemberLimitReached,
+  MemberLimits,
   OrphanChange,
   PresenceMember,
   SubscriptionChange,
 } from './adapters/adapter';
+export { isMemberLimitReached } from './adapters/adapter';
 export { AdapterUsageError } from './adapters/adapter-errors';
 export type { Clock } from './adapters/local/expiring-store';
 export { LocalAdapter, type LocalAdapterOptions } from './adapters/local/local-adapter';

@@ -1,7 +1,8 @@
 /**
  * @module server
  * The server object: `createServer()` wires the options, apps, adapter, webhooks, metrics, the REST
- * handler and the WebSocket gateway, and gives them an explicit lifecycle. `listen()` binds its own
+ * handler and the WebSocket gateway, and gives them an explicit lifecycle. With `redisUrl` and no
+ * `adapter`, the Redis adapter is loaded when the server starts (ioredis stays optional). `listen()` binds its own
  * node:http server (port 0 allowed); `attach()` shares an existing one (REST on `request`, WebSocket
  * on `upgrade`); `close()` is idempotent and graceful: stop accepting, 4200 to every socket, drain
  * HTTP, flush webhooks, close the adapter, all within `shutdownTimeoutMs`.
@@ -16,6 +17,8 @@ import {
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Adapter } from './adapters/adapter';
+import { DeferredAdapter } from './adapters/deferred-adapter';
+import { loadRedisAdapter } from './adapters/load-redis-adapter';
 import { LocalAdapter } from './adapters/local/local-adapter';
 import { type AppStore, createAppStore } from './apps/app-store';
 import { LocalRegistry } from './channels/local-registry';
@@ -23,12 +26,7 @@ import { SubscriptionCountNotifier } from './channels/subscription-count';
 import { createHttpHandler } from './http/handler';
 import type { Logger } from './observability/logger';
 import { Metrics } from './observability/metrics';
-import {
-  type ResolvedServerOptions,
-  resolveServerOptions,
-  ServerConfigError,
-  type ServerOptions,
-} from './options';
+import { type ResolvedServerOptions, resolveServerOptions, type ServerOptions } from './options';
 import { WebhookDispatcher } from './webhooks/dispatcher';
 import type { CoreContext } from './ws/core-context';
 import { WsGateway } from './ws/gateway';
@@ -88,14 +86,7 @@ export class PushwireServer {
     this.#options = resolveServerOptions(options);
     this.#apps = createAppStore(this.#options.apps);
     this.#logger = this.#options.logger;
-    if (this.#options.adapter === undefined && this.#options.redisUrl !== undefined) {
-      // The Redis adapter lives behind its own entry point so that ioredis stays optional.
-      throw new ServerConfigError(
-        'redisUrl',
-        "pass `adapter: new RedisAdapter({ url })` from '@pushwire/server/adapters/redis' as well",
-      );
-    }
-    this.#adapter = this.#options.adapter ?? new LocalAdapter();
+    this.#adapter = this.#options.adapter ?? defaultAdapter(this.#options);
     this.#webhooks = new WebhookDispatcher({
       logger: this.#logger,
       metrics: this.#metrics,
@@ -141,9 +132,14 @@ export class PushwireServer {
     return this.#metrics;
   }
 
-  /** The cluster adapter in use. */
+  /**
+   * The cluster adapter in use. With `redisUrl` (and no `adapter`) this is the RedisAdapter once
+   * `listen()`/`attach()` started it, and a forwarding placeholder before.
+   */
   get adapter(): Adapter {
-    return this.#adapter;
+    return this.#adapter instanceof DeferredAdapter
+      ? (this.#adapter.current ?? this.#adapter)
+      : this.#adapter;
   }
 
   /** Resolved options (secrets included: do not log this object). */
@@ -284,6 +280,16 @@ export class PushwireServer {
     if (wasStarted) await this.#adapter.close();
     this.#state = 'closed';
   }
+}
+
+/**
+ * The adapter when none is given: the Redis adapter for `redisUrl`, imported when the server starts
+ * (`listen()` rejects with a ServerConfigError if ioredis is not installed), else the LocalAdapter.
+ */
+function defaultAdapter(options: ResolvedServerOptions): Adapter {
+  const { redisUrl, logger } = options;
+  if (redisUrl === undefined) return new LocalAdapter();
+  return new DeferredAdapter(() => loadRedisAdapter(redisUrl, logger));
 }
 
 /** Creates a server; call `listen()` or `attach()` to start it. */

@@ -11,9 +11,11 @@ import type {
   AdapterHandlers,
   AdapterHealth,
   ChannelMessage,
+  ClusterChange,
   OrphanChange,
   PresenceMember,
 } from '../src/adapters/adapter';
+import { isMemberLimitReached } from '../src/adapters/adapter';
 import { AdapterUsageError } from '../src/adapters/adapter-errors';
 
 /** Handlers that record every callback, with helpers to wait for them. */
@@ -62,8 +64,18 @@ export class RecordingHandlers implements AdapterHandlers {
     });
   }
 
-  private notify(): void {
+  protected notify(): void {
     for (const waiter of [...this.waiters]) waiter();
+  }
+}
+
+/** Handlers that implement `clusterChanged` too (adapters then report additions and removals there). */
+export class ClusterRecordingHandlers extends RecordingHandlers {
+  readonly clusterChanges: ClusterChange[][] = [];
+
+  clusterChanged(changes: readonly ClusterChange[]): void {
+    this.clusterChanges.push([...changes]);
+    this.notify();
   }
 }
 
@@ -300,6 +312,60 @@ export function runAdapterContract(
       });
     });
 
+    it('presence limit: a new user beyond maxMembers is refused (typed), nothing changes', async () => {
+      const { adapter } = await single();
+      const ch = 'presence-limit';
+      const limits = { maxMembers: 2 };
+      const join = (socket: string, userId: string) =>
+        adapter.addMember(APP, ch, socket, { userId, userInfo: userId }, limits);
+      expect(await join('5.1', 'alice')).toMatchObject({ userCount: 1, transitioned: true });
+      expect(await join('5.2', 'bob')).toMatchObject({ userCount: 2, transitioned: true });
+      expect(await join('5.3', 'carol')).toEqual({ limitReached: 'maxMembers', userCount: 2 });
+      // An existing user's extra connection is always allowed; so is re-adding a socket.
+      expect(await join('5.4', 'alice')).toMatchObject({ userCount: 2, transitioned: false });
+      expect(await join('5.1', 'alice')).toMatchObject({ userCount: 2, transitioned: false });
+      expect(byUser(await adapter.members(APP, ch)).map((m) => m.userId)).toEqual(['alice', 'bob']);
+      // The refused socket was never recorded.
+      expect(await adapter.removeMember(APP, ch, '5.3')).toBeUndefined();
+      // No limit (absent or 0) behaves like the call without limits.
+      expect(
+        await adapter.addMember(APP, ch, '5.5', { userId: 'dave', userInfo: null }, {}),
+      ).toMatchObject({ userCount: 3, transitioned: true });
+      expect(
+        await adapter.addMember(
+          APP,
+          ch,
+          '5.6',
+          { userId: 'erin', userInfo: null },
+          { maxMembers: 0 },
+        ),
+      ).toMatchObject({ userCount: 4, transitioned: true });
+      await adapter.removeMember(APP, ch, '5.2');
+      await adapter.removeMember(APP, ch, '5.5');
+      await adapter.removeMember(APP, ch, '5.6');
+      expect(await join('5.7', 'carol')).toMatchObject({ userCount: 2, transitioned: true });
+    });
+
+    it('presence limit: N concurrent joins of distinct users against a limit of N-2', async () => {
+      const { adapter } = await single();
+      const n = 8;
+      const results = await Promise.all(
+        Array.from({ length: n }, (_, i) =>
+          adapter.addMember(
+            APP,
+            'presence-race',
+            `6.${i}`,
+            { userId: `u${i}`, userInfo: null },
+            { maxMembers: n - 2 },
+          ),
+        ),
+      );
+      expect(results.filter((r) => !isMemberLimitReached(r))).toHaveLength(n - 2);
+      expect(results.filter((r) => isMemberLimitReached(r))).toHaveLength(2);
+      expect(await adapter.members(APP, 'presence-race')).toHaveLength(n - 2);
+      expect((await adapter.channel(APP, 'presence-race'))?.userCount).toBe(n - 2);
+    });
+
     it('concurrent joins of one user on many sockets report exactly one member_added', async () => {
       const { adapter } = await single();
       const sockets = Array.from({ length: 6 }, (_, i) => `4.${i}`);
@@ -527,6 +593,42 @@ function runClusterCases(
         transitioned: true,
       });
       expect(await a.members(APP, ch)).toEqual([bob]);
+    });
+
+    it(`needs ${maxNodes >= 3 ? 3 : 2} nodes (atomic presence limit): concurrent joins of distinct users on every node`, async () => {
+      const { nodes } = await cluster(Math.min(maxNodes, 3));
+      const perNode = 4;
+      const n = nodes.length * perNode;
+      const joins = nodes.flatMap((node, k) =>
+        Array.from({ length: perNode }, (_, i) =>
+          node.adapter.addMember(
+            APP,
+            'presence-race',
+            `${k}.${i}`,
+            { userId: `u${k}-${i}`, userInfo: null },
+            { maxMembers: n - 2 },
+          ),
+        ),
+      );
+      const results = await Promise.all(joins);
+      expect(results.filter((r) => !isMemberLimitReached(r))).toHaveLength(n - 2);
+      for (const node of nodes) {
+        expect(await node.adapter.members(APP, 'presence-race')).toHaveLength(n - 2);
+      }
+      // A user present through another node may always join on this one.
+      const admitted = results.findIndex((r) => !isMemberLimitReached(r));
+      const admittedUser = `u${Math.floor(admitted / perNode)}-${admitted % perNode}`;
+      const [first, second] = [nodes[0]!.adapter, nodes[1]!.adapter];
+      const other = admitted < perNode ? second : first;
+      expect(
+        await other.addMember(
+          APP,
+          'presence-race',
+          '9.9',
+          { userId: admittedUser, userInfo: null },
+          { maxMembers: n - 2 },
+        ),
+      ).toMatchObject({ userCount: n - 2, transitioned: false });
     });
 
     it('needs 2 nodes (shared storage): cache events and claims are cluster-wide', async () => {

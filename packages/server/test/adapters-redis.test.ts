@@ -6,11 +6,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import type { Adapter, OrphanChange } from '../src/adapters/adapter';
+import type { Adapter, ClusterChange, OrphanChange } from '../src/adapters/adapter';
 import { AdapterConfigError } from '../src/adapters/adapter-errors';
 import { RedisAdapter, type RedisAdapterOptions } from '../src/adapters/redis';
+import { REAP_NODE } from '../src/adapters/redis/lua-scripts';
 import {
   byUser,
+  ClusterRecordingHandlers,
   type ContractCluster,
   RecordingHandlers,
   runAdapterContract,
@@ -46,6 +48,21 @@ async function startNode(options: Partial<RedisAdapterOptions> & { keyPrefix: st
   const handlers = new RecordingHandlers();
   await adapter.start(handlers);
   return { adapter, handlers };
+}
+
+/** A node whose handlers implement clusterChanged (additions are reported too). */
+async function startClusterNode(options: Partial<RedisAdapterOptions> & { keyPrefix: string }) {
+  const adapter = new RedisAdapter({ url: redisUrl(), heartbeatIntervalMs: 100, ...options });
+  const handlers = new ClusterRecordingHandlers();
+  await adapter.start(handlers);
+  return { adapter, handlers };
+}
+
+/** One line per reported change, for readable assertions. */
+function describeChange(c: ClusterChange): string {
+  return c.kind === 'member'
+    ? `${c.direction} member ${c.channel} ${c.socketId} ${c.change.member.userId} ${c.change.userCount} ${c.change.transitioned}`
+    : `${c.direction} sub ${c.channel} ${c.socketId} ${c.change.subscriptionCount} ${c.change.transitioned}`;
 }
 
 async function makeRedisCluster(nodeCount: number): Promise<ContractCluster> {
@@ -180,10 +197,12 @@ describe('RedisAdapter: Redis restart', () => {
     expect(await a.adapter.removeSubscription('app', 'c', '1.2')).toEqual({
       subscriptionCount: 1,
       transitioned: false,
+      provisional: true,
     });
     expect(await a.adapter.addSubscription('app', 'during', '1.1')).toEqual({
       subscriptionCount: 1,
       transitioned: true,
+      provisional: true,
     });
     expect(await a.adapter.channel('app', 'c')).toEqual({ subscriptionCount: 1 });
     expect(await a.adapter.members('app', 'presence-p')).toEqual([{ userId: 'u1', userInfo: 1 }]);
@@ -241,6 +260,7 @@ describe('RedisAdapter: Redis restart', () => {
       member: { userId: 'u1', userInfo: null },
       userCount: 0,
       transitioned: true,
+      provisional: true,
     });
     expect((await a.adapter.removeSubscription('app', 'c', '1.1'))?.transitioned).toBe(true);
 
@@ -285,6 +305,7 @@ describe('RedisAdapter: Redis restart', () => {
     expect(await adapter.addSubscription('a', 'c', '1.1')).toEqual({
       subscriptionCount: 1,
       transitioned: true,
+      provisional: true,
     });
   });
 });
@@ -345,5 +366,124 @@ describe('RedisAdapter: deployments and options', () => {
     expect(await adapter.addConnection('a', '1.1')).toBe(1);
     await adapter.close();
     expect(await client.ping()).toBe('PONG');
+  });
+});
+
+describe('RedisAdapter: resync reports what the cluster did not hear of', () => {
+  it('joins during an outage are reported once as additions, with cluster-wide transitions', async () => {
+    const { Redis } = await import('ioredis');
+    const admin = new Redis(redisUrl());
+    onTestFinished(() => {
+      admin.disconnect();
+    });
+    const keyPrefix = uniquePrefix();
+    const a = await startClusterNode({ keyPrefix, commandTimeoutMs: 200 });
+    const b = await startClusterNode({ keyPrefix, commandTimeoutMs: 200 });
+    onTestFinished(() => Promise.all([a.adapter.close(), b.adapter.close()]).then(() => {}));
+    const alice = { userId: 'alice', userInfo: { n: 'A' } };
+    const bob = { userId: 'bob', userInfo: { n: 'B' } };
+    const carol = { userId: 'carol', userInfo: { n: 'C' } };
+    await a.adapter.addSubscription('app', 'presence-p', '1.1');
+    await a.adapter.addMember('app', 'presence-p', '1.1', alice);
+    await b.adapter.addSubscription('app', 'presence-p', '2.1');
+    await b.adapter.addMember('app', 'presence-p', '2.1', bob);
+
+    await admin.call('CLIENT', 'PAUSE', '2500', 'ALL');
+    await a.adapter.addConnection('app', '1.9');
+    await a.handlers.until(() => a.handlers.healthChanges.length > 0, 'a unhealthy');
+    // Cut off: answers come from a's own view and say so.
+    expect(await a.adapter.addSubscription('app', 'presence-p', '1.5')).toEqual({
+      subscriptionCount: 2,
+      transitioned: false,
+      provisional: true,
+    });
+    expect(await a.adapter.addMember('app', 'presence-p', '1.5', carol)).toEqual({
+      member: carol,
+      userCount: 2,
+      transitioned: true,
+      provisional: true,
+    });
+    await a.adapter.addSubscription('app', 'presence-p', '1.6');
+    // bob is new to a's view but already a member through node b.
+    expect((await a.adapter.addMember('app', 'presence-p', '1.6', bob)).transitioned).toBe(true);
+    await a.adapter.addSubscription('app', 'fresh', '1.5');
+    // Joined and left within the outage: nothing to report.
+    await a.adapter.addSubscription('app', 'fleeting', '1.7');
+    await a.adapter.removeSubscription('app', 'fleeting', '1.7');
+
+    await a.handlers.until(() => a.adapter.health().ok, 'a healthy again', 10_000);
+    await b.handlers.until(() => b.adapter.health().ok, 'b healthy again', 10_000);
+    await a.handlers.until(() => a.handlers.clusterChanges.length > 0, 'additions reported');
+    expect(a.handlers.clusterChanges.flat().map(describeChange)).toEqual([
+      'added sub presence-p 1.5 3 false',
+      'added sub presence-p 1.6 4 false',
+      'added sub fresh 1.5 1 true',
+      'added member presence-p 1.5 carol 3 true',
+      'added member presence-p 1.6 bob 3 false',
+    ]);
+    expect(a.handlers.clusterChanges).toHaveLength(1);
+    // Handlers with clusterChanged get nothing through orphansRemoved.
+    expect(a.handlers.orphans).toEqual([]);
+    expect(b.handlers.clusterChanges).toEqual([]);
+    expect(byUser(await b.adapter.members('app', 'presence-p'))).toEqual([alice, bob, carol]);
+    expect(await b.adapter.channel('app', 'fresh')).toEqual({ subscriptionCount: 1 });
+    expect(await b.adapter.channel('app', 'fleeting')).toBeUndefined();
+    // Reported once: later heartbeats and resyncs stay silent.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(a.handlers.clusterChanges).toHaveLength(1);
+  });
+
+  it('a node reaped while cut off re-announces everything it holds when it is back', async () => {
+    const { Redis } = await import('ioredis');
+    const admin = new Redis(redisUrl());
+    onTestFinished(() => {
+      admin.disconnect();
+    });
+    const keyPrefix = uniquePrefix();
+    const a = await startClusterNode({ keyPrefix });
+    const b = await startClusterNode({ keyPrefix });
+    onTestFinished(() => Promise.all([a.adapter.close(), b.adapter.close()]).then(() => {}));
+    const carol = { userId: 'carol', userInfo: null };
+    await a.adapter.addSubscription('app', 'presence-p', '1.1');
+    await a.adapter.addMember('app', 'presence-p', '1.1', carol);
+    await b.adapter.addSubscription('app', 'presence-p', '2.1');
+    await b.adapter.addMember('app', 'presence-p', '2.1', { userId: 'bob', userInfo: null });
+
+    // What node b does when a's heartbeats stop for longer than the timeout (a fault a live peer
+    // cannot be made to produce here): reap a on b's behalf.
+    await admin.eval(REAP_NODE, 0, keyPrefix, a.adapter.nodeId, 0, '0', b.adapter.nodeId);
+    await b.handlers.until(() => b.handlers.clusterChanges.length > 0, 'b reports the reap');
+    expect(b.handlers.clusterChanges.flat().map(describeChange)).toEqual([
+      'removed member presence-p 1.1 carol 1 true',
+      'removed sub presence-p 1.1 1 false',
+    ]);
+    await a.handlers.until(() => a.handlers.clusterChanges.length > 0, 'a re-announces');
+    expect(a.handlers.clusterChanges.flat().map(describeChange)).toEqual([
+      'added sub presence-p 1.1 2 false',
+      'added member presence-p 1.1 carol 2 true',
+    ]);
+    expect(byUser(await b.adapter.members('app', 'presence-p')).map((m) => m.userId)).toEqual([
+      'bob',
+      'carol',
+    ]);
+  });
+
+  it('a plain restore after Redis lost its data announces only the joins of the outage', async () => {
+    const server = await startRedisServer();
+    onTestFinished(() => server.close());
+    const keyPrefix = uniquePrefix();
+    const a = await startClusterNode({ url: server.url, keyPrefix, commandTimeoutMs: 1000 });
+    onTestFinished(() => a.adapter.close());
+    await a.adapter.addSubscription('app', 'before', '1.1');
+    await server.stop();
+    await a.handlers.until(() => a.handlers.healthChanges.length > 0, 'a unhealthy');
+    expect((await a.adapter.addSubscription('app', 'during', '1.1')).provisional).toBe(true);
+    await server.restart();
+    await a.handlers.until(() => a.adapter.health().ok, 'healthy again', 10_000);
+    await a.handlers.until(() => a.handlers.clusterChanges.length > 0, 'additions reported');
+    expect(a.handlers.clusterChanges.flat().map(describeChange)).toEqual([
+      'added sub during 1.1 1 true',
+    ]);
+    expect(await a.adapter.channel('app', 'before')).toEqual({ subscriptionCount: 1 });
   });
 });

@@ -3,7 +3,8 @@
  * Several server processes on one real Redis: pusher-js clients on different nodes, triggers
  * through each node with the SDK, presence across nodes (exact members and counts, a user on two
  * nodes counted once), socket_id exclusion, client events, server-to-user and terminate across
- * nodes, a node killed with SIGKILL (members removed, webhooks once), and Redis restarted mid-test.
+ * nodes, a node killed with SIGKILL (members removed, webhooks once), Redis restarted mid-test, and
+ * a member who joined a node while Redis stalled announced to the cluster (and webhooked once).
  */
 import type Pusher from 'pusher-js';
 import type { PresenceChannel } from 'pusher-js';
@@ -320,6 +321,75 @@ describe('cluster of server processes on Redis', () => {
         expect(onA.connection.state).toBe('connected');
       } finally {
         await ownRedis.close();
+      }
+    },
+    CLUSTER_TEST_TIMEOUT_MS,
+  );
+  it(
+    'announces a member who joined while Redis stalled to the other node, webhook once',
+    async () => {
+      const receiver = await startWebhookReceiver();
+      const [a, b] = (await startNodes(2, {
+        webhookUrl: receiver.url,
+        vacateDelayMs: 100,
+      })) as [ClusterNode, ClusterNode];
+      const room = 'presence-stall';
+      const aliceOnA = pusherClient(a.port, { userId: 'alice' });
+      const bobOnB = pusherClient(b.port, { userId: 'bob' });
+      await within(Promise.all([connected(aliceOnA), connected(bobOnB)]), 'clients connected');
+      const seenByBob = recordEvents(bobOnB, room);
+      await within(subscribed(bobOnB, room), `bob joins ${room}`);
+      await within(subscribed(aliceOnA, room), `alice joins ${room}`);
+      await waitUntil(
+        () => seenByBob.some((e) => e.event === 'pusher:member_added'),
+        'bob hears that alice joined',
+      );
+
+      const { Redis } = await import('ioredis');
+      const admin = new Redis(redisUrl());
+      try {
+        // Every Redis client stalls long enough for node a to notice (1 s command timeout) and for
+        // carol to join it meanwhile.
+        const seenBeforeStall = seenByBob.length;
+        await admin.call('CLIENT', 'PAUSE', '4000', 'ALL');
+        await waitUntil(
+          async () => (await fetch(`http://127.0.0.1:${a.port}/health`)).status === 503,
+          'node a reports the stall on /health',
+        );
+        const carolOnA = pusherClient(a.port, { userId: 'carol' });
+        await within(connected(carolOnA), 'carol connected');
+        await within(subscribed(carolOnA, room), `carol joins ${room} during the stall`);
+        expect(memberIds(carolOnA, room)).toEqual(['alice', 'carol']);
+
+        await waitUntil(
+          () =>
+            seenByBob.some(
+              (e) =>
+                e.event === 'pusher:member_added' && (e.data as { id?: string }).id === 'carol',
+            ),
+          'bob (node b) hears that carol joined',
+        );
+        expect(memberIds(bobOnB, room)).toEqual(['alice', 'bob', 'carol']);
+        await waitUntil(
+          () => webhookEvents(receiver.received).some((e) => e.user_id === 'carol'),
+          'member_added webhook for carol',
+        );
+        for (const node of [a, b]) {
+          await waitUntil(
+            async () => (await fetch(`http://127.0.0.1:${node.port}/health`)).status === 200,
+            'healthy again',
+          );
+        }
+        const { users } = (await b.sdk.channelUsers(room)) as { users: { id: string }[] };
+        expect(users.map((user) => user.id).sort()).toEqual(['alice', 'bob', 'carol']);
+        const added = webhookEvents(receiver.received).filter((e) => e.name === 'member_added');
+        expect(added.map((e) => e.user_id).sort()).toEqual(['alice', 'bob', 'carol']);
+        // Only carol is announced: nobody known before the stall is announced again.
+        expect(
+          seenByBob.slice(seenBeforeStall).filter((e) => e.event === 'pusher:member_added'),
+        ).toEqual([{ event: 'pusher:member_added', data: { id: 'carol', info: {} } }]);
+      } finally {
+        admin.disconnect();
       }
     },
     CLUSTER_TEST_TIMEOUT_MS,

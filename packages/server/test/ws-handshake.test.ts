@@ -8,7 +8,7 @@ import { Pusher as PusherSdk, SOCKET_ID_PATTERN } from '@pushwire/sdk';
 import express from 'express';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import WebSocket from 'ws';
-import { createServer, ServerConfigError, type ServerOptions } from '../src/index';
+import { createServer, type ServerOptions } from '../src/index';
 import { APP, connect, RawClient, startServer } from './ws-helpers';
 
 describe('connection handshake', () => {
@@ -178,8 +178,12 @@ describe('lifecycle', () => {
     await expect(server.listen()).rejects.toThrow(/already listening/);
   });
 
-  it('throws a ServerConfigError for redisUrl without an adapter', () => {
-    expect(() => createServer({ redisUrl: 'redis://127.0.0.1:6379' })).toThrow(ServerConfigError);
+  it('accepts redisUrl without an adapter: the Redis adapter is created when it starts', async () => {
+    // Started for real in cluster-resync.test.ts; a missing ioredis in cluster-redis-url-missing.
+    const server = createServer({ logLevel: 'silent', redisUrl: 'redis://127.0.0.1:6379' });
+    expect(server.adapter.health()).toEqual({ ok: false, detail: 'not started' });
+    expect(() => server.adapter.nodeId).toThrow(/before the server started it/);
+    await server.close();
   });
 
   it('attaches with rest: false next to the caller’s routes, and close() leaves them serving', async () => {

@@ -56,6 +56,7 @@ describe('SubscriptionCountNotifier', () => {
     for (let i = 0; i < 150; i += 1) await adapter.addSubscription(APP.id, 'big', `1.${i}`);
     notifier.changed(app, 'big', 'public', 101); // first over the threshold: sent at once
     for (let n = 102; n <= 150; n += 1) notifier.changed(app, 'big', 'public', n);
+    await vi.advanceTimersByTimeAsync(0); // the cluster-wide claim resolves
     expect(counts()).toEqual([101]);
     await vi.advanceTimersByTimeAsync(5_000);
     expect(counts()).toEqual([101, 150]);
@@ -64,6 +65,27 @@ describe('SubscriptionCountNotifier', () => {
     await vi.advanceTimersByTimeAsync(5_000);
     expect(counts()).toEqual([101, 150, 150]);
     notifier.close();
+    await webhooks.close();
+    await adapter.close();
+  });
+
+  it('is cluster-wide above 100: nodes sharing the adapter send one update per window', async () => {
+    const { notifier, counts, adapter, webhooks } = await setup();
+    // A second node's notifier on the same cluster state (the LocalAdapter's claims are shared).
+    const otherNode = new SubscriptionCountNotifier(adapter, webhooks);
+    for (let i = 0; i < 150; i += 1) await adapter.addSubscription(APP.id, 'big', `1.${i}`);
+    notifier.changed(app, 'big', 'public', 150);
+    otherNode.changed(app, 'big', 'public', 150);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(counts()).toEqual([150]);
+    // The node that lost the claim retries once a window later, with the count at that time.
+    await adapter.addSubscription(APP.id, 'big', '2.1');
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(counts()).toEqual([150, 151]);
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(counts()).toEqual([150, 151]);
+    notifier.close();
+    otherNode.close();
     await webhooks.close();
     await adapter.close();
   });

@@ -32,6 +32,13 @@ export interface SubscriptionChange {
    * it is the one that sends the `channel_occupied` / `channel_vacated` webhook.
    */
   readonly transitioned: boolean;
+  /**
+   * True when the cluster was unreachable and the answer comes from this node's own view only.
+   * The core still delivers the resulting frames to its local clients but sends no webhook: the
+   * cluster-wide transition, if any, is reported later through {@link AdapterHandlers.clusterChanged}
+   * once the adapter resynchronized. Absent (never false) on cluster-wide answers.
+   */
+  readonly provisional?: true;
 }
 
 /** Result of adding or removing one connection's presence membership. */
@@ -44,6 +51,32 @@ export interface MemberChange {
    * cluster-wide: `member_added` / `member_removed` are sent only then, once.
    */
   readonly transitioned: boolean;
+  /** As {@link SubscriptionChange.provisional}: answered from this node's view during an outage. */
+  readonly provisional?: true;
+}
+
+/** Limits checked atomically by {@link Adapter.addMember}, as part of the same cluster-wide change. */
+export interface MemberLimits {
+  /**
+   * Maximum unique users of the channel. A NEW user is refused when the channel already has this
+   * many; another connection of a user who is already a member is always accepted. Absent or 0: no
+   * limit.
+   */
+  readonly maxMembers?: number;
+}
+
+/** {@link Adapter.addMember}'s answer when a limit refused the member; nothing was changed. */
+export interface MemberLimitReached {
+  readonly limitReached: 'maxMembers';
+  /** Unique users of the channel when the join was refused (cluster-wide). */
+  readonly userCount: number;
+}
+
+/** Narrows an `addMember` result to the refusal. */
+export function isMemberLimitReached(
+  result: MemberChange | MemberLimitReached,
+): result is MemberLimitReached {
+  return 'limitReached' in result;
 }
 
 /** What a channel query returns for an occupied channel. */
@@ -76,6 +109,31 @@ export type OrphanChange =
       readonly change: MemberChange;
     };
 
+/**
+ * A cluster-wide transition that the core did not cause through its own call: the removal of a dead
+ * node's connections by a survivor, or what a node's resynchronization after an outage (or after
+ * being reaped while cut off) added back or found gone. `change` has the same meaning as the result
+ * of the corresponding adapter call; only changes with `transitioned: true` cause
+ * occupied/vacated/member frames and webhooks, every subscription change updates subscription_count.
+ */
+export type ClusterChange =
+  | {
+      readonly kind: 'subscription';
+      readonly direction: 'added' | 'removed';
+      readonly appId: string;
+      readonly channel: string;
+      readonly socketId: string;
+      readonly change: SubscriptionChange;
+    }
+  | {
+      readonly kind: 'member';
+      readonly direction: 'added' | 'removed';
+      readonly appId: string;
+      readonly channel: string;
+      readonly socketId: string;
+      readonly change: MemberChange;
+    };
+
 /** Health of the adapter's link to the cluster, for logs, metrics and the health endpoint. */
 export interface AdapterHealth {
   readonly ok: boolean;
@@ -95,6 +153,14 @@ export interface AdapterHandlers {
    * webhooks) for the changes whose `transitioned` is true.
    */
   orphansRemoved(changes: readonly OrphanChange[]): void;
+  /**
+   * Every cluster transition the core did not cause itself (see {@link ClusterChange}): additions
+   * and removals, reported on exactly one node. When a handler object implements it, adapters call
+   * it INSTEAD of {@link orphansRemoved} (which then receives nothing); when it is absent, adapters
+   * report only the removals, through `orphansRemoved`. Adapters written before this method existed
+   * keep working unchanged (they just never report additions).
+   */
+  clusterChanged?(changes: readonly ClusterChange[]): void;
   /** The adapter's health changed (e.g. Redis went away or came back). */
   healthChanged?(health: AdapterHealth): void;
 }
@@ -131,12 +197,24 @@ export interface Adapter {
     socketId: string,
   ): Promise<SubscriptionChange | undefined>;
 
+  /**
+   * Adds a connection's presence membership. With `limits`, the limit is checked in the same atomic
+   * step as the addition, cluster-wide, and a refusal resolves to {@link MemberLimitReached} (never
+   * thrown) with nothing changed.
+   */
   addMember(
     appId: string,
     channel: string,
     socketId: string,
     member: PresenceMember,
   ): Promise<MemberChange>;
+  addMember(
+    appId: string,
+    channel: string,
+    socketId: string,
+    member: PresenceMember,
+    limits: MemberLimits,
+  ): Promise<MemberChange | MemberLimitReached>;
   /** Resolves to undefined when the socket was not a member. */
   removeMember(appId: string, channel: string, socketId: string): Promise<MemberChange | undefined>;
   /** Unique users of a presence channel, cluster-wide, each once. */

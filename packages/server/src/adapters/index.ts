@@ -10,11 +10,15 @@ export type {
   CachedEvent,
   ChannelMessage,
   ChannelState,
+  ClusterChange,
   MemberChange,
+  MemberLimitReached,
+  MemberLimits,
   OrphanChange,
   PresenceMember,
   SubscriptionChange,
 } from './adapter';
+export { isMemberLimitReached } from './adapter';
 export { AdapterUsageError } from './adapter-errors';
 export type { Clock } from './local/expiring-store';
 export { LocalAdapter, type LocalAdapterOptions } from './local/local-adapter';

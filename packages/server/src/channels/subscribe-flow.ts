@@ -4,11 +4,20 @@
  * presence membership with its limits, cluster-wide bookkeeping through the adapter, the frames
  * (`subscription_succeeded`, cached event or `pusher:cache_miss`, `member_added`/`member_removed`,
  * `subscription_count`) and the webhooks on the transitions the adapter reports to this caller.
- * Runs inside the connection's task chain, so one socket's calls never interleave.
+ * Runs inside the connection's task chain, so one socket's calls never interleave. A provisional
+ * answer (the adapter lost the cluster and answered from this node's view) still produces the local
+ * frames but no webhook and no subscription_count: the adapter reports the cluster-wide transition
+ * after it resynchronized (see cluster-changes.ts). The presence member limit is checked by the
+ * adapter in the same atomic step as the join.
  * @see https://pusher.com/docs/channels/library_auth_reference/pusher-websockets-protocol/#subscription-events
  */
 
-import type { MemberChange, PresenceMember, SubscriptionChange } from '../adapters/adapter';
+import {
+  isMemberLimitReached,
+  type MemberChange,
+  type PresenceMember,
+  type SubscriptionChange,
+} from '../adapters/adapter';
 import type { ResolvedApp } from '../options';
 import {
   cacheMissFrame,
@@ -65,18 +74,23 @@ function authorize(
   return memberFromSignedInUser(connection.user, app.limits);
 }
 
-async function checkMemberLimit(
+/** Adds the presence member with the app's limit; a full channel is a 4100 subscription error. */
+async function addMemberWithinLimit(
   ctx: CoreContext,
   app: ResolvedApp,
   channel: string,
+  socketId: string,
   member: PresenceMember,
-): Promise<void> {
+): Promise<MemberChange> {
   const max = app.limits.maxPresenceMembers;
-  if (max <= 0) return;
-  const state = await ctx.adapter.channel(app.id, channel);
-  if ((state?.userCount ?? 0) < max) return;
-  const members = await ctx.adapter.members(app.id, channel);
-  if (members.length >= max && !members.some((m) => m.userId === member.userId)) {
+  const result = await ctx.adapter.addMember(
+    app.id,
+    channel,
+    socketId,
+    member,
+    max > 0 ? { maxMembers: max } : {},
+  );
+  if (isMemberLimitReached(result)) {
     throw new SubscriptionError(
       'subscription_limit',
       'LimitReached',
@@ -84,6 +98,7 @@ async function checkMemberLimit(
       `Presence channel ${channel} is full (${max} members)`,
     );
   }
+  return result;
 }
 
 export async function subscribe(
@@ -120,7 +135,6 @@ export async function subscribe(
     return;
   }
 
-  if (member !== undefined) await checkMemberLimit(ctx, app, channel, member);
   // Recorded before the first state change so that a close arriving meanwhile cleans it up too.
   connection.subscriptions.set(channel, member === undefined ? {} : { member });
   let memberChange: MemberChange | undefined;
@@ -129,7 +143,7 @@ export async function subscribe(
   let cached: Awaited<ReturnType<typeof ctx.adapter.cachedEvent>>;
   try {
     if (member !== undefined) {
-      memberChange = await ctx.adapter.addMember(app.id, channel, socketId, member);
+      memberChange = await addMemberWithinLimit(ctx, app, channel, socketId, member);
     }
     change = await ctx.adapter.addSubscription(app.id, channel, socketId);
     members = member === undefined ? undefined : await ctx.adapter.members(app.id, channel);
@@ -164,18 +178,23 @@ export async function subscribe(
     }
   }
 
-  if (change.transitioned) ctx.webhooks.emit(app, { name: 'channel_occupied', channel });
+  // Frames to the other nodes go out before any webhook work (a process's first webhook request
+  // can hold the event loop for a while), so that other members hear of the join at once.
   if (memberChange?.transitioned) {
-    const added = memberChange.member;
-    ctx.adapter.publish({
-      appId: app.id,
-      channel,
-      frame: memberAddedFrame(channel, added),
+    announceMemberAdded(ctx, app, channel, memberChange.member, {
       exceptSocketId: socketId,
+      webhook: false,
     });
-    ctx.webhooks.emit(app, { name: 'member_added', channel, user_id: added.userId });
   }
-  ctx.subscriptionCounts.changed(app, channel, info.kind, change.subscriptionCount);
+  if (change.transitioned && !change.provisional) {
+    ctx.webhooks.emit(app, { name: 'channel_occupied', channel });
+  }
+  if (memberChange?.transitioned && !memberChange.provisional) {
+    ctx.webhooks.emit(app, { name: 'member_added', channel, user_id: memberChange.member.userId });
+  }
+  if (!change.provisional) {
+    ctx.subscriptionCounts.changed(app, channel, info.kind, change.subscriptionCount);
+  }
 }
 
 export async function unsubscribe(
@@ -193,18 +212,48 @@ export async function unsubscribe(
   if (subscription.member !== undefined) {
     const memberChange = await ctx.adapter.removeMember(app.id, channel, socketId);
     if (memberChange?.transitioned) {
-      announceMemberRemoved(ctx, app, channel, memberChange.member.userId, socketId);
+      announceMemberRemoved(ctx, app, channel, memberChange.member.userId, {
+        exceptSocketId: socketId,
+        webhook: memberChange.provisional !== true,
+      });
     }
   }
   const change = await ctx.adapter.removeSubscription(app.id, channel, socketId);
-  if (change === undefined) return;
+  if (change === undefined || change.provisional) return;
   if (change.transitioned) announceVacated(ctx, app, channel);
-  const kind = subscription.member !== undefined ? 'presence' : classifyKind(channel);
+  const kind = subscription.member !== undefined ? 'presence' : channelKindOf(channel);
   ctx.subscriptionCounts.changed(app, channel, kind, change.subscriptionCount);
 }
 
-function classifyKind(channel: string): ChannelInfo['kind'] {
+/** The kind of an already validated channel name. */
+export function channelKindOf(channel: string): ChannelInfo['kind'] {
   return classifyChannel(channel, 0).kind;
+}
+
+/** How a member announcement is sent. */
+export interface AnnounceOptions {
+  /** The connection that caused it and must not receive the frame (none: every subscriber). */
+  readonly exceptSocketId?: string;
+  /** Send the webhook too (false for provisional transitions). @default true */
+  readonly webhook?: boolean;
+}
+
+/** `member_added` to the channel on every node (except the joiner) and the webhook. */
+export function announceMemberAdded(
+  ctx: CoreContext,
+  app: ResolvedApp,
+  channel: string,
+  member: PresenceMember,
+  options: AnnounceOptions = {},
+): void {
+  ctx.adapter.publish({
+    appId: app.id,
+    channel,
+    frame: memberAddedFrame(channel, member),
+    ...(options.exceptSocketId === undefined ? {} : { exceptSocketId: options.exceptSocketId }),
+  });
+  if (options.webhook === false) return;
+  ctx.webhooks.emit(app, { name: 'member_added', channel, user_id: member.userId });
 }
 
 /** `member_removed` to the channel (except the leaver) and the debounced webhook. */
@@ -213,14 +262,24 @@ export function announceMemberRemoved(
   app: ResolvedApp,
   channel: string,
   userId: string,
-  exceptSocketId?: string,
+  options: AnnounceOptions = {},
 ): void {
   ctx.adapter.publish({
     appId: app.id,
     channel,
     frame: memberRemovedFrame(channel, userId),
-    ...(exceptSocketId === undefined ? {} : { exceptSocketId }),
+    ...(options.exceptSocketId === undefined ? {} : { exceptSocketId: options.exceptSocketId }),
   });
+  if (options.webhook !== false) memberRemovedWebhook(ctx, app, channel, userId);
+}
+
+/** The debounced `member_removed` webhook (sent only if the user is still gone after the delay). */
+export function memberRemovedWebhook(
+  ctx: CoreContext,
+  app: ResolvedApp,
+  channel: string,
+  userId: string,
+): void {
   ctx.webhooks.emit(
     app,
     { name: 'member_removed', channel, user_id: userId },

@@ -3,7 +3,10 @@
  * `pusher_internal:subscription_count` and the `subscription_count` webhook: sent on every
  * subscription change of a non-presence channel when the app enables it, throttled to one per
  * {@link SUBSCRIPTION_COUNT_THROTTLE_MS} for channels above {@link SUBSCRIPTION_COUNT_THROTTLE_ABOVE}
- * subscribers (the trailing update carries the count at the time it is sent).
+ * subscribers (the trailing update carries the count at the time it is sent). The throttle is
+ * cluster-wide: above the threshold each update first claims the channel's window through
+ * `adapter.claimOnce`, so one node sends per window. A node that loses the claim retries once, one
+ * window later: a claim still held then was taken after its change, so that update covered it.
  * @see https://pusher.com/docs/channels/using_channels/events/#subscription-count-event
  */
 
@@ -15,9 +18,16 @@ import type { ChannelKind } from './channel-kind';
 
 export const SUBSCRIPTION_COUNT_THROTTLE_ABOVE = 100;
 export const SUBSCRIPTION_COUNT_THROTTLE_MS = 5000;
+const MS_PER_SECOND = 1000;
+/** Channels remembered before the throttle map is pruned of idle small channels. */
+const MAX_REMEMBERED_CHANNELS = 10_000;
 
 interface ChannelThrottle {
   lastSentMs: number;
+  /** An update is scheduled or claiming: later changes are carried by it (or by a follow-up). */
+  pending: boolean;
+  /** A change arrived while an update was pending; it needs an update that reads the count later. */
+  dirty: boolean;
   timer: NodeJS.Timeout | undefined;
 }
 
@@ -25,64 +35,131 @@ export class SubscriptionCountNotifier {
   readonly #adapter: Adapter;
   readonly #webhooks: WebhookDispatcher;
   readonly #throttles = new Map<string, ChannelThrottle>();
+  #closed = false;
 
   constructor(adapter: Adapter, webhooks: WebhookDispatcher) {
     this.#adapter = adapter;
     this.#webhooks = webhooks;
   }
 
-  /** Reports the cluster-wide count after a change made by this node. */
+  /** Reports the cluster-wide count after a change (made by this node or reported to it). */
   changed(app: ResolvedApp, channel: string, kind: ChannelKind, count: number): void {
     if (!app.subscriptionCountEvents || kind === 'presence' || kind === 'server-to-user') return;
+    if (this.#closed) return;
     const key = `${app.id}\u0000${channel}`;
-    const state = this.#throttles.get(key);
-    // A trailing update is already scheduled: it reads the count when it fires.
-    if (state?.timer) return;
+    const existing = this.#throttles.get(key);
+    // An update is already on its way: it (or a follow-up it schedules) carries this change.
+    if (existing?.pending) {
+      existing.dirty = true;
+      return;
+    }
     const now = Date.now();
-    const throttled =
-      count > SUBSCRIPTION_COUNT_THROTTLE_ABOVE &&
-      state !== undefined &&
-      now - state.lastSentMs < SUBSCRIPTION_COUNT_THROTTLE_MS;
-    if (!throttled) {
+    if (count <= SUBSCRIPTION_COUNT_THROTTLE_ABOVE) {
       this.#send(app, channel, count);
       this.#remember(key, now);
       return;
     }
-    const delayMs = state.lastSentMs + SUBSCRIPTION_COUNT_THROTTLE_MS - now;
-    state.timer = setTimeout(() => {
-      state.timer = undefined;
-      state.lastSentMs = Date.now();
-      this.#adapter.channel(app.id, channel).then(
-        (info) => this.#send(app, channel, info?.subscriptionCount ?? 0),
-        () => undefined,
-      );
-    }, delayMs);
-    state.timer.unref();
+    const state = existing ?? this.#remember(key, 0);
+    state.pending = true;
+    const sinceLastMs = now - state.lastSentMs;
+    if (sinceLastMs >= SUBSCRIPTION_COUNT_THROTTLE_MS) {
+      this.#attempt(app, channel, state, count, true);
+      return;
+    }
+    this.#schedule(app, channel, state, SUBSCRIPTION_COUNT_THROTTLE_MS - sinceLastMs, true);
   }
 
   /** Stops pending trailing updates (shutdown). */
   close(): void {
+    this.#closed = true;
     for (const throttle of this.#throttles.values()) {
       if (throttle.timer) clearTimeout(throttle.timer);
     }
     this.#throttles.clear();
   }
 
-  #remember(key: string, now: number): void {
+  /**
+   * Claims the channel's window and sends `count` (or the count read now, when undefined) if won;
+   * when lost, retries once a window later if `retry`.
+   */
+  #attempt(
+    app: ResolvedApp,
+    channel: string,
+    state: ChannelThrottle,
+    count: number | undefined,
+    retry: boolean,
+  ): void {
+    const claimKey = `subscription_count:${app.id}:${channel}`;
+    const windowSec = SUBSCRIPTION_COUNT_THROTTLE_MS / MS_PER_SECOND;
+    this.#adapter
+      .claimOnce(claimKey, windowSec)
+      .catch(() => true) // cannot tell: rather one update too many than a lost one
+      .then(async (won) => {
+        if (this.#closed) return;
+        if (!won) {
+          if (retry) this.#schedule(app, channel, state, SUBSCRIPTION_COUNT_THROTTLE_MS, false);
+          else this.#settle(app, channel, state);
+          return;
+        }
+        state.lastSentMs = Date.now();
+        if (count === undefined) state.dirty = false;
+        const current =
+          count ?? (await this.#adapter.channel(app.id, channel))?.subscriptionCount ?? 0;
+        if (this.#closed) return;
+        this.#send(app, channel, current);
+        this.#settle(app, channel, state);
+      })
+      .catch(() => {
+        state.pending = false;
+      });
+  }
+
+  /** Ends an update; changes that arrived meanwhile get a trailing update a window later. */
+  #settle(app: ResolvedApp, channel: string, state: ChannelThrottle): void {
+    if (!state.dirty) {
+      state.pending = false;
+      return;
+    }
+    state.dirty = false;
+    this.#schedule(app, channel, state, SUBSCRIPTION_COUNT_THROTTLE_MS, true);
+  }
+
+  #schedule(
+    app: ResolvedApp,
+    channel: string,
+    state: ChannelThrottle,
+    delayMs: number,
+    retry: boolean,
+  ): void {
+    state.timer = setTimeout(() => {
+      state.timer = undefined;
+      this.#attempt(app, channel, state, undefined, retry);
+    }, delayMs);
+    state.timer.unref();
+  }
+
+  #remember(key: string, now: number): ChannelThrottle {
     const existing = this.#throttles.get(key);
     if (existing) {
       existing.lastSentMs = now;
-      return;
+      return existing;
     }
     // Only channels that may need throttling are remembered for long; small ones are dropped
     // once their window has passed, so the map does not grow with every channel ever seen.
-    this.#throttles.set(key, { lastSentMs: now, timer: undefined });
-    if (this.#throttles.size > 10_000) this.#prune(now);
+    const state: ChannelThrottle = {
+      lastSentMs: now,
+      pending: false,
+      dirty: false,
+      timer: undefined,
+    };
+    this.#throttles.set(key, state);
+    if (this.#throttles.size > MAX_REMEMBERED_CHANNELS) this.#prune(now);
+    return state;
   }
 
   #prune(now: number): void {
     for (const [key, throttle] of this.#throttles) {
-      if (!throttle.timer && now - throttle.lastSentMs >= SUBSCRIPTION_COUNT_THROTTLE_MS) {
+      if (!throttle.pending && now - throttle.lastSentMs >= SUBSCRIPTION_COUNT_THROTTLE_MS) {
         this.#throttles.delete(key);
       }
     }

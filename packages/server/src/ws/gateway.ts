@@ -4,7 +4,7 @@
  * distinct `maxFrameBytes`), runs the handshake checks with Pusher close codes, owns every
  * {@link Connection}, dispatches client messages through each connection's task chain, cleans up
  * through the adapter on close, and implements the adapter's callbacks (fan-out to local
- * subscribers, user termination, orphan cleanup, health).
+ * subscribers, user termination, cluster changes it did not cause, health).
  */
 
 import type { IncomingMessage } from 'node:http';
@@ -14,10 +14,12 @@ import type {
   AdapterHandlers,
   AdapterHealth,
   ChannelMessage,
+  ClusterChange,
   OrphanChange,
 } from '../adapters/adapter';
 import { serverToUserId } from '../channels/channel-kind';
-import { announceMemberRemoved, announceVacated, unsubscribe } from '../channels/subscribe-flow';
+import { applyClusterChanges, orphansAsClusterChanges } from '../channels/cluster-changes';
+import { unsubscribe } from '../channels/subscribe-flow';
 import type { ResolvedApp } from '../options';
 import { CloseCode } from '../protocol/close-codes';
 import { connectionEstablishedFrame, errorFrame } from '../protocol/frames';
@@ -140,16 +142,13 @@ export class WsGateway implements AdapterHandlers {
     }
   }
 
+  clusterChanged(changes: readonly ClusterChange[]): void {
+    applyClusterChanges(this.#ctx, changes);
+  }
+
+  /** Only called by adapters that do not know `clusterChanged`: same handling, removals only. */
   orphansRemoved(changes: readonly OrphanChange[]): void {
-    for (const orphan of changes) {
-      const app = this.#ctx.apps.byId(orphan.appId);
-      if (app === undefined || !orphan.change.transitioned) continue;
-      if (orphan.kind === 'member') {
-        announceMemberRemoved(this.#ctx, app, orphan.channel, orphan.change.member.userId);
-      } else {
-        announceVacated(this.#ctx, app, orphan.channel);
-      }
-    }
+    applyClusterChanges(this.#ctx, orphansAsClusterChanges(changes));
   }
 
   healthChanged(health: AdapterHealth): void {

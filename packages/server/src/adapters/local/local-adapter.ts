@@ -13,6 +13,8 @@ import type {
   ChannelMessage,
   ChannelState,
   MemberChange,
+  MemberLimitReached,
+  MemberLimits,
   PresenceMember,
   SubscriptionChange,
 } from '../adapter';
@@ -102,13 +104,27 @@ export class LocalAdapter implements Adapter {
     return this.state.removeSubscription(appId, channel, socketId);
   }
 
+  addMember(
+    appId: string,
+    channel: string,
+    socketId: string,
+    member: PresenceMember,
+  ): Promise<MemberChange>;
+  addMember(
+    appId: string,
+    channel: string,
+    socketId: string,
+    member: PresenceMember,
+    limits: MemberLimits,
+  ): Promise<MemberChange | MemberLimitReached>;
   async addMember(
     appId: string,
     channel: string,
     socketId: string,
     member: PresenceMember,
-  ): Promise<MemberChange> {
-    return this.state.addMember(appId, channel, socketId, member);
+    limits?: MemberLimits,
+  ): Promise<MemberChange | MemberLimitReached> {
+    return this.state.addMember(appId, channel, socketId, member, limits?.maxMembers);
   }
 
   async removeMember(

@@ -6,7 +6,13 @@
  * the source it rewrites into Redis on reconnect).
  */
 
-import type { ChannelState, MemberChange, PresenceMember, SubscriptionChange } from '../adapter';
+import type {
+  ChannelState,
+  MemberChange,
+  MemberLimitReached,
+  PresenceMember,
+  SubscriptionChange,
+} from '../adapter';
 import { AdapterUsageError } from '../adapter-errors';
 
 const PRESENCE_CHANNEL_PREFIX = 'presence-';
@@ -99,14 +105,16 @@ export class MemoryState {
    * Adds a socket's membership. The user's first connection is the transition; the member's info
    * is the one given by that first connection (so member_removed later carries the same info as
    * member_added did). Adding the same socket again as the same user changes nothing; as another
-   * user it is an {@link AdapterUsageError}.
+   * user it is an {@link AdapterUsageError}. With `maxMembers` > 0, a NEW user is refused (nothing
+   * changes) when the channel already has that many users.
    */
   addMember(
     appId: string,
     channel: string,
     socketId: string,
     member: PresenceMember,
-  ): MemberChange {
+    maxMembers = 0,
+  ): MemberChange | MemberLimitReached {
     const app = this.app(appId);
     let roster = app.rosters.get(channel);
     if (!roster) {
@@ -114,6 +122,14 @@ export class MemoryState {
       app.rosters.set(channel, roster);
     }
     const existingUserId = roster.socketUsers.get(socketId);
+    if (
+      existingUserId === undefined &&
+      maxMembers > 0 &&
+      !roster.users.has(member.userId) &&
+      roster.users.size >= maxMembers
+    ) {
+      return { limitReached: 'maxMembers', userCount: roster.users.size };
+    }
     if (existingUserId !== undefined) {
       const existing = roster.users.get(existingUserId);
       if (existingUserId !== member.userId || !existing) {

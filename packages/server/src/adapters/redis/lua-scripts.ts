@@ -15,7 +15,14 @@
  *   P node:N             set of JSON [kind, A, C, socket]  what node N owns, for reaping
  *   P nodes              sorted set N -> last heartbeat (Redis server time, ms)
  *   P pending:N          list of JSON change rows node N still has to report (see PENDING_CHANGES)
+ *   P reaped:N           marker: node N was reaped by a survivor (expires, see REAPED_MARKER_TTL_MS)
  */
+
+/**
+ * How long the marker of a reaped node lives: a node cut off for longer than this and then back
+ * re-announces only what joined while it was cut off, not everything it holds.
+ */
+export const REAPED_MARKER_TTL_MS = 24 * 60 * 60 * 1000;
 
 /** Functions shared by every state script. */
 const LIBRARY = `
@@ -74,7 +81,7 @@ local function sub_remove(app, ch, sock)
   end
   return {n, 0}
 end
-local function member_add(app, ch, sock, node, user, info)
+local function member_add(app, ch, sock, node, user, info, max)
   local sk = ckey(app, 'psock', ch)
   local rk = ckey(app, 'pref', ch)
   local ik = ckey(app, 'pinfo', ch)
@@ -82,6 +89,10 @@ local function member_add(app, ch, sock, node, user, info)
   if existing then
     if cjson.decode(existing)[1] ~= user then return {-1} end
     return {redis.call('HLEN', rk), 0, redis.call('HGET', ik, user) or 'null'}
+  end
+  if max > 0 and redis.call('HEXISTS', rk, user) == 0 then
+    local users = redis.call('HLEN', rk)
+    if users >= max then return {-2, users} end
   end
   redis.call('HSET', sk, sock, cjson.encode({user, node}))
   redis.call('SADD', nkey(node), entry('m', app, ch, sock))
@@ -124,10 +135,10 @@ local function remove_entry(e, out)
     conn_remove(app, sock)
   elseif kind == 's' then
     local r = sub_remove(app, ch, sock)
-    if r then table.insert(out, {'s', app, ch, sock, r[1], r[2]}) end
+    if r then table.insert(out, {'s', app, ch, sock, r[1], r[2], '', '', 'r'}) end
   elseif kind == 'm' then
     local r = member_remove(app, ch, sock)
-    if r then table.insert(out, {'m', app, ch, sock, r[3], r[4], r[1], r[2]}) end
+    if r then table.insert(out, {'m', app, ch, sock, r[3], r[4], r[1], r[2], 'r'}) end
   end
 end
 `;
@@ -148,9 +159,13 @@ return sub_add(ARGV[2], ARGV[3], ARGV[4], ARGV[5])`;
 export const REMOVE_SUBSCRIPTION = `${LIBRARY}
 return sub_remove(ARGV[2], ARGV[3], ARGV[4])`;
 
-/** ARGV: P, app, channel, socket, node, user, info -> {userCount, transitioned, info} or {-1}. */
+/**
+ * ARGV: P, app, channel, socket, node, user, info, maxMembers ('0': none) ->
+ * {userCount, transitioned, info}, {-1} (socket is another user) or {-2, userCount} (limit reached:
+ * a new user and the channel already has maxMembers users; nothing changed).
+ */
 export const ADD_MEMBER = `${LIBRARY}
-return member_add(ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7])`;
+return member_add(ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], tonumber(ARGV[8]) or 0)`;
 
 /** ARGV: P, app, channel, socket -> {user, info, userCount, transitioned} or nil. */
 export const REMOVE_MEMBER = `${LIBRARY}
@@ -195,8 +210,9 @@ return {registered, dead}`;
  * nil when the node is alive or another survivor already claimed it. Claiming (ZREM) and removing
  * happen in one script, so exactly one caller reaps each dead node. The changes are appended to the
  * reporter's pending list (not only returned), so a reply lost to a timeout loses nothing.
- * Change rows: {'s', app, channel, socket, count, transitioned} or
- *              {'m', app, channel, socket, userCount, transitioned, user, info}.
+ * Change rows: {'s', app, channel, socket, count, transitioned, '', '', direction} or
+ *              {'m', app, channel, socket, userCount, transitioned, user, info, direction}
+ * with direction 'a' (added) or 'r' (removed; also assumed when a row has no direction).
  */
 export const REAP_NODE = `${LIBRARY}
 local dead = ARGV[2]
@@ -206,6 +222,7 @@ if ARGV[4] ~= '1' then
   if tonumber(score) > now_ms() - tonumber(ARGV[3]) then return false end
 end
 redis.call('ZREM', P .. 'nodes', dead)
+if ARGV[4] ~= '1' then redis.call('SET', P .. 'reaped:' .. dead, '1', 'PX', ${REAPED_MARKER_TTL_MS}) end
 local out = {}
 for _, e in ipairs(redis.call('SMEMBERS', nkey(dead))) do remove_entry(e, out) end
 redis.call('DEL', nkey(dead))
@@ -216,27 +233,43 @@ end
 return stash(ARGV[5], out)`;
 
 /**
- * ARGV: P, node, then groups of six (kind, app, channel, socket, user, info) describing everything
- * the node holds now -> number of changes. Entries Redis had but the node no longer holds are
- * removed, their changes appended to the node's pending list (as REAP_NODE); missing entries are
- * added back (idempotently) and the node is registered again.
+ * ARGV: P, node, then groups of seven (kind, app, channel, socket, user, info, unannounced) describing
+ * everything the node holds now -> number of changes. In one atomic step: entries Redis has for the
+ * node but the node no longer holds are removed, and the node's entries Redis lacks are added back.
+ * Removals are appended to the node's pending list (rows as REAP_NODE, direction 'r'); additions
+ * (direction 'a') too when the cluster never heard of them: entries flagged unannounced (joined
+ * while the node was cut off) or, when the node was reaped meanwhile (its removals were announced),
+ * all of them. A plain restore after Redis lost its data is silent. Each reported change carries the
+ * transition it caused cluster-wide (a user already present through another node is none). Presence
+ * limits do not apply: those joins were already accepted. The node is registered again.
  */
 export const RESYNC_NODE = `${LIBRARY}
 local node = ARGV[2]
+local reaped = redis.call('DEL', P .. 'reaped:' .. node) == 1
 local want = {}
-for i = 3, #ARGV, 6 do want[entry(ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3])] = true end
+for i = 3, #ARGV, 7 do want[entry(ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3])] = true end
 local out = {}
 for _, e in ipairs(redis.call('SMEMBERS', nkey(node))) do
   if not want[e] then remove_entry(e, out) end
 end
-for i = 3, #ARGV, 6 do
+for i = 3, #ARGV, 7 do
   local kind, app, ch, sock = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+  local report = reaped or ARGV[i + 6] == '1'
   if kind == 'c' then
     conn_add(app, sock, node)
   elseif kind == 's' then
-    sub_add(app, ch, sock, node)
+    if redis.call('HEXISTS', ckey(app, 'subs', ch), sock) == 0 then
+      local r = sub_add(app, ch, sock, node)
+      if report then table.insert(out, {'s', app, ch, sock, r[1], r[2], '', '', 'a'}) end
+    end
   elseif kind == 'm' then
-    member_add(app, ch, sock, node, ARGV[i + 4], ARGV[i + 5])
+    local user = ARGV[i + 4]
+    if redis.call('HEXISTS', ckey(app, 'psock', ch), sock) == 0 then
+      local r = member_add(app, ch, sock, node, user, ARGV[i + 5], 0)
+      if report and r[1] >= 0 then
+        table.insert(out, {'m', app, ch, sock, r[1], r[2], user, r[3], 'a'})
+      end
+    end
   end
 end
 redis.call('ZADD', P .. 'nodes', now_ms(), node)

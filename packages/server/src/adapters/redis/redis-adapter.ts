@@ -3,9 +3,11 @@
  * The scale-out adapter: Redis pub/sub carries channel messages and user terminations between nodes;
  * Redis hashes and sets hold the cluster-wide subscriptions, presence members and connection counts,
  * changed atomically by Lua scripts that report each transition to exactly one caller. Nodes send
- * heartbeats; a survivor reaps a silent node's entries and reports them through `orphansRemoved`.
- * This node's own state is mirrored in memory at all times, so while Redis is down the node keeps
- * serving its local clients from the mirror and rewrites the mirror into Redis when it returns.
+ * heartbeats; a survivor reaps a silent node's entries and reports them through `clusterChanged`
+ * (or `orphansRemoved` for handlers without it). This node's own state is mirrored in memory at all
+ * times, so while Redis is down the node keeps serving its local clients from the mirror (answers
+ * marked `provisional`) and, when Redis returns, rewrites the mirror into Redis and reports the
+ * additions and removals that resulted cluster-wide.
  * See packages/server/docs/scaling.md for the design.
  */
 import { Redis, type RedisOptions } from 'ioredis';
@@ -16,11 +18,15 @@ import type {
   CachedEvent,
   ChannelMessage,
   ChannelState,
+  ClusterChange,
   MemberChange,
+  MemberLimitReached,
+  MemberLimits,
   OrphanChange,
   PresenceMember,
   SubscriptionChange,
 } from '../adapter';
+import { isMemberLimitReached } from '../adapter';
 import { AdapterUsageError } from '../adapter-errors';
 import { ExpiringStore } from '../local/expiring-store';
 import { isPresenceChannel, MemoryState } from '../local/memory-state';
@@ -107,6 +113,11 @@ export class RedisAdapter implements Adapter {
   private readonly mirrorClaims = new ExpiringStore<true>(Date.now);
   /** Bumped on every mirror change, so a resync can tell whether it wrote a stale snapshot. */
   private mirrorVersion = 0;
+  /**
+   * Mirror entries (see {@link entryKey}) added while Redis was unreachable: the cluster has not
+   * heard of them, so the next resync reports them as additions.
+   */
+  private readonly unannounced = new Set<string>();
   private commands: Redis | undefined;
   private subscriber: Redis | undefined;
   private handlers: AdapterHandlers | undefined;
@@ -248,7 +259,10 @@ export class RedisAdapter implements Adapter {
             this.nodeId,
           ]),
         ),
-      () => local,
+      () => {
+        this.unannounced.add(entryKey('s', appId, channel, socketId));
+        return provisional(local);
+      },
     );
   }
 
@@ -259,6 +273,7 @@ export class RedisAdapter implements Adapter {
   ): Promise<SubscriptionChange | undefined> {
     const local = this.mirror.removeSubscription(appId, channel, socketId);
     this.mirrorVersion++;
+    this.unannounced.delete(entryKey('s', appId, channel, socketId));
     return this.shared(
       async (redis) => {
         const reply = await SCRIPTS.removeSubscription.run(redis, [
@@ -269,20 +284,37 @@ export class RedisAdapter implements Adapter {
         ]);
         return reply === null ? undefined : parseSubscriptionChange(reply);
       },
-      () => local,
+      () => local && provisional(local),
     );
   }
 
+  addMember(
+    appId: string,
+    channel: string,
+    socketId: string,
+    member: PresenceMember,
+  ): Promise<MemberChange>;
+  addMember(
+    appId: string,
+    channel: string,
+    socketId: string,
+    member: PresenceMember,
+    limits: MemberLimits,
+  ): Promise<MemberChange | MemberLimitReached>;
   async addMember(
     appId: string,
     channel: string,
     socketId: string,
     member: PresenceMember,
-  ): Promise<MemberChange> {
+    limits?: MemberLimits,
+  ): Promise<MemberChange | MemberLimitReached> {
     const infoJson = serializeUserInfo(member.userInfo);
-    const local = this.mirror.addMember(appId, channel, socketId, member);
+    const maxMembers = Math.max(0, Math.floor(limits?.maxMembers ?? 0));
+    // While Redis is up it decides the limit (this node's mirror sees only its own members).
+    const local = this.mirror.addMember(appId, channel, socketId, member, this.up ? 0 : maxMembers);
+    if (isMemberLimitReached(local)) return local;
     this.mirrorVersion++;
-    return this.shared(
+    const result = await this.shared<MemberChange | MemberLimitReached>(
       async (redis) => {
         const reply = replyArray(
           await SCRIPTS.addMember.run(redis, [
@@ -293,10 +325,14 @@ export class RedisAdapter implements Adapter {
             this.nodeId,
             member.userId,
             infoJson,
+            maxMembers,
           ]),
           'addMember',
         );
         const userCount = replyInt(reply[0], 'addMember count');
+        if (userCount === -2) {
+          return { limitReached: 'maxMembers', userCount: replyInt(reply[1], 'addMember users') };
+        }
         if (userCount < 0) {
           throw new AdapterUsageError(
             `socket ${socketId} is already a member of ${channel} as another user`,
@@ -311,8 +347,16 @@ export class RedisAdapter implements Adapter {
           transitioned: replyInt(reply[1], 'addMember transition') === 1,
         };
       },
-      () => local,
+      () => {
+        this.unannounced.add(entryKey('m', appId, channel, socketId));
+        return provisional(local);
+      },
     );
+    if (isMemberLimitReached(result)) {
+      this.mirror.removeMember(appId, channel, socketId);
+      this.mirrorVersion++;
+    }
+    return result;
   }
 
   async removeMember(
@@ -322,6 +366,7 @@ export class RedisAdapter implements Adapter {
   ): Promise<MemberChange | undefined> {
     const local = this.mirror.removeMember(appId, channel, socketId);
     this.mirrorVersion++;
+    this.unannounced.delete(entryKey('m', appId, channel, socketId));
     return this.shared(
       async (redis) => {
         const reply = await SCRIPTS.removeMember.run(redis, [
@@ -341,7 +386,7 @@ export class RedisAdapter implements Adapter {
           transitioned: replyInt(row[3], 'removeMember transition') === 1,
         };
       },
-      () => local,
+      () => local && provisional(local),
     );
   }
 
@@ -599,12 +644,16 @@ export class RedisAdapter implements Adapter {
   private async resync(commands: Redis): Promise<void> {
     for (let pass = 0; pass < MAX_RESYNC_PASSES; pass++) {
       const version = this.mirrorVersion;
+      const announced = [...this.unannounced];
       await SCRIPTS.resyncNode.run(commands, [this.prefix, this.nodeId, ...this.mirrorArguments()]);
+      // Written (and reported when missing): later passes no longer flag them.
+      for (const key of announced) this.unannounced.delete(key);
       if (version === this.mirrorVersion) break;
     }
-    await this.reportPending(commands);
+    // Up before reporting: the announcements of the reported changes must reach the other nodes.
     this.needsResync = false;
     this.markUp();
+    await this.reportPending(commands);
   }
 
   private async reap(commands: Redis, deadNodeId: string): Promise<void> {
@@ -637,24 +686,28 @@ export class RedisAdapter implements Adapter {
     const changes = parseChanges(
       rows.map((row) => JSON.parse(replyString(row, 'pending change')) as unknown),
     );
-    if (this.handlers && changes.length > 0) {
-      try {
-        this.handlers.orphansRemoved(changes);
-      } catch (error) {
-        this.logger.error('orphansRemoved handler failed', { error: describeError(error) });
-      }
-    }
+    if (this.handlers && changes.length > 0) reportChanges(this.handlers, changes, this.logger);
     await commands.ltrim(`${this.prefix}pending:${this.nodeId}`, rows.length, -1);
   }
 
-  /** The mirror as RESYNC_NODE arguments: (kind, app, channel, socket, user, info) groups. */
+  /** The mirror as RESYNC_NODE arguments: (kind, app, channel, socket, user, info, flag) groups. */
   private mirrorArguments(): string[] {
     const args: string[] = [];
+    const flag = (kind: 's' | 'm', appId: string, channel: string, socketId: string): string =>
+      this.unannounced.has(entryKey(kind, appId, channel, socketId)) ? '1' : '0';
     for (const { appId, socketId } of this.mirror.connectionEntries()) {
-      args.push('c', encodeAppId(appId), '', socketId, '', '');
+      args.push('c', encodeAppId(appId), '', socketId, '', '', '0');
     }
     for (const { appId, channel, socketId } of this.mirror.subscriptionEntries()) {
-      args.push('s', encodeAppId(appId), channel, socketId, '', '');
+      args.push(
+        's',
+        encodeAppId(appId),
+        channel,
+        socketId,
+        '',
+        '',
+        flag('s', appId, channel, socketId),
+      );
     }
     for (const { appId, channel, socketId, member } of this.mirror.membershipEntries()) {
       args.push(
@@ -664,6 +717,7 @@ export class RedisAdapter implements Adapter {
         socketId,
         member.userId,
         serializeUserInfo(member.userInfo),
+        flag('m', appId, channel, socketId),
       );
     }
     return args;
@@ -705,6 +759,7 @@ export class RedisAdapter implements Adapter {
     this.up = false;
     await Promise.all([commands, subscriber].map((client) => client && disconnect(client)));
     this.mirror.clear();
+    this.unannounced.clear();
     this.mirrorCache.clear();
     this.mirrorClaims.clear();
     this.currentHealth = { ok: false, detail: 'closed' };
@@ -765,28 +820,71 @@ function parseCachedEvent(text: string): CachedEvent | undefined {
   }
 }
 
-/** Change rows of REAP_NODE / RESYNC_NODE, presence removals first (member_removed before vacated). */
-function parseChanges(reply: unknown): OrphanChange[] {
+/** Identity of a mirror entry in {@link RedisAdapter.unannounced}; NUL never occurs in names. */
+function entryKey(kind: 's' | 'm', appId: string, channel: string, socketId: string): string {
+  return `${kind}\u0000${appId}\u0000${channel}\u0000${socketId}`;
+}
+
+/** Marks an answer computed from this node's mirror while Redis is unreachable. */
+function provisional<T extends SubscriptionChange | MemberChange>(change: T): T {
+  return { ...change, provisional: true };
+}
+
+/**
+ * Hands reported changes to the core: all of them to `clusterChanged` when the handlers implement
+ * it, otherwise only the removals to `orphansRemoved` (the contract before additions were reported).
+ */
+function reportChanges(
+  handlers: AdapterHandlers,
+  changes: readonly ClusterChange[],
+  logger: AdapterLogger,
+): void {
+  try {
+    if (handlers.clusterChanged) {
+      handlers.clusterChanged(changes);
+      return;
+    }
+    const removals: OrphanChange[] = [];
+    for (const { direction, ...orphan } of changes) {
+      if (direction === 'removed') removals.push(orphan);
+    }
+    if (removals.length > 0) handlers.orphansRemoved(removals);
+  } catch (error) {
+    logger.error('cluster change handler failed', { error: describeError(error) });
+  }
+}
+
+/**
+ * Change rows of REAP_NODE / RESYNC_NODE, ordered for the announcements: member removals, then
+ * subscription removals (member_removed before vacated), then subscription additions, then member
+ * additions (occupied before member_added).
+ */
+function parseChanges(reply: unknown): ClusterChange[] {
   if (reply === null) return [];
-  const members: OrphanChange[] = [];
-  const subscriptions: OrphanChange[] = [];
+  const removedMembers: ClusterChange[] = [];
+  const removedSubscriptions: ClusterChange[] = [];
+  const addedSubscriptions: ClusterChange[] = [];
+  const addedMembers: ClusterChange[] = [];
   for (const rowReply of replyArray(reply, 'changes')) {
     const row = replyArray(rowReply, 'change');
+    const direction = row[8] === 'a' ? 'added' : 'removed';
     const appId = decodeAppId(replyString(row[1], 'change app'));
     const channel = replyString(row[2], 'change channel');
     const socketId = replyString(row[3], 'change socket');
     const transitioned = replyInt(row[5], 'change transition') === 1;
     if (row[0] === 's') {
-      subscriptions.push({
+      (direction === 'added' ? addedSubscriptions : removedSubscriptions).push({
         kind: 'subscription',
+        direction,
         appId,
         channel,
         socketId,
         change: { subscriptionCount: replyInt(row[4], 'change count'), transitioned },
       });
     } else {
-      members.push({
+      (direction === 'added' ? addedMembers : removedMembers).push({
         kind: 'member',
+        direction,
         appId,
         channel,
         socketId,
@@ -801,5 +899,5 @@ function parseChanges(reply: unknown): OrphanChange[] {
       });
     }
   }
-  return [...members, ...subscriptions];
+  return [...removedMembers, ...removedSubscriptions, ...addedSubscriptions, ...addedMembers];
 }

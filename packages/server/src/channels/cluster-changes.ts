@@ -1,0 +1,64 @@
+/**
+ * @module channels/cluster-changes
+ * The core's one reaction to cluster transitions it did not cause itself, as reported by the
+ * adapter (`clusterChanged`, or `orphansRemoved` from adapters that report removals only): a dead
+ * node's connections reaped by this node, or what this node's resynchronization after an outage added
+ * back or found gone. Transitions get exactly the frames and webhooks the node's own would get
+ * (`member_added` / `member_removed` to every subscriber, `channel_occupied` / `channel_vacated`,
+ * member webhooks), and every subscription change updates subscription_count. The adapter reports
+ * each change on exactly one node, so each webhook is sent once.
+ */
+
+import type { ClusterChange, OrphanChange } from '../adapters/adapter';
+import type { CoreContext } from '../ws/core-context';
+import {
+  announceMemberAdded,
+  announceMemberRemoved,
+  announceVacated,
+  channelKindOf,
+  memberRemovedWebhook,
+} from './subscribe-flow';
+
+/**
+ * Applies reported cluster changes in the order given (the adapter orders them for announcing):
+ * first every member frame, to all nodes, then the webhooks and subscription counts (a process's
+ * first webhook request can hold the event loop for a while; frames should not wait for it).
+ */
+export function applyClusterChanges(ctx: CoreContext, changes: readonly ClusterChange[]): void {
+  for (const reported of changes) {
+    const app = ctx.apps.byId(reported.appId);
+    if (app === undefined || reported.kind !== 'member' || !reported.change.transitioned) continue;
+    const { member } = reported.change;
+    if (reported.direction === 'added') {
+      announceMemberAdded(ctx, app, reported.channel, member, { webhook: false });
+    } else {
+      announceMemberRemoved(ctx, app, reported.channel, member.userId, { webhook: false });
+    }
+  }
+  for (const reported of changes) {
+    const app = ctx.apps.byId(reported.appId);
+    if (app === undefined) continue;
+    const { channel, direction } = reported;
+    if (reported.kind === 'member') {
+      if (!reported.change.transitioned) continue;
+      const userId = reported.change.member.userId;
+      if (direction === 'added') {
+        ctx.webhooks.emit(app, { name: 'member_added', channel, user_id: userId });
+      } else {
+        memberRemovedWebhook(ctx, app, channel, userId);
+      }
+      continue;
+    }
+    const { change } = reported;
+    if (change.transitioned) {
+      if (direction === 'added') ctx.webhooks.emit(app, { name: 'channel_occupied', channel });
+      else announceVacated(ctx, app, channel);
+    }
+    ctx.subscriptionCounts.changed(app, channel, channelKindOf(channel), change.subscriptionCount);
+  }
+}
+
+/** The removals of an adapter that reports through `orphansRemoved` only. */
+export function orphansAsClusterChanges(orphans: readonly OrphanChange[]): ClusterChange[] {
+  return orphans.map((orphan) => ({ ...orphan, direction: 'removed' }));
+}
