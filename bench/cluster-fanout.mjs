@@ -220,7 +220,7 @@ async function measure(label, redisUrl, nodeCount) {
   for (let i = 0; i < nodeCount; i++) nodes.push(await startNode(redisUrl, keyPrefix));
   const clients = fork(SELF, ['clients'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   await once(clients, 'message');
-  const call = rpcClient(clients);
+  const call = rpcClient(clients, STEP_TIMEOUT_MS);
   await call('connect', { ports: nodes.map((node) => node.port) });
   const triggerPort = nodes[0].port;
   await call('latency', { triggerPort }); // warm-up

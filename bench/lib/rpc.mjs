@@ -5,7 +5,7 @@
  */
 
 /** A caller for `child`: `call(cmd, args)` resolves with the handler's result or rejects. */
-export function rpcClient(child, timeoutMs) {
+export function rpcClient(child, timeoutMs = 60_000) {
   let nextId = 1;
   const pending = new Map();
   child.on('message', (message) => {
