@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { silentLogger } from '../observability/logger';
 import { resolveServerOptions, ServerConfigError, type ServerOptions } from '../options';
+import { isPlainObject } from '../util/is-plain-object';
 
 /** What a config file (and the environment) can set: every option except live objects. */
 export type FileServerOptions = Omit<ServerOptions, 'adapter' | 'logger'>;
@@ -31,10 +32,6 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 
 const TRUE_WORDS = new Set(['1', 'true', 'yes', 'on']);
 const FALSE_WORDS = new Set(['0', 'false', 'no', 'off', '']);
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Line and column of a character offset, for JSON error messages that must not quote the text. */
 function lineAndColumn(text: string, offset: number): string {

@@ -6,6 +6,7 @@
  */
 import { CHANNEL_NAME_PATTERN, SERVER_TO_USER_PREFIX, SOCKET_ID_PATTERN } from '@pushwire/sdk';
 import type { AppLimits } from '../options';
+import { isPlainObject } from '../util/is-plain-object';
 import { badRequest, payloadTooLarge } from './http-error';
 
 /** Attributes an event's `info` may request. */
@@ -23,10 +24,6 @@ export interface EventInput {
 
 const EVENT_INFO_ATTRIBUTES: ReadonlySet<string> = new Set(['user_count', 'subscription_count']);
 const RESERVED_EVENT_PREFIXES = ['pusher:', 'pusher_internal:'];
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Parses a JSON request body into an object. @throws {HttpError} 400 */
 export function parseJsonObject(body: Buffer): Record<string, unknown> {

@@ -6,6 +6,7 @@
  * and demos can read them back with a signed `GET` on the same path.
  */
 import { randomUUID } from 'node:crypto';
+import { isPlainObject } from '../util/is-plain-object';
 import type { ApiRequest, ApiResponse } from './context';
 import { parseJsonObject } from './event-input';
 import { badRequest } from './http-error';
@@ -23,10 +24,6 @@ export interface RecordedNotification {
   readonly id: string;
   readonly received_at_ms: number;
   readonly payload: Record<string, unknown>;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isNonEmptyString(value: unknown): boolean {

@@ -1,0 +1,33 @@
+/**
+ * @module options/defaults
+ * The server-wide option defaults and the development app served when no `apps` are configured.
+ */
+import type { AppOptions } from './types';
+
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PORT = 6001;
+export const DEFAULT_APP_ID = 'app-id';
+export const DEFAULT_APP_KEY = 'app-key';
+export const DEFAULT_APP_SECRET = 'app-secret';
+/** Seconds of silence before the server pings a client (sent as `activity_timeout`). */
+export const DEFAULT_ACTIVITY_TIMEOUT_SEC = 120;
+/** Seconds the server waits for a `pusher:pong` before closing with 4201. */
+export const DEFAULT_PONG_TIMEOUT_SEC = 30;
+/** How long `close()` drains connections and webhooks before forcing them shut. */
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+/** Per-connection outbound buffer above which messages are dropped (backpressure cap). */
+export const DEFAULT_MAX_BUFFERED_BYTES = 1_048_576;
+/** Delay before `channel_vacated` / `member_removed` webhooks (Pusher waits up to 3 s). */
+export const DEFAULT_VACATE_DELAY_MS = 3_000;
+/** Window during which webhook events for one target are collected into a single POST. */
+export const DEFAULT_WEBHOOK_BATCH_MS = 50;
+/** Accepted clock skew of a REST request's `auth_timestamp` (Pusher: 600 s). */
+export const DEFAULT_AUTH_TIMESTAMP_TOLERANCE_SEC = 600;
+
+/** The development app used when no `apps` are configured. */
+export const DEFAULT_APP: AppOptions = Object.freeze({
+  id: DEFAULT_APP_ID,
+  key: DEFAULT_APP_KEY,
+  secret: DEFAULT_APP_SECRET,
+  enableClientMessages: true,
+});

@@ -1,0 +1,32 @@
+/**
+ * @module options
+ * Server configuration: option types, defaults, limits, `resolveServerOptions()`, errors.
+ */
+export { ServerConfigError } from './config-error';
+export {
+  DEFAULT_ACTIVITY_TIMEOUT_SEC,
+  DEFAULT_APP,
+  DEFAULT_APP_ID,
+  DEFAULT_APP_KEY,
+  DEFAULT_APP_SECRET,
+  DEFAULT_AUTH_TIMESTAMP_TOLERANCE_SEC,
+  DEFAULT_HOST,
+  DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_PONG_TIMEOUT_SEC,
+  DEFAULT_PORT,
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
+  DEFAULT_VACATE_DELAY_MS,
+  DEFAULT_WEBHOOK_BATCH_MS,
+} from './defaults';
+export { type AppLimits, PUSHER_DEFAULT_LIMITS, RELAXED_LIMITS } from './limits';
+export { resolveServerOptions } from './resolve';
+export {
+  type AppOptions,
+  type ResolvedApp,
+  type ResolvedServerOptions,
+  type ResolvedWebhookTarget,
+  type ServerOptions,
+  WEBHOOK_EVENT_NAMES,
+  type WebhookEventName,
+  type WebhookTarget,
+} from './types';

@@ -1,0 +1,89 @@
+/**
+ * @module options/limits
+ * Per-app limits (`AppLimits`): Pusher's defaults, the `relaxed` development ones, their minimums.
+ */
+
+/** Per-app limits. `0` means unlimited where the JSDoc says so. */
+export interface AppLimits {
+  /** Concurrent WebSocket connections for the app, cluster-wide. `0` = unlimited. @default 0 */
+  readonly maxConnections: number;
+  /** Bytes of an event's `data` (API and client events); larger → HTTP 413 / error 4301. @default 10240 */
+  readonly maxEventBytes: number;
+  /** Channels in one `POST /events`. @default 100 */
+  readonly maxChannelsPerTrigger: number;
+  /** Events in one `POST /batch_events`. @default 10 */
+  readonly maxBatchEvents: number;
+  /** Unique users in one presence channel. `0` = unlimited. @default 100 */
+  readonly maxPresenceMembers: number;
+  /** Bytes of a presence member's serialized `user_info`. @default 1024 */
+  readonly maxPresenceUserInfoBytes: number;
+  /** Characters of a user id (presence and sign-in). @default 128 */
+  readonly maxUserIdLength: number;
+  /** Characters of a channel name. @default 164 (Pusher's documented maximum) */
+  readonly maxChannelNameLength: number;
+  /** Characters of an event name. @default 200 */
+  readonly maxEventNameLength: number;
+  /** Client events each connection may send per second. `0` = unlimited. @default 10 */
+  readonly clientEventsPerSecond: number;
+  /** Bytes of one inbound WebSocket frame; larger frames close the connection. @default 32768 */
+  readonly maxFrameBytes: number;
+  /** Bytes of one REST request body; larger → HTTP 413. @default 262144 */
+  readonly maxRequestBytes: number;
+  /** Seconds a cache channel keeps the last API event. @default 1800 */
+  readonly cacheTtlSec: number;
+}
+
+/** Pusher's limits for a standard plan: the defaults of every app. */
+export const PUSHER_DEFAULT_LIMITS: AppLimits = Object.freeze({
+  maxConnections: 0,
+  maxEventBytes: 10_240,
+  maxChannelsPerTrigger: 100,
+  maxBatchEvents: 10,
+  maxPresenceMembers: 100,
+  maxPresenceUserInfoBytes: 1_024,
+  maxUserIdLength: 128,
+  maxChannelNameLength: 164,
+  maxEventNameLength: 200,
+  clientEventsPerSecond: 10,
+  // A 10 KB data string can double when JSON-escaped inside the frame; 32 KB leaves room.
+  maxFrameBytes: 32_768,
+  // Ten 10 KB events, each possibly doubled by escaping, plus the envelope.
+  maxRequestBytes: 262_144,
+  cacheTtlSec: 1_800,
+});
+
+/**
+ * Limits of `relaxed: true` (development): large payloads and presence channels, no connection
+ * cap. Everything else keeps Pusher's behaviour so code that works here works on Pusher unless it
+ * relies on a larger limit.
+ */
+export const RELAXED_LIMITS: AppLimits = Object.freeze({
+  maxConnections: 0, // unlimited
+  maxEventBytes: 1_048_576, // 1 MiB events
+  maxChannelsPerTrigger: 1_000,
+  maxBatchEvents: 100,
+  maxPresenceMembers: 10_000,
+  maxPresenceUserInfoBytes: 65_536, // 64 KiB user_info
+  maxUserIdLength: 128,
+  maxChannelNameLength: 200, // what every official SDK accepts
+  maxEventNameLength: 200,
+  clientEventsPerSecond: 100,
+  maxFrameBytes: 4_194_304, // 4 MiB frames (a 1 MiB event, escaped, plus the envelope)
+  maxRequestBytes: 16_777_216, // 16 MiB request bodies
+  cacheTtlSec: 1_800,
+});
+
+/** Every limit's name, in declaration order. */
+export const LIMIT_NAMES = Object.keys(PUSHER_DEFAULT_LIMITS) as (keyof AppLimits)[];
+
+/** The limits for which `0` means unlimited; every other limit must be at least 1. */
+const ZERO_IS_UNLIMITED: ReadonlySet<keyof AppLimits> = new Set([
+  'maxConnections',
+  'maxPresenceMembers',
+  'clientEventsPerSecond',
+]);
+
+/** The smallest value a limit accepts. */
+export function limitMinimum(name: keyof AppLimits): number {
+  return ZERO_IS_UNLIMITED.has(name) ? 0 : 1;
+}

@@ -1,0 +1,71 @@
+/**
+ * @module options/resolve-webhook-targets
+ * Validates webhook targets (URL, event filter, headers, channel prefix) and fills defaults.
+ */
+import { ServerConfigError } from './config-error';
+import { type ResolvedWebhookTarget, WEBHOOK_EVENT_NAMES, type WebhookEventName } from './types';
+import { readArray, readHttpUrl, readObject, rejectUnknownKeys, typeOf } from './validate';
+
+const WEBHOOK_TARGET_KEYS: readonly string[] = ['url', 'events', 'headers', 'channelPrefix'];
+
+/** Header names a webhook target may not set: the dispatcher owns them. */
+const RESERVED_WEBHOOK_HEADERS = new Set(['content-type', 'x-pusher-key', 'x-pusher-signature']);
+const HEADER_NAME_PATTERN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+function resolveEvents(value: unknown, option: string): readonly WebhookEventName[] {
+  if (value === undefined) return WEBHOOK_EVENT_NAMES;
+  const list = readArray(value, option);
+  list.forEach((name, index) => {
+    if (!WEBHOOK_EVENT_NAMES.includes(name as WebhookEventName)) {
+      throw new ServerConfigError(
+        `${option}[${index}]`,
+        `must be one of ${WEBHOOK_EVENT_NAMES.join(', ')}`,
+      );
+    }
+  });
+  return Object.freeze([...new Set(list as WebhookEventName[])]);
+}
+
+function resolveHeaders(value: unknown, option: string): Readonly<Record<string, string>> {
+  const headers: Record<string, string> = {};
+  if (value !== undefined) {
+    for (const [name, header] of Object.entries(readObject(value, option))) {
+      const headerOption = `${option}.${name}`;
+      if (!HEADER_NAME_PATTERN.test(name)) {
+        throw new ServerConfigError(headerOption, 'is not a valid header name');
+      }
+      if (RESERVED_WEBHOOK_HEADERS.has(name.toLowerCase())) {
+        throw new ServerConfigError(headerOption, 'is set by the server and cannot be overridden');
+      }
+      if (typeof header !== 'string' || /[\r\n]/.test(header)) {
+        throw new ServerConfigError(headerOption, 'must be a single-line string');
+      }
+      headers[name] = header;
+    }
+  }
+  return Object.freeze(headers);
+}
+
+function resolveWebhookTarget(input: unknown, option: string): ResolvedWebhookTarget {
+  const target = readObject(input, option, 'an object with a url');
+  rejectUnknownKeys(target, WEBHOOK_TARGET_KEYS, option);
+  const url = readHttpUrl(target['url'], `${option}.url`);
+  const events = resolveEvents(target['events'], `${option}.events`);
+  const headers = resolveHeaders(target['headers'], `${option}.headers`);
+  const prefix = target['channelPrefix'];
+  if (prefix !== undefined && typeof prefix !== 'string') {
+    throw new ServerConfigError(
+      `${option}.channelPrefix`,
+      `must be a string, got ${typeOf(prefix)}`,
+    );
+  }
+  return Object.freeze({ url, events, headers, channelPrefix: prefix ?? '' });
+}
+
+/** The targets of a `webhooks` array (`[]` when absent), each validated and filled. */
+export function resolveWebhookTargets(input: unknown, option: string): ResolvedWebhookTarget[] {
+  if (input === undefined) return [];
+  return readArray(input, option).map((target, index) =>
+    resolveWebhookTarget(target, `${option}[${index}]`),
+  );
+}

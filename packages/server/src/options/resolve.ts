@@ -1,0 +1,170 @@
+/**
+ * @module options/resolve
+ * `resolveServerOptions()`: validates every option, app and webhook and fills every default.
+ */
+import type { Adapter } from '../adapters/adapter';
+import { createLogger, isLogLevel, type Logger } from '../observability/logger';
+import { ServerConfigError } from './config-error';
+import {
+  DEFAULT_ACTIVITY_TIMEOUT_SEC,
+  DEFAULT_APP,
+  DEFAULT_AUTH_TIMESTAMP_TOLERANCE_SEC,
+  DEFAULT_HOST,
+  DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_PONG_TIMEOUT_SEC,
+  DEFAULT_PORT,
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
+  DEFAULT_VACATE_DELAY_MS,
+  DEFAULT_WEBHOOK_BATCH_MS,
+} from './defaults';
+import { type AppLimits, PUSHER_DEFAULT_LIMITS, RELAXED_LIMITS } from './limits';
+import { resolveApp } from './resolve-app';
+import { resolveWebhookTargets } from './resolve-webhook-targets';
+import type {
+  ResolvedApp,
+  ResolvedServerOptions,
+  ResolvedWebhookTarget,
+  ServerOptions,
+} from './types';
+import {
+  isObject,
+  readArray,
+  readBoolean,
+  readInteger,
+  readMatching,
+  readObject,
+  readString,
+  rejectUnknownKeys,
+  typeOf,
+} from './validate';
+
+const SERVER_OPTION_KEYS: readonly (keyof ServerOptions)[] = [
+  'host',
+  'port',
+  'apps',
+  'relaxed',
+  'activityTimeoutSec',
+  'pongTimeoutSec',
+  'webhooks',
+  'adapter',
+  'redisUrl',
+  'logger',
+  'logLevel',
+  'metrics',
+  'pathPrefix',
+  'shutdownTimeoutMs',
+  'maxBufferedBytes',
+  'vacateDelayMs',
+  'webhookBatchMs',
+  'authTimestampToleranceSec',
+];
+
+/** The apps (the development app when none are given); ids and keys must be unique. */
+function resolveApps(
+  input: unknown,
+  baseLimits: AppLimits,
+  webhooks: readonly ResolvedWebhookTarget[],
+): ResolvedApp[] {
+  const list = readArray(input ?? [DEFAULT_APP], 'apps');
+  if (list.length === 0) throw new ServerConfigError('apps', 'must contain at least one app');
+  const apps = list.map((app, index) => resolveApp(app, `apps[${index}]`, baseLimits, webhooks));
+  const seen = { id: new Set<string>(), key: new Set<string>() };
+  apps.forEach((app, index) => {
+    for (const field of ['id', 'key'] as const) {
+      if (seen[field].has(app[field])) {
+        throw new ServerConfigError(`apps[${index}].${field}`, 'is used by another app');
+      }
+      seen[field].add(app[field]);
+    }
+  });
+  return apps;
+}
+
+function isLoggerLike(value: unknown): value is Logger {
+  return (
+    isObject(value) &&
+    typeof value['debug'] === 'function' &&
+    typeof value['info'] === 'function' &&
+    typeof value['warn'] === 'function' &&
+    typeof value['error'] === 'function'
+  );
+}
+
+function normalizePathPrefix(value: unknown): string {
+  if (value === undefined || value === '' || value === '/') return '';
+  if (typeof value !== 'string' || !value.startsWith('/') || /[?#\s]/.test(value)) {
+    throw new ServerConfigError('pathPrefix', 'must be a path starting with "/" (e.g. "/pusher")');
+  }
+  return value.replace(/\/+$/, '');
+}
+
+/**
+ * Validates `input` and fills every default.
+ * @throws {ServerConfigError} naming the first invalid option (never showing a secret).
+ */
+export function resolveServerOptions(input: ServerOptions = {}): ResolvedServerOptions {
+  const raw = readObject(input, 'options');
+  rejectUnknownKeys(raw, SERVER_OPTION_KEYS, '');
+  const integer = (name: keyof ServerOptions, fallback: number, min: number) =>
+    readInteger(raw[name], name, fallback, min);
+
+  const host = readString(raw['host'], 'host', DEFAULT_HOST);
+  const port = readInteger(raw['port'], 'port', DEFAULT_PORT, 0, 65_535);
+  const relaxed = readBoolean(raw['relaxed'], 'relaxed', false);
+  const baseLimits = relaxed ? RELAXED_LIMITS : PUSHER_DEFAULT_LIMITS;
+  const webhooks = Object.freeze(resolveWebhookTargets(raw['webhooks'], 'webhooks'));
+  const apps = resolveApps(raw['apps'], baseLimits, webhooks);
+
+  const logLevel = raw['logLevel'] ?? 'info';
+  if (!isLogLevel(logLevel)) {
+    throw new ServerConfigError('logLevel', 'must be one of silent, error, warn, info, debug');
+  }
+  let logger: Logger;
+  if (raw['logger'] === undefined) {
+    logger = createLogger({ level: logLevel, secrets: apps.map((app) => app.secret) });
+  } else if (isLoggerLike(raw['logger'])) {
+    logger = raw['logger'];
+  } else {
+    throw new ServerConfigError('logger', 'must have debug, info, warn and error methods');
+  }
+
+  const adapter = raw['adapter'];
+  if (adapter !== undefined && !isObject(adapter)) {
+    throw new ServerConfigError('adapter', `must be an Adapter object, got ${typeOf(adapter)}`);
+  }
+  const redisUrl =
+    raw['redisUrl'] === undefined
+      ? undefined
+      : readMatching(
+          raw['redisUrl'],
+          'redisUrl',
+          /^rediss?:\/\//,
+          'must start with redis:// or rediss://',
+        );
+
+  const resolved: ResolvedServerOptions = {
+    host,
+    port,
+    apps: Object.freeze(apps),
+    relaxed,
+    activityTimeoutSec: integer('activityTimeoutSec', DEFAULT_ACTIVITY_TIMEOUT_SEC, 1),
+    pongTimeoutSec: integer('pongTimeoutSec', DEFAULT_PONG_TIMEOUT_SEC, 1),
+    webhooks,
+    logger,
+    logLevel,
+    metrics: readBoolean(raw['metrics'], 'metrics', true),
+    pathPrefix: normalizePathPrefix(raw['pathPrefix']),
+    shutdownTimeoutMs: integer('shutdownTimeoutMs', DEFAULT_SHUTDOWN_TIMEOUT_MS, 0),
+    maxBufferedBytes: integer('maxBufferedBytes', DEFAULT_MAX_BUFFERED_BYTES, 1),
+    vacateDelayMs: integer('vacateDelayMs', DEFAULT_VACATE_DELAY_MS, 0),
+    webhookBatchMs: integer('webhookBatchMs', DEFAULT_WEBHOOK_BATCH_MS, 0),
+    authTimestampToleranceSec: integer(
+      'authTimestampToleranceSec',
+      DEFAULT_AUTH_TIMESTAMP_TOLERANCE_SEC,
+      1,
+    ),
+    ...(adapter === undefined ? {} : { adapter: adapter as unknown as Adapter }),
+    ...(redisUrl === undefined ? {} : { redisUrl }),
+  };
+  return Object.freeze(resolved);
+}

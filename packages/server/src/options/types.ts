@@ -1,0 +1,155 @@
+/**
+ * @module options/types
+ * The configuration the server accepts and what it resolves to: server, apps, webhook targets.
+ */
+import type { Adapter } from '../adapters/adapter';
+import type { Logger, LogLevel } from '../observability/logger';
+import type { AppLimits } from './limits';
+
+/** The webhook events a server sends (Pusher's names). */
+export type WebhookEventName =
+  | 'channel_occupied'
+  | 'channel_vacated'
+  | 'member_added'
+  | 'member_removed'
+  | 'client_event'
+  | 'cache_miss'
+  | 'subscription_count';
+
+/** Every webhook event: what a target receives when it lists no `events`. */
+export const WEBHOOK_EVENT_NAMES: readonly WebhookEventName[] = Object.freeze([
+  'channel_occupied',
+  'channel_vacated',
+  'member_added',
+  'member_removed',
+  'client_event',
+  'cache_miss',
+  'subscription_count',
+]);
+
+/** One URL that receives webhooks. */
+export interface WebhookTarget {
+  /** `http:` or `https:` URL receiving the POSTs. */
+  readonly url: string;
+  /** Only these events are sent. @default every event */
+  readonly events?: readonly WebhookEventName[];
+  /** Extra request headers (cannot replace Content-Type or X-Pusher-*). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Only events whose channel starts with this prefix are sent. @default '' (all) */
+  readonly channelPrefix?: string;
+}
+
+/** A webhook target with every field filled. */
+export interface ResolvedWebhookTarget {
+  readonly url: string;
+  readonly events: readonly WebhookEventName[];
+  readonly headers: Readonly<Record<string, string>>;
+  readonly channelPrefix: string;
+}
+
+/** One Pusher app served by this server. */
+export interface AppOptions {
+  /** The app id used in REST paths (`/apps/{id}/...`). */
+  readonly id: string;
+  /** The public key clients connect with (`/app/{key}`) and REST requests carry (`auth_key`). */
+  readonly key: string;
+  /** Signs REST requests, channel auth and webhooks. Never logged. */
+  readonly secret: string;
+  /** Label for logs and metrics. @default the id */
+  readonly name?: string;
+  /** A disabled app refuses connections (4003) and REST requests (403). @default true */
+  readonly enabled?: boolean;
+  /** Allow `client-*` events on private and presence channels. @default true */
+  readonly enableClientMessages?: boolean;
+  /** Close connections that neither sign in nor join a private channel in time. @default false */
+  readonly requireUserAuthentication?: boolean;
+  /** Broadcast `pusher_internal:subscription_count` to non-presence channels. @default true */
+  readonly subscriptionCountEvents?: boolean;
+  /** Webhook targets of this app, in addition to the server-wide ones. */
+  readonly webhooks?: readonly WebhookTarget[];
+  /** Collect webhook events into one POST per batch window; `false` sends one event per POST. @default true */
+  readonly webhookBatching?: boolean;
+  /** Overrides of individual limits (on top of Pusher's or the relaxed defaults). */
+  readonly limits?: Partial<AppLimits>;
+  /** Origins (`https://example.com`) allowed to connect; empty = any origin. @default [] */
+  readonly allowedOrigins?: readonly string[];
+}
+
+/** An app with every field filled; `webhooks` holds the server-wide targets followed by the app's. */
+export interface ResolvedApp {
+  readonly id: string;
+  readonly key: string;
+  readonly secret: string;
+  readonly name: string;
+  readonly enabled: boolean;
+  readonly enableClientMessages: boolean;
+  readonly requireUserAuthentication: boolean;
+  readonly subscriptionCountEvents: boolean;
+  readonly webhooks: readonly ResolvedWebhookTarget[];
+  readonly webhookBatching: boolean;
+  readonly limits: AppLimits;
+  readonly allowedOrigins: readonly string[];
+}
+
+/** What `createServer()` accepts. Every field is optional. */
+export interface ServerOptions {
+  /** Interface to listen on. Env `PUSHWIRE_HOST`. @default '127.0.0.1' */
+  readonly host?: string;
+  /** Port to listen on; `0` picks a free one. Env `PUSHWIRE_PORT`. @default 6001 */
+  readonly port?: number;
+  /** Apps served. @default one development app: id 'app-id', key 'app-key', secret 'app-secret' */
+  readonly apps?: readonly AppOptions[];
+  /** Development limits ({@link RELAXED_LIMITS}) instead of Pusher's. Env `PUSHWIRE_RELAXED`. @default false */
+  readonly relaxed?: boolean;
+  /** @default 120 */
+  readonly activityTimeoutSec?: number;
+  /** @default 30 */
+  readonly pongTimeoutSec?: number;
+  /** Webhook targets applied to every app. Env `PUSHWIRE_WEBHOOK_URLS`. @default [] */
+  readonly webhooks?: readonly WebhookTarget[];
+  /** Cluster adapter. @default an in-process LocalAdapter (created by the server) */
+  readonly adapter?: Adapter;
+  /** Redis URL for the Redis adapter, used when `adapter` is not given. Env `PUSHWIRE_REDIS_URL`. */
+  readonly redisUrl?: string;
+  /** Where logs go. @default a JSON logger on stderr at `logLevel` */
+  readonly logger?: Logger;
+  /** Env `PUSHWIRE_LOG_LEVEL`. @default 'info' */
+  readonly logLevel?: LogLevel;
+  /** Serve `/metrics` in Prometheus format. @default true */
+  readonly metrics?: boolean;
+  /** Path prefix the server is mounted under (e.g. '/pusher'); requests work with or without it. @default '' */
+  readonly pathPrefix?: string;
+  /** @default 10000 */
+  readonly shutdownTimeoutMs?: number;
+  /** Per-connection outbound buffer cap (backpressure). @default 1048576 */
+  readonly maxBufferedBytes?: number;
+  /** Delay before `channel_vacated` / `member_removed` webhooks. @default 3000 */
+  readonly vacateDelayMs?: number;
+  /** Webhook batching window. @default 50 */
+  readonly webhookBatchMs?: number;
+  /** Accepted skew of a REST `auth_timestamp`, in seconds. @default 600 */
+  readonly authTimestampToleranceSec?: number;
+}
+
+/** The options with every default filled. `adapter` stays optional: the server creates the default. */
+export interface ResolvedServerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly apps: readonly ResolvedApp[];
+  readonly relaxed: boolean;
+  readonly activityTimeoutSec: number;
+  readonly pongTimeoutSec: number;
+  readonly webhooks: readonly ResolvedWebhookTarget[];
+  readonly adapter?: Adapter;
+  readonly redisUrl?: string;
+  readonly logger: Logger;
+  readonly logLevel: LogLevel;
+  readonly metrics: boolean;
+  /** Normalized: '' or '/segment' without a trailing slash. */
+  readonly pathPrefix: string;
+  readonly shutdownTimeoutMs: number;
+  readonly maxBufferedBytes: number;
+  readonly vacateDelayMs: number;
+  readonly webhookBatchMs: number;
+  readonly authTimestampToleranceSec: number;
+}
