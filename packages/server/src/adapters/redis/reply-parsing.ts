@@ -2,7 +2,10 @@
  * @module adapters/redis/reply-parsing
  * Narrowing of untyped Redis replies (script results) into the shapes the adapter expects; a reply
  * of another shape is a fault like a lost connection (the adapter falls back and resynchronizes).
+ * Also the user_info JSON codec of the stored presence members.
  */
+import type { PresenceMember, SubscriptionChange } from '../adapter';
+import { AdapterUsageError } from '../adapter-errors';
 
 /** A reply that did not have the expected shape. */
 export class UnexpectedReplyError extends Error {
@@ -33,4 +36,30 @@ export function parseUserInfo(json: string): unknown {
   } catch {
     return null;
   }
+}
+
+/** user_info as stored in Redis; a value JSON cannot represent is the caller's mistake. */
+export function serializeUserInfo(userInfo: unknown): string {
+  try {
+    return JSON.stringify(userInfo ?? null);
+  } catch {
+    throw new AdapterUsageError('presence user_info must be JSON-serializable');
+  }
+}
+
+/** A member from its user id and stored user_info replies (`what` names them in errors). */
+export function replyMember(userId: unknown, userInfo: unknown, what: string): PresenceMember {
+  return {
+    userId: replyString(userId, `${what} user`),
+    userInfo: parseUserInfo(replyString(userInfo, `${what} info`)),
+  };
+}
+
+/** A `[count, transitioned]` reply of the subscription scripts. */
+export function replySubscriptionChange(reply: unknown): SubscriptionChange {
+  const row = replyArray(reply, 'subscription change');
+  return {
+    subscriptionCount: replyInt(row[0], 'subscription count'),
+    transitioned: replyInt(row[1], 'subscription transition') === 1,
+  };
 }

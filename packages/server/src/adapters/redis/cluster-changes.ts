@@ -1,0 +1,106 @@
+/**
+ * @module adapters/redis/cluster-changes
+ * Reporting of the changes a reap or a resync left in this node's pending list (`pending:N`): read,
+ * ordered for the announcements, handed to `clusterChanged` (or the removals to `orphansRemoved`),
+ * then trimmed. At least once: if the trim is lost, they are reported again on the next tick.
+ */
+import type { Redis } from 'ioredis';
+import type { AdapterHandlers, ClusterChange, OrphanChange } from '../adapter';
+import { describeError } from './connection';
+import type { AdapterLogger } from './redis-adapter-options';
+import { decodeAppId } from './redis-keys';
+import { replyArray, replyInt, replyMember, replyString } from './reply-parsing';
+import { SCRIPTS } from './scripts';
+
+/** Reports one node's pending changes; see the module comment. */
+export class ChangeReporter {
+  constructor(
+    private readonly prefix: string,
+    private readonly nodeId: string,
+    private readonly handlers: AdapterHandlers,
+    private readonly logger: AdapterLogger,
+  ) {}
+
+  /** Reports the pending changes, then trims exactly those. */
+  async reportPending(commands: Redis): Promise<void> {
+    const rows = replyArray(
+      await SCRIPTS.pendingChanges.run(commands, [this.prefix, this.nodeId]),
+      'pending changes',
+    );
+    if (rows.length === 0) return;
+    const changes = parseChanges(
+      rows.map((row) => JSON.parse(replyString(row, 'pending change')) as unknown),
+    );
+    if (changes.length > 0) reportChanges(this.handlers, changes, this.logger);
+    await commands.ltrim(`${this.prefix}pending:${this.nodeId}`, rows.length, -1);
+  }
+}
+
+/**
+ * Hands reported changes to the core: all of them to `clusterChanged` when the handlers implement
+ * it, otherwise only the removals to `orphansRemoved` (the contract before additions were reported).
+ */
+function reportChanges(
+  handlers: AdapterHandlers,
+  changes: readonly ClusterChange[],
+  logger: AdapterLogger,
+): void {
+  try {
+    if (handlers.clusterChanged) {
+      handlers.clusterChanged(changes);
+      return;
+    }
+    const removals: OrphanChange[] = [];
+    for (const { direction, ...orphan } of changes) {
+      if (direction === 'removed') removals.push(orphan);
+    }
+    if (removals.length > 0) handlers.orphansRemoved(removals);
+  } catch (error) {
+    logger.error('cluster change handler failed', { error: describeError(error) });
+  }
+}
+
+/**
+ * Change rows of REAP_NODE / RESYNC_NODE, ordered for the announcements: member removals, then
+ * subscription removals (member_removed before vacated), then subscription additions, then member
+ * additions (occupied before member_added).
+ */
+function parseChanges(reply: unknown): ClusterChange[] {
+  if (reply === null) return [];
+  const removedMembers: ClusterChange[] = [];
+  const removedSubscriptions: ClusterChange[] = [];
+  const addedSubscriptions: ClusterChange[] = [];
+  const addedMembers: ClusterChange[] = [];
+  for (const rowReply of replyArray(reply, 'changes')) {
+    const row = replyArray(rowReply, 'change');
+    const direction = row[8] === 'a' ? 'added' : 'removed';
+    const appId = decodeAppId(replyString(row[1], 'change app'));
+    const channel = replyString(row[2], 'change channel');
+    const socketId = replyString(row[3], 'change socket');
+    const transitioned = replyInt(row[5], 'change transition') === 1;
+    if (row[0] === 's') {
+      (direction === 'added' ? addedSubscriptions : removedSubscriptions).push({
+        kind: 'subscription',
+        direction,
+        appId,
+        channel,
+        socketId,
+        change: { subscriptionCount: replyInt(row[4], 'change count'), transitioned },
+      });
+    } else {
+      (direction === 'added' ? addedMembers : removedMembers).push({
+        kind: 'member',
+        direction,
+        appId,
+        channel,
+        socketId,
+        change: {
+          member: replyMember(row[6], row[7], 'change'),
+          userCount: replyInt(row[4], 'change count'),
+          transitioned,
+        },
+      });
+    }
+  }
+  return [...removedMembers, ...removedSubscriptions, ...addedSubscriptions, ...addedMembers];
+}

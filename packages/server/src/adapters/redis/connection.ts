@@ -1,0 +1,216 @@
+/**
+ * @module adapters/redis/connection
+ * The node's two Redis connections (commands and pub/sub) and its view of their health: whether
+ * Redis is up, whether the mirror must be resynchronized, one log line per outage, and
+ * `healthChanged` reports. {@link RedisConnection.shared} runs a command while Redis is up and
+ * otherwise answers from a local fallback.
+ */
+import { Redis, type RedisOptions } from 'ioredis';
+import type { AdapterHandlers, AdapterHealth } from '../adapter';
+import { AdapterUsageError } from '../adapter-errors';
+import type { AdapterLogger, ResolvedRedisAdapterOptions } from './redis-adapter-options';
+
+const MAX_RECONNECT_DELAY_MS = 1000;
+const RECONNECT_STEP_MS = 100;
+
+/** What the connections hand to the rest of the adapter. */
+export interface ConnectionListeners {
+  /** A message on a subscribed pub/sub channel. */
+  message(channel: string, text: string): void;
+  /** A connection is (again) ready: time to heartbeat and resynchronize. */
+  ready(): void;
+}
+
+/** Error text safe for logs and health: credentials in a URL are masked. */
+export function describeError(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.replace(/\/\/[^@\s/]*@/g, '//***@');
+}
+
+function reconnectDelayMs(attempt: number): number {
+  return Math.min(attempt * RECONNECT_STEP_MS, MAX_RECONNECT_DELAY_MS);
+}
+
+/** The connection pair with its up/down state; see the module comment. */
+export class RedisConnection {
+  private commandClient: Redis | undefined;
+  private subscriberClient: Redis | undefined;
+  private handlers: AdapterHandlers | undefined;
+  private isUp = false;
+  private resyncNeeded = true;
+  private isClosing = false;
+  private outageLogged = false;
+  private currentHealth: AdapterHealth = { ok: false, detail: 'not started' };
+  /** healthChanged reports changes after start() resolved; start's outcome is read via health(). */
+  private reportHealth = false;
+
+  constructor(
+    private readonly config: ResolvedRedisAdapterOptions,
+    private readonly logger: AdapterLogger,
+  ) {}
+
+  /** The client for commands and PUBLISH; undefined before {@link open}. */
+  get commands(): Redis | undefined {
+    return this.commandClient;
+  }
+
+  get subscriber(): Redis | undefined {
+    return this.subscriberClient;
+  }
+
+  /** Redis answered the last command and this node's state is written there. */
+  get up(): boolean {
+    return this.isUp;
+  }
+
+  /** Redis was unreachable since the last resync: the mirror must be written back. */
+  get needsResync(): boolean {
+    return this.resyncNeeded;
+  }
+
+  /** The adapter is closing (or was abandoned): no more commands, reports or deliveries. */
+  get closing(): boolean {
+    return this.isClosing;
+  }
+
+  health(): AdapterHealth {
+    return this.currentHealth;
+  }
+
+  /** Connects both clients and subscribes to `busChannel`; failures only mark Redis down. */
+  async open(
+    handlers: AdapterHandlers,
+    busChannel: string,
+    listeners: ConnectionListeners,
+  ): Promise<void> {
+    this.handlers = handlers;
+    const commands = this.createClient({ enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+    const subscriber = this.createClient({});
+    this.commandClient = commands;
+    this.subscriberClient = subscriber;
+    subscriber.on('message', (channel: string, text: string) => listeners.message(channel, text));
+    for (const client of [commands, subscriber]) {
+      client.on('error', (error: unknown) => this.markDown(error));
+      client.on('close', () => this.markDown(new Error('connection closed')));
+      client.on('ready', () => listeners.ready());
+    }
+    await Promise.allSettled([commands.connect(), subscriber.connect()]);
+    const subscribed = subscriber.subscribe(busChannel);
+    if (subscriber.status === 'ready') {
+      await subscribed.catch((error: unknown) => this.markDown(error));
+    } else {
+      subscribed.catch((error: unknown) => this.markDown(error));
+    }
+  }
+
+  /** start() has its outcome: logs a start without Redis, then reports health changes. */
+  reportFromNowOn(): void {
+    if (!this.isUp) {
+      this.outageLogged = true;
+      this.logger.error('redis adapter started without redis: serving local clients only', {
+        nodeId: this.config.nodeId,
+        detail: this.currentHealth.detail,
+      });
+    }
+    this.reportHealth = true;
+  }
+
+  /** Runs a Redis operation while Redis is up; otherwise, or when it fails, answers locally. */
+  async shared<T>(operation: (redis: Redis) => Promise<T>, local: () => T): Promise<T> {
+    const commands = this.commandClient;
+    if (!this.isUp || !commands || this.isClosing) return local();
+    try {
+      return await operation(commands);
+    } catch (error) {
+      if (error instanceof AdapterUsageError) throw error;
+      this.markDown(error);
+      return local();
+    }
+  }
+
+  /** Redis is unreachable: answer from the mirror, log once per outage, report unhealthy. */
+  markDown(error: unknown): void {
+    if (this.isClosing || !this.handlers) return;
+    this.resyncNeeded = true;
+    this.isUp = false;
+    const detail = `redis unavailable: ${describeError(error)}`;
+    // While starting, start() itself reports a failure to connect (once).
+    if (!this.outageLogged && this.reportHealth) {
+      this.outageLogged = true;
+      this.logger.error('redis adapter lost redis: serving local clients only until it is back', {
+        nodeId: this.config.nodeId,
+        detail,
+      });
+    }
+    this.setHealth({ ok: false, detail });
+  }
+
+  /** The mirror was written back into Redis: commands go to Redis again. */
+  markResynchronized(): void {
+    this.resyncNeeded = false;
+    this.isUp = true;
+    if (this.outageLogged) {
+      this.outageLogged = false;
+      this.logger.info('redis adapter reconnected and resynchronized', {
+        nodeId: this.config.nodeId,
+      });
+    }
+    this.setHealth({ ok: true });
+  }
+
+  /** From now on nothing is sent and no outage is reported (close, or a simulated crash). */
+  beginClosing(): void {
+    this.isClosing = true;
+  }
+
+  /** Quits both connections (a hard disconnect when quitting fails); health becomes 'closed'. */
+  async close(): Promise<void> {
+    this.isUp = false;
+    const clients = [this.commandClient, this.subscriberClient];
+    await Promise.all(clients.map((client) => client && disconnect(client)));
+    this.currentHealth = { ok: false, detail: 'closed' };
+  }
+
+  /** Drops both connections at once, as a crashed process would. */
+  abandon(): void {
+    this.isUp = false;
+    this.commandClient?.disconnect();
+    this.subscriberClient?.disconnect();
+  }
+
+  private setHealth(health: AdapterHealth): void {
+    const changed = health.ok !== this.currentHealth.ok;
+    this.currentHealth = health;
+    if (!changed || !this.reportHealth) return;
+    try {
+      this.handlers?.healthChanged?.(health);
+    } catch (error) {
+      this.logger.error('healthChanged handler failed', { error: describeError(error) });
+    }
+  }
+
+  private createClient(overrides: Partial<RedisOptions>): Redis {
+    const options: Partial<RedisOptions> = {
+      lazyConnect: true,
+      commandTimeout: this.config.commandTimeoutMs,
+      retryStrategy: reconnectDelayMs,
+      ...overrides,
+    };
+    const { connection } = this.config;
+    return 'redis' in connection
+      ? connection.redis.duplicate(options)
+      : new Redis(connection.url, options);
+  }
+}
+
+async function disconnect(client: Redis): Promise<void> {
+  if (client.status === 'ready') {
+    try {
+      await client.quit();
+      return;
+    } catch {
+      // fall through to a hard disconnect
+    }
+  }
+  client.disconnect();
+}
