@@ -170,6 +170,13 @@ export function runAdapterContract(
       expect(handlers.delivered).toEqual([message('c', frame, '1.2'), message('c', 'second')]);
     });
 
+    it('publish with remoteOnly is not delivered on this node', async () => {
+      const { adapter, handlers } = await single();
+      adapter.publish({ ...message('c', 'already-local'), remoteOnly: true });
+      adapter.publish(message('c', 'after'));
+      expect(handlers.delivered).toEqual([message('c', 'after')]);
+    });
+
     it('terminateUser reaches this node', async () => {
       const { adapter, handlers } = await single();
       await adapter.terminateUser(APP, 'user-7');
@@ -504,6 +511,16 @@ function runClusterCases(
       a.adapter.publish(message('c', 'marker'));
       await b.handlers.until(() => b.handlers.delivered.length === 22, 'marker on b');
       expect(a.handlers.delivered).toHaveLength(22);
+    });
+
+    it('needs 2 nodes (fan-out): a remoteOnly publish reaches only the other node', async () => {
+      const { nodes } = await cluster(2);
+      const [a, b] = [nodes[0]!, nodes[1]!];
+      a.adapter.publish({ ...message('c', 'remote-only'), remoteOnly: true });
+      a.adapter.publish(message('c', 'marker'));
+      await b.handlers.until(() => b.handlers.delivered.length === 2, 'both frames on node b');
+      expect(b.handlers.delivered.map((m) => m.frame)).toEqual(['remote-only', 'marker']);
+      expect(a.handlers.delivered.map((m) => m.frame)).toEqual(['marker']);
     });
 
     it('needs 2 nodes (fan-out): terminateUser reaches every node', async () => {

@@ -108,8 +108,10 @@ describe('cluster: joins during a Redis outage', () => {
     expect(hook.events.filter((e) => e.name === 'member_added' && e.user_id === 'carol')).toEqual([
       { name: 'member_added', channel: 'presence-room', user_id: 'carol' },
     ]);
-    // Nobody already known is announced again.
+    // Nobody already known is announced again, and node a's clients heard of carol only once.
     expect(bob.count('pusher_internal:member_added', 'presence-room')).toBe(1);
+    await alice.roundTrip();
+    expect(alice.count('pusher_internal:member_added', 'presence-room')).toBe(2);
     expect(hook.events.filter((e) => e.name === 'member_added').map((e) => e.user_id)).toEqual([
       'alice',
       'bob',

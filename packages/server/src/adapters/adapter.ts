@@ -20,6 +20,11 @@ export interface ChannelMessage {
   readonly frame: string;
   /** Connection that must not receive it: socket_id exclusion, a client event's sender, a joiner. */
   readonly exceptSocketId?: string;
+  /**
+   * True when this node's subscribers already have it (e.g. a join this node announced locally
+   * while cut off from the cluster): deliver on the other nodes only.
+   */
+  readonly remoteOnly?: boolean;
 }
 
 /** Result of adding or removing one connection's subscription to a channel. */

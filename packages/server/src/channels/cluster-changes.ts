@@ -21,18 +21,26 @@ import {
 
 /**
  * Applies reported cluster changes in the order given (the adapter orders them for announcing):
- * first every member frame, to all nodes, then the webhooks and subscription counts (a process's
- * first webhook request can hold the event loop for a while; frames should not wait for it).
+ * first every member frame, then the webhooks and subscription counts (a process's first webhook
+ * request can hold the event loop for a while; frames should not wait for it). Member frames about
+ * this node's own sockets (`isOwnSocket`) go to the other nodes only: this node announced those
+ * joins and leaves to its own clients when they happened (while it was cut off from the cluster),
+ * so its clients see each exactly once.
  */
-export function applyClusterChanges(ctx: CoreContext, changes: readonly ClusterChange[]): void {
+export function applyClusterChanges(
+  ctx: CoreContext,
+  changes: readonly ClusterChange[],
+  isOwnSocket: (socketId: string) => boolean,
+): void {
   for (const reported of changes) {
     const app = ctx.apps.byId(reported.appId);
     if (app === undefined || reported.kind !== 'member' || !reported.change.transitioned) continue;
     const { member } = reported.change;
+    const options = { webhook: false, remoteOnly: isOwnSocket(reported.socketId) };
     if (reported.direction === 'added') {
-      announceMemberAdded(ctx, app, reported.channel, member, { webhook: false });
+      announceMemberAdded(ctx, app, reported.channel, member, options);
     } else {
-      announceMemberRemoved(ctx, app, reported.channel, member.userId, { webhook: false });
+      announceMemberRemoved(ctx, app, reported.channel, member.userId, options);
     }
   }
   for (const reported of changes) {

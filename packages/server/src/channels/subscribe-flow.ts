@@ -236,6 +236,8 @@ export interface AnnounceOptions {
   readonly exceptSocketId?: string;
   /** Send the webhook too (false for provisional transitions). @default true */
   readonly webhook?: boolean;
+  /** This node's clients already got the frame: send it to the other nodes only. @default false */
+  readonly remoteOnly?: boolean;
 }
 
 /** `member_added` to the channel on every node (except the joiner) and the webhook. */
@@ -251,6 +253,7 @@ export function announceMemberAdded(
     channel,
     frame: memberAddedFrame(channel, member),
     ...(options.exceptSocketId === undefined ? {} : { exceptSocketId: options.exceptSocketId }),
+    ...(options.remoteOnly === true ? { remoteOnly: true } : {}),
   });
   if (options.webhook === false) return;
   ctx.webhooks.emit(app, { name: 'member_added', channel, user_id: member.userId });
@@ -269,6 +272,7 @@ export function announceMemberRemoved(
     channel,
     frame: memberRemovedFrame(channel, userId),
     ...(options.exceptSocketId === undefined ? {} : { exceptSocketId: options.exceptSocketId }),
+    ...(options.remoteOnly === true ? { remoteOnly: true } : {}),
   });
   if (options.webhook !== false) memberRemovedWebhook(ctx, app, channel, userId);
 }

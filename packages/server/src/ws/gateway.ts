@@ -27,7 +27,7 @@ import { Connection } from './connection';
 import type { CoreContext } from './core-context';
 import { isOriginAllowed, isSupportedProtocol, readHandshake, rejectUpgrade } from './handshake';
 import { handleFrame } from './message-dispatch';
-import { createSocketIdGenerator } from './socket-id';
+import { createSocketIds } from './socket-id';
 
 /** Frame size limit for upgrades whose key matches no app (they are closed right away). */
 const UNKNOWN_APP_MAX_FRAME_BYTES = 4096;
@@ -43,7 +43,7 @@ export class WsGateway implements AdapterHandlers {
   readonly #ctx: CoreContext;
   readonly #timing: GatewayTiming;
   readonly #servers = new Map<number, WebSocketServer>();
-  readonly #nextSocketId = createSocketIdGenerator();
+  readonly #socketIds = createSocketIds();
   /** Per connection: resolves once it closed and its adapter cleanup finished. */
   readonly #lifetimes = new Map<Connection, Promise<void>>();
   #draining = false;
@@ -143,12 +143,12 @@ export class WsGateway implements AdapterHandlers {
   }
 
   clusterChanged(changes: readonly ClusterChange[]): void {
-    applyClusterChanges(this.#ctx, changes);
+    applyClusterChanges(this.#ctx, changes, this.#socketIds.isOwn);
   }
 
   /** Only called by adapters that do not know `clusterChanged`: same handling, removals only. */
   orphansRemoved(changes: readonly OrphanChange[]): void {
-    applyClusterChanges(this.#ctx, orphansAsClusterChanges(changes));
+    applyClusterChanges(this.#ctx, orphansAsClusterChanges(changes), this.#socketIds.isOwn);
   }
 
   healthChanged(health: AdapterHealth): void {
@@ -177,7 +177,7 @@ export class WsGateway implements AdapterHandlers {
     const ctx = this.#ctx;
     const connection = new Connection({
       socket: ws,
-      socketId: this.#nextSocketId(),
+      socketId: this.#socketIds.next(),
       app,
       activityTimeoutMs: this.#timing.activityTimeoutMs,
       pongTimeoutMs: this.#timing.pongTimeoutMs,

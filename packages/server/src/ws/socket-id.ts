@@ -11,11 +11,22 @@ import { randomInt } from 'node:crypto';
 const NODE_NUMBER_MIN = 100_000_000;
 const NODE_NUMBER_MAX_EXCLUSIVE = 1_000_000_000;
 
-export function createSocketIdGenerator(): () => string {
+export interface SocketIds {
+  /** A new socket id of this server. */
+  next(): string;
+  /** True when `socketId` was issued by this server (its connection was, or is, local). */
+  isOwn(socketId: string): boolean;
+}
+
+export function createSocketIds(): SocketIds {
   const nodeNumber = randomInt(NODE_NUMBER_MIN, NODE_NUMBER_MAX_EXCLUSIVE);
+  const prefix = `${nodeNumber}.`;
   let counter = randomInt(1, 1_000_000);
-  return () => {
-    counter += 1;
-    return `${nodeNumber}.${counter}`;
+  return {
+    next: () => {
+      counter += 1;
+      return `${prefix}${counter}`;
+    },
+    isOwn: (socketId) => socketId.startsWith(prefix),
   };
 }

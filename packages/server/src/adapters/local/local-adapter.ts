@@ -69,9 +69,9 @@ export class LocalAdapter implements Adapter {
     return HEALTHY;
   }
 
-  /** Delivers synchronously to this node's subscribers; a no-op after `close()`. */
+  /** Delivers synchronously to this node's subscribers; a no-op after `close()` or when `remoteOnly` (there is no other node). */
   publish(message: ChannelMessage): void {
-    if (this.closed) return;
+    if (this.closed || message.remoteOnly) return;
     this.started().deliver(message);
   }
 

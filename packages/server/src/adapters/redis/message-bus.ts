@@ -20,10 +20,13 @@ export class MessageBus {
     private readonly logger: AdapterLogger,
   ) {}
 
-  /** Delivers to local subscribers synchronously, then to the other nodes while Redis is up. */
+  /**
+   * Delivers to local subscribers synchronously (unless `remoteOnly`), then to the other nodes while
+   * Redis is up (they always deliver: the envelope does not carry `remoteOnly`).
+   */
   publish(message: ChannelMessage): void {
     try {
-      this.handlers.deliver(message);
+      if (!message.remoteOnly) this.handlers.deliver(message);
     } finally {
       const commands = this.connection.commands;
       if (this.connection.up && commands) {
