@@ -45,7 +45,13 @@ export {
   utf8Decode,
   utf8Encode,
 } from './crypto';
-export { DecryptionError, decryptData, encryptData, parseMasterKey } from './encryption';
+export {
+  DecryptionError,
+  decryptData,
+  encryptData,
+  MASTER_KEY_BYTES,
+  parseMasterKey,
+} from './encryption';
 // Errors
 export {
   AuthenticationError,
@@ -74,7 +80,12 @@ export {
   validateEventName,
   validateUserId,
 } from './limits';
-export type { NotificationPayload } from './notify/payload';
+export {
+  buildNotificationBody,
+  type GcmNotification,
+  type GcmPayload,
+  type NotificationPayload,
+} from './notify/payload';
 export {
   DEFAULT_CLUSTER,
   DEFAULT_NOTIFICATION_HOST,
@@ -131,6 +142,7 @@ export {
   type MemberAddedEvent,
   type MemberRemovedEvent,
   type SubscriptionCountEvent,
+  type UnknownWebhookEvent,
   Webhook,
   type WebhookContext,
   WebhookError,
@@ -141,4 +153,5 @@ export {
   type WebhookPayload,
   type WebhookToken,
   type WebhookVerifyOptions,
+  webhookFromRequest,
 } from './webhooks';
