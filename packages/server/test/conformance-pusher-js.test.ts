@@ -3,7 +3,7 @@
  * server SDK as the publisher, against our server on 127.0.0.1:0.
  */
 import { createServer as createHttpServer, Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createServer } from '../src/index';
 import { connected, nextEvent, officialSdk, pusherClient, subscribed } from './conformance-helpers';
@@ -153,7 +153,19 @@ describe('pusher-js + official pusher SDK', () => {
     front.on('request', (req, res) => backend.emit('request', req, res));
     front.on('upgrade', (req, socket, head) => backend.emit('upgrade', req, socket, head));
     await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
-    onTestFinished(() => new Promise<void>((resolve) => front.close(() => resolve())));
+    // Upgraded and kept-alive sockets would hold close() open: end them all at teardown.
+    const frontSockets = new Set<Socket>();
+    front.on('connection', (socket: Socket) => {
+      frontSockets.add(socket);
+      socket.on('close', () => frontSockets.delete(socket));
+    });
+    onTestFinished(
+      () =>
+        new Promise<void>((resolve) => {
+          front.close(() => resolve());
+          for (const socket of frontSockets) socket.destroy();
+        }),
+    );
     const port = (front.address() as AddressInfo).port;
 
     const first = createServer({ logLevel: 'silent', apps: [APP] });
