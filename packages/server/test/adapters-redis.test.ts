@@ -405,7 +405,9 @@ describe('RedisAdapter: resync reports what the cluster did not hear of', () => 
     });
     await a.adapter.addSubscription('app', 'presence-p', '1.6');
     // bob is new to a's view but already a member through node b.
-    expect((await a.adapter.addMember('app', 'presence-p', '1.6', bob)).transitioned).toBe(true);
+    expect(await a.adapter.addMember('app', 'presence-p', '1.6', bob)).toMatchObject({
+      transitioned: true,
+    });
     await a.adapter.addSubscription('app', 'fresh', '1.5');
     // Joined and left within the outage: nothing to report.
     await a.adapter.addSubscription('app', 'fleeting', '1.7');

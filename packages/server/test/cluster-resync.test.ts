@@ -5,19 +5,12 @@
  * webhook receiver (once) when Redis is back; the presence limit holds across nodes; and
  * `createServer({ redisUrl })` builds its own Redis adapter.
  */
-import { createServer as createHttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { RedisAdapter } from '../src/adapters/redis';
 import type { ServerOptions } from '../src/index';
 import { type RedisServerHandle, startRedisServer } from './helpers/redis-server';
+import { startWebhookEventLog } from './http-helpers';
 import { APP, connect, dataOf, eventually, startServer } from './ws-helpers';
-
-interface HookEvent {
-  readonly name: string;
-  readonly channel?: string;
-  readonly user_id?: string;
-}
 
 let redis: RedisServerHandle | undefined;
 
@@ -32,22 +25,6 @@ afterAll(async () => {
 function redisUrl(): string {
   if (!redis) throw new Error('redis-server did not start (see the beforeAll error)');
   return redis.url;
-}
-
-async function webhookReceiver(): Promise<{ url: string; events: HookEvent[] }> {
-  const events: HookEvent[] = [];
-  const server = createHttpServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString()) as { events: HookEvent[] };
-      events.push(...body.events);
-      res.end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`, events };
 }
 
 let prefixCounter = 0;
@@ -67,7 +44,7 @@ const channelData = (userId: string) => JSON.stringify({ user_id: userId });
 
 describe('cluster: joins during a Redis outage', () => {
   it('reach the other node and the webhook receiver once when Redis is back', async () => {
-    const hook = await webhookReceiver();
+    const hook = await startWebhookEventLog();
     const keyPrefix = `resync-${++prefixCounter}-${process.pid}:`;
     const options: ServerOptions = { webhooks: [{ url: hook.url }] };
     const a = await startNode(keyPrefix, options);

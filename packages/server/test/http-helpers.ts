@@ -203,3 +203,27 @@ export async function startWebhookReceiver(
         : new Promise((resolve) => waiters.push({ count, resolve: () => resolve(received) })),
   };
 }
+
+/** One event of a received webhook body, as sent. */
+export interface HookEvent {
+  readonly name: string;
+  readonly channel?: string;
+  readonly user_id?: string;
+  readonly [field: string]: unknown;
+}
+
+/** A webhook endpoint that answers 200 and lists the events of every body received, in order. */
+export async function startWebhookEventLog(): Promise<{
+  readonly url: string;
+  readonly events: HookEvent[];
+}> {
+  const receiver = await startWebhookReceiver();
+  return {
+    url: receiver.url,
+    get events() {
+      return receiver.received.flatMap(
+        (hook) => (JSON.parse(hook.rawBody) as { events: HookEvent[] }).events,
+      );
+    },
+  };
+}

@@ -3,35 +3,13 @@
  * occupied/vacated and member added/removed on the adapter's transitions only, client_event with a
  * string data, a deduplicated cache_miss, and subscription_count.
  */
-import { createServer as createHttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { startWebhookEventLog } from './http-helpers';
 import { APP, connect, eventually, startServer } from './ws-helpers';
-
-interface HookEvent {
-  readonly name: string;
-  readonly [field: string]: unknown;
-}
-
-async function webhookReceiver(): Promise<{ url: string; events: HookEvent[] }> {
-  const events: HookEvent[] = [];
-  const server = createHttpServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString()) as { events: HookEvent[] };
-      events.push(...body.events);
-      res.end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`, events };
-}
 
 describe('webhooks from WebSocket activity', () => {
   it('sends occupied, member_added, client_event, member_removed and vacated once each', async () => {
-    const hook = await webhookReceiver();
+    const hook = await startWebhookEventLog();
     const { wsUrl } = await startServer({
       apps: [{ ...APP, subscriptionCountEvents: false }],
       webhooks: [{ url: hook.url }],
@@ -64,7 +42,7 @@ describe('webhooks from WebSocket activity', () => {
   });
 
   it('deduplicates cache_miss and reports subscription_count', async () => {
-    const hook = await webhookReceiver();
+    const hook = await startWebhookEventLog();
     const { wsUrl } = await startServer({
       webhooks: [{ url: hook.url, events: ['cache_miss', 'subscription_count'] }],
       webhookBatchMs: 0,

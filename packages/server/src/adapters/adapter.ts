@@ -212,13 +212,7 @@ export interface Adapter {
     channel: string,
     socketId: string,
     member: PresenceMember,
-  ): Promise<MemberChange>;
-  addMember(
-    appId: string,
-    channel: string,
-    socketId: string,
-    member: PresenceMember,
-    limits: MemberLimits,
+    limits?: MemberLimits,
   ): Promise<MemberChange | MemberLimitReached>;
   /** Resolves to undefined when the socket was not a member. */
   removeMember(appId: string, channel: string, socketId: string): Promise<MemberChange | undefined>;

@@ -94,25 +94,9 @@ export class DeferredAdapter implements Adapter {
     channel: string,
     socketId: string,
     member: PresenceMember,
-  ): Promise<MemberChange>;
-  addMember(
-    appId: string,
-    channel: string,
-    socketId: string,
-    member: PresenceMember,
-    limits: MemberLimits,
-  ): Promise<MemberChange | MemberLimitReached>;
-  addMember(
-    appId: string,
-    channel: string,
-    socketId: string,
-    member: PresenceMember,
     limits?: MemberLimits,
   ): Promise<MemberChange | MemberLimitReached> {
-    const target = this.#started();
-    return limits === undefined
-      ? target.addMember(appId, channel, socketId, member)
-      : target.addMember(appId, channel, socketId, member, limits);
+    return this.#started().addMember(appId, channel, socketId, member, limits);
   }
 
   removeMember(

@@ -104,19 +104,6 @@ export class LocalAdapter implements Adapter {
     return this.state.removeSubscription(appId, channel, socketId);
   }
 
-  addMember(
-    appId: string,
-    channel: string,
-    socketId: string,
-    member: PresenceMember,
-  ): Promise<MemberChange>;
-  addMember(
-    appId: string,
-    channel: string,
-    socketId: string,
-    member: PresenceMember,
-    limits: MemberLimits,
-  ): Promise<MemberChange | MemberLimitReached>;
   async addMember(
     appId: string,
     channel: string,

@@ -154,19 +154,6 @@ export class RedisAdapter implements Adapter {
     channel: string,
     socketId: string,
     member: PresenceMember,
-  ): Promise<MemberChange>;
-  addMember(
-    appId: string,
-    channel: string,
-    socketId: string,
-    member: PresenceMember,
-    limits: MemberLimits,
-  ): Promise<MemberChange | MemberLimitReached>;
-  addMember(
-    appId: string,
-    channel: string,
-    socketId: string,
-    member: PresenceMember,
     limits?: MemberLimits,
   ): Promise<MemberChange | MemberLimitReached> {
     return this.changes.addMember(appId, channel, socketId, member, limits);
