@@ -16,7 +16,6 @@ export type {
   MemberChange,
   MemberLimitReached,
   MemberLimits,
-  OrphanChange,
   PresenceMember,
   SubscriptionChange,
 } from './adapters/adapter';

@@ -12,17 +12,23 @@ import type {
   AdapterHealth,
   ChannelMessage,
   ClusterChange,
-  OrphanChange,
   PresenceMember,
 } from '../src/adapters/adapter';
 import { isMemberLimitReached } from '../src/adapters/adapter';
 import { AdapterUsageError } from '../src/adapters/adapter-errors';
 
+/** A reported removal as recorded by {@link RecordingHandlers.orphans}. */
+export type Removal = ClusterChange extends infer C
+  ? C extends ClusterChange
+    ? Omit<C, 'direction'>
+    : never
+  : never;
+
 /** Handlers that record every callback, with helpers to wait for them. */
 export class RecordingHandlers implements AdapterHandlers {
   readonly delivered: ChannelMessage[] = [];
   readonly terminated: { appId: string; userId: string }[] = [];
-  readonly orphans: OrphanChange[][] = [];
+  readonly clusterChanges: ClusterChange[][] = [];
   readonly healthChanges: AdapterHealth[] = [];
   private readonly waiters = new Set<() => void>();
 
@@ -36,9 +42,18 @@ export class RecordingHandlers implements AdapterHandlers {
     this.notify();
   }
 
-  orphansRemoved(changes: readonly OrphanChange[]): void {
-    this.orphans.push([...changes]);
+  clusterChanged(changes: readonly ClusterChange[]): void {
+    this.clusterChanges.push([...changes]);
     this.notify();
+  }
+
+  /** The reported batches that held removals, each reduced to its removals (without `direction`). */
+  get orphans(): Removal[][] {
+    return this.clusterChanges
+      .map((batch) =>
+        batch.flatMap(({ direction, ...change }) => (direction === 'removed' ? [change] : [])),
+      )
+      .filter((removals) => removals.length > 0);
   }
 
   healthChanged(health: AdapterHealth): void {
@@ -66,16 +81,6 @@ export class RecordingHandlers implements AdapterHandlers {
 
   protected notify(): void {
     for (const waiter of [...this.waiters]) waiter();
-  }
-}
-
-/** Handlers that implement `clusterChanged` too (adapters then report additions and removals there). */
-export class ClusterRecordingHandlers extends RecordingHandlers {
-  readonly clusterChanges: ClusterChange[][] = [];
-
-  clusterChanged(changes: readonly ClusterChange[]): void {
-    this.clusterChanges.push([...changes]);
-    this.notify();
   }
 }
 

@@ -6,15 +6,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import type { Adapter, ClusterChange, OrphanChange } from '../src/adapters/adapter';
+import type { Adapter, ClusterChange } from '../src/adapters/adapter';
 import { AdapterConfigError } from '../src/adapters/adapter-errors';
 import { RedisAdapter, type RedisAdapterOptions } from '../src/adapters/redis';
 import { REAP_NODE } from '../src/adapters/redis/lua-scripts';
 import {
   byUser,
-  ClusterRecordingHandlers,
   type ContractCluster,
   RecordingHandlers,
+  type Removal,
   runAdapterContract,
 } from './adapters-contract';
 import { type RedisServerHandle, startRedisServer } from './helpers/redis-server';
@@ -53,7 +53,7 @@ async function startNode(options: Partial<RedisAdapterOptions> & { keyPrefix: st
 /** A node whose handlers implement clusterChanged (additions are reported too). */
 async function startClusterNode(options: Partial<RedisAdapterOptions> & { keyPrefix: string }) {
   const adapter = new RedisAdapter({ url: redisUrl(), heartbeatIntervalMs: 100, ...options });
-  const handlers = new ClusterRecordingHandlers();
+  const handlers = new RecordingHandlers();
   await adapter.start(handlers);
   return { adapter, handlers };
 }
@@ -111,7 +111,7 @@ describe('RedisAdapter: node failure', () => {
       ),
     );
     const other = reaper === a ? b : a;
-    const changes: OrphanChange[] = reaper.handlers.orphans.flat();
+    const changes: Removal[] = reaper.handlers.orphans.flat();
     const summary = changes.map((c) =>
       c.kind === 'member'
         ? `member ${c.channel} ${c.socketId} ${c.change.member.userId} ${c.change.userCount} ${c.change.transitioned}`
@@ -424,7 +424,7 @@ describe('RedisAdapter: resync reports what the cluster did not hear of', () => 
       'added member presence-p 1.6 bob 3 false',
     ]);
     expect(a.handlers.clusterChanges).toHaveLength(1);
-    // Handlers with clusterChanged get nothing through orphansRemoved.
+    // Additions only: no removal was reported.
     expect(a.handlers.orphans).toEqual([]);
     expect(b.handlers.clusterChanges).toEqual([]);
     expect(byUser(await b.adapter.members('app', 'presence-p'))).toEqual([alice, bob, carol]);

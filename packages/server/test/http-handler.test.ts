@@ -26,7 +26,7 @@ interface Mounted {
 async function mount(): Promise<Mounted> {
   const options = resolveServerOptions({ logger: silentLogger, apps: [REST_APP] });
   const local = new LocalAdapter();
-  await local.start({ deliver() {}, terminateUser() {}, orphansRemoved() {} });
+  await local.start({ deliver() {}, terminateUser() {}, clusterChanged() {} });
   const state: Mounted = { port: 0, draining: false, health: { ok: true }, failChannels: false };
   const adapter: Adapter = Object.assign(Object.create(local) as Adapter, {
     health: () => state.health,

@@ -348,8 +348,15 @@ describe('orphan cleanup', () => {
     await adapter.addMember(APP.id, 'presence-room', '9.9', { userId: 'ghost', userInfo: null });
     const change = await adapter.removeMember(APP.id, 'presence-room', '9.9');
     expect(change?.transitioned).toBe(true);
-    adapter.captured?.orphansRemoved([
-      { kind: 'member', appId: APP.id, channel: 'presence-room', socketId: '9.9', change: change! },
+    adapter.captured?.clusterChanged([
+      {
+        kind: 'member',
+        direction: 'removed',
+        appId: APP.id,
+        channel: 'presence-room',
+        socketId: '9.9',
+        change: change!,
+      },
     ]);
     const removed = await alice.event('pusher_internal:member_removed');
     expect(removed.data).toBe('{"user_id":"ghost"}');

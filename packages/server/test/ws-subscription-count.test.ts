@@ -20,7 +20,7 @@ async function setup() {
   await adapter.start({
     deliver: (message) => delivered.push(message),
     terminateUser: () => undefined,
-    orphansRemoved: () => undefined,
+    clusterChanged: () => undefined,
   });
   const webhooks = new WebhookDispatcher({ logger: silent, metrics: new Metrics() });
   const notifier = new SubscriptionCountNotifier(adapter, webhooks);

@@ -97,23 +97,6 @@ export interface CachedEvent {
   readonly data: string;
 }
 
-/** A state change that a surviving node applied on behalf of a node that died without cleaning up. */
-export type OrphanChange =
-  | {
-      readonly kind: 'subscription';
-      readonly appId: string;
-      readonly channel: string;
-      readonly socketId: string;
-      readonly change: SubscriptionChange;
-    }
-  | {
-      readonly kind: 'member';
-      readonly appId: string;
-      readonly channel: string;
-      readonly socketId: string;
-      readonly change: MemberChange;
-    };
-
 /**
  * A cluster-wide transition that the core did not cause through its own call: the removal of a dead
  * node's connections by a survivor, or what a node's resynchronization after an outage (or after
@@ -153,19 +136,12 @@ export interface AdapterHandlers {
   /** Close this node's local connections that are signed in as `userId`. */
   terminateUser(appId: string, userId: string): void;
   /**
-   * Called on exactly one surviving node after a dead node's connections were removed from the
-   * shared state; the core reacts as if those connections had closed (member_removed frames,
-   * webhooks) for the changes whose `transitioned` is true.
+   * Every cluster transition the core did not cause itself (see {@link ClusterChange}): a dead
+   * node's connections removed by a survivor, or what a node's resynchronization after an outage
+   * added back or found gone. Called on exactly one node per change; the core reacts as for its own
+   * transitions (frames, webhooks, subscription counts) to the changes whose `transitioned` is true.
    */
-  orphansRemoved(changes: readonly OrphanChange[]): void;
-  /**
-   * Every cluster transition the core did not cause itself (see {@link ClusterChange}): additions
-   * and removals, reported on exactly one node. When a handler object implements it, adapters call
-   * it INSTEAD of {@link orphansRemoved} (which then receives nothing); when it is absent, adapters
-   * report only the removals, through `orphansRemoved`. Adapters written before this method existed
-   * keep working unchanged (they just never report additions).
-   */
-  clusterChanged?(changes: readonly ClusterChange[]): void;
+  clusterChanged(changes: readonly ClusterChange[]): void;
   /** The adapter's health changed (e.g. Redis went away or came back). */
   healthChanged?(health: AdapterHealth): void;
 }

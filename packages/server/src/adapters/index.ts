@@ -14,7 +14,6 @@ export type {
   MemberChange,
   MemberLimitReached,
   MemberLimits,
-  OrphanChange,
   PresenceMember,
   SubscriptionChange,
 } from './adapter';

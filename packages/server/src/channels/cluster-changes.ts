@@ -1,15 +1,14 @@
 /**
  * @module channels/cluster-changes
  * The core's one reaction to cluster transitions it did not cause itself, as reported by the
- * adapter (`clusterChanged`, or `orphansRemoved` from adapters that report removals only): a dead
- * node's connections reaped by this node, or what this node's resynchronization after an outage added
- * back or found gone. Transitions get exactly the frames and webhooks the node's own would get
+ * adapter through `clusterChanged`: a dead node's connections reaped by this node, or what this
+ * node's resynchronization after an outage added back or found gone. Transitions get exactly the frames and webhooks the node's own would get
  * (`member_added` / `member_removed` to every subscriber, `channel_occupied` / `channel_vacated`,
  * member webhooks), and every subscription change updates subscription_count. The adapter reports
  * each change on exactly one node, so each webhook is sent once.
  */
 
-import type { ClusterChange, OrphanChange } from '../adapters/adapter';
+import type { ClusterChange } from '../adapters/adapter';
 import type { CoreContext } from '../ws/core-context';
 import {
   announceMemberAdded,
@@ -64,9 +63,4 @@ export function applyClusterChanges(
     }
     ctx.subscriptionCounts.changed(app, channel, channelKindOf(channel), change.subscriptionCount);
   }
-}
-
-/** The removals of an adapter that reports through `orphansRemoved` only. */
-export function orphansAsClusterChanges(orphans: readonly OrphanChange[]): ClusterChange[] {
-  return orphans.map((orphan) => ({ ...orphan, direction: 'removed' }));
 }

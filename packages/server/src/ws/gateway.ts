@@ -15,10 +15,9 @@ import type {
   AdapterHealth,
   ChannelMessage,
   ClusterChange,
-  OrphanChange,
 } from '../adapters/adapter';
 import { serverToUserId } from '../channels/channel-kind';
-import { applyClusterChanges, orphansAsClusterChanges } from '../channels/cluster-changes';
+import { applyClusterChanges } from '../channels/cluster-changes';
 import { unsubscribe } from '../channels/subscribe-flow';
 import type { ResolvedApp } from '../options';
 import { CloseCode } from '../protocol/close-codes';
@@ -144,11 +143,6 @@ export class WsGateway implements AdapterHandlers {
 
   clusterChanged(changes: readonly ClusterChange[]): void {
     applyClusterChanges(this.#ctx, changes, this.#socketIds.isOwn);
-  }
-
-  /** Only called by adapters that do not know `clusterChanged`: same handling, removals only. */
-  orphansRemoved(changes: readonly OrphanChange[]): void {
-    applyClusterChanges(this.#ctx, orphansAsClusterChanges(changes), this.#socketIds.isOwn);
   }
 
   healthChanged(health: AdapterHealth): void {

@@ -1,11 +1,11 @@
 /**
  * @module adapters/redis/cluster-changes
  * Reporting of the changes a reap or a resync left in this node's pending list (`pending:N`): read,
- * ordered for the announcements, handed to `clusterChanged` (or the removals to `orphansRemoved`),
+ * ordered for the announcements, handed to `clusterChanged`,
  * then trimmed. At least once: if the trim is lost, they are reported again on the next tick.
  */
 import type { Redis } from 'ioredis';
-import type { AdapterHandlers, ClusterChange, OrphanChange } from '../adapter';
+import type { AdapterHandlers, ClusterChange } from '../adapter';
 import { describeError } from './connection';
 import type { AdapterLogger } from './redis-adapter-options';
 import { decodeAppId } from './redis-keys';
@@ -36,25 +36,14 @@ export class ChangeReporter {
   }
 }
 
-/**
- * Hands reported changes to the core: all of them to `clusterChanged` when the handlers implement
- * it, otherwise only the removals to `orphansRemoved` (the contract before additions were reported).
- */
+/** Hands reported changes to the core; a handler error is logged, never thrown into the tick. */
 function reportChanges(
   handlers: AdapterHandlers,
   changes: readonly ClusterChange[],
   logger: AdapterLogger,
 ): void {
   try {
-    if (handlers.clusterChanged) {
-      handlers.clusterChanged(changes);
-      return;
-    }
-    const removals: OrphanChange[] = [];
-    for (const { direction, ...orphan } of changes) {
-      if (direction === 'removed') removals.push(orphan);
-    }
-    if (removals.length > 0) handlers.orphansRemoved(removals);
+    handlers.clusterChanged(changes);
   } catch (error) {
     logger.error('cluster change handler failed', { error: describeError(error) });
   }

@@ -3,8 +3,8 @@
  * The scale-out adapter: Redis pub/sub carries channel messages and user terminations between nodes;
  * Redis hashes and sets hold the cluster-wide subscriptions, presence members and connection counts,
  * changed atomically by Lua scripts that report each transition to exactly one caller. Nodes send
- * heartbeats; a survivor reaps a silent node's entries and reports them through `clusterChanged`
- * (or `orphansRemoved` for handlers without it). This node's own state is mirrored in memory at all
+ * heartbeats; a survivor reaps a silent node's entries and reports them through `clusterChanged`.
+ * This node's own state is mirrored in memory at all
  * times, so while Redis is down the node keeps serving its local clients from the mirror (answers
  * marked `provisional`) and, when Redis returns, rewrites the mirror into Redis and reports the
  * additions and removals that resulted cluster-wide.
