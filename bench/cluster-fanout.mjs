@@ -53,6 +53,15 @@ async function runServer(redisUrl, keyPrefix) {
 async function runClients() {
   const { default: WebSocket } = await import('ws');
   const { Pusher } = await import('@pushwire/sdk');
+  const sdkFor = (port) =>
+    new Pusher({
+      appId: APP.id,
+      key: APP.key,
+      secret: APP.secret,
+      host: '127.0.0.1',
+      port,
+      useTLS: false,
+    });
   let sockets = [];
   let expectation;
 
@@ -107,14 +116,7 @@ async function runClients() {
       return sockets.length;
     },
     async throughput({ triggerPort }) {
-      const sdk = new Pusher({
-        appId: APP.id,
-        key: APP.key,
-        secret: APP.secret,
-        host: '127.0.0.1',
-        port: triggerPort,
-        useTLS: false,
-      });
+      const sdk = sdkFor(triggerPort);
       const rates = [];
       for (let round = 0; round < THROUGHPUT_ROUNDS; round++) {
         const done = expect(THROUGHPUT_EVENTS * SUBSCRIBERS, false);
@@ -133,14 +135,7 @@ async function runClients() {
       return median(rates);
     },
     async latency({ triggerPort }) {
-      const sdk = new Pusher({
-        appId: APP.id,
-        key: APP.key,
-        secret: APP.secret,
-        host: '127.0.0.1',
-        port: triggerPort,
-        useTLS: false,
-      });
+      const sdk = sdkFor(triggerPort);
       const latencies = [];
       for (let i = 0; i < LATENCY_EVENTS; i++) {
         const done = expect(SUBSCRIBERS, true);
