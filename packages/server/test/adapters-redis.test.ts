@@ -5,7 +5,7 @@
  * node, surviving a Redis restart, key-prefix isolation and option validation.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Adapter, ClusterChange } from '../src/adapters/adapter';
 import { AdapterConfigError } from '../src/adapters/adapter-errors';
 import { RedisAdapter, type RedisAdapterOptions } from '../src/adapters/redis';
@@ -17,22 +17,9 @@ import {
   type Removal,
   runAdapterContract,
 } from './adapters-contract';
-import { type RedisServerHandle, startRedisServer } from './helpers/redis-server';
+import { startRedisServer, useRedisServer } from './helpers/redis-server';
 
-let redis: RedisServerHandle | undefined;
-
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-
-afterAll(async () => {
-  await redis?.close();
-});
-
-function redisUrl(): string {
-  if (!redis) throw new Error('redis-server did not start (see the beforeAll error)');
-  return redis.url;
-}
+const redisUrl = useRedisServer();
 
 function uniquePrefix(): string {
   return `t-${randomBytes(4).toString('hex')}:`;

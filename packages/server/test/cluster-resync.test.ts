@@ -5,27 +5,14 @@
  * webhook receiver (once) when Redis is back; the presence limit holds across nodes; and
  * `createServer({ redisUrl })` builds its own Redis adapter.
  */
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { RedisAdapter } from '../src/adapters/redis';
 import type { ServerOptions } from '../src/index';
-import { type RedisServerHandle, startRedisServer } from './helpers/redis-server';
+import { useRedisServer } from './helpers/redis-server';
 import { startWebhookEventLog } from './http-helpers';
 import { APP, connect, dataOf, eventually, startServer } from './ws-helpers';
 
-let redis: RedisServerHandle | undefined;
-
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-
-afterAll(async () => {
-  await redis?.close();
-});
-
-function redisUrl(): string {
-  if (!redis) throw new Error('redis-server did not start (see the beforeAll error)');
-  return redis.url;
-}
+const redisUrl = useRedisServer();
 
 let prefixCounter = 0;
 

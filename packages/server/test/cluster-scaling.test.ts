@@ -8,7 +8,7 @@
  */
 import type Pusher from 'pusher-js';
 import type { PresenceChannel } from 'pusher-js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type ClusterNode,
   startClusterNode,
@@ -18,25 +18,12 @@ import {
   within,
 } from './cluster-helpers';
 import { connected, nextEvent, pusherClient, subscribed } from './conformance-helpers';
-import { type RedisServerHandle, startRedisServer } from './helpers/redis-server';
+import { startRedisServer, useRedisServer } from './helpers/redis-server';
 import { startWebhookReceiver } from './http-helpers';
 
 const CLUSTER_TEST_TIMEOUT_MS = 45_000;
 
-let redis: RedisServerHandle | undefined;
-
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-
-afterAll(async () => {
-  await redis?.close();
-});
-
-function redisUrl(): string {
-  if (!redis) throw new Error('redis-server did not start (see the beforeAll error)');
-  return redis.url;
-}
+const redisUrl = useRedisServer();
 
 /** Records every event a pusher-js channel receives, in order. */
 function recordEvents(client: Pusher, channelName: string): { event: string; data: unknown }[] {

@@ -7,6 +7,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createConnection, createServer } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 
 const READY_TIMEOUT_MS = 10_000;
 const PING_RETRY_MS = 25;
@@ -111,5 +112,23 @@ export async function startRedisServer(): Promise<RedisServerHandle> {
       await kill(child);
       child = undefined;
     },
+  };
+}
+
+/**
+ * One redis-server for the whole test file: started before its first test, stopped after its
+ * last. Returns the function that gives its URL (it throws when the server did not start).
+ */
+export function useRedisServer(): () => string {
+  let redis: RedisServerHandle | undefined;
+  beforeAll(async () => {
+    redis = await startRedisServer();
+  });
+  afterAll(async () => {
+    await redis?.close();
+  });
+  return () => {
+    if (!redis) throw new Error('redis-server did not start (see the beforeAll error)');
+    return redis.url;
   };
 }
