@@ -30,8 +30,22 @@ export default defineConfig({
         test: {
           name: 'server',
           include: ['packages/server/test/**/*.test.ts'],
+          exclude: ['packages/server/test/attacks/**'],
           testTimeout: 20_000,
           hookTimeout: 20_000,
+        },
+      },
+      {
+        // The attack suite measures CPU time and a bystander's ping: its files run one at a time,
+        // after every other project, so no other test competes for the two cores.
+        resolve: { alias },
+        test: {
+          name: 'attacks',
+          include: ['packages/server/test/attacks/**/*.test.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+          testTimeout: 60_000,
+          hookTimeout: 30_000,
         },
       },
       {
