@@ -161,7 +161,8 @@ function envApps(env: Environment): FileServerOptions['apps'] {
         'the environment',
       );
     }
-    apps.push(...(parsed as NonNullable<FileServerOptions['apps']>));
+    // One by one: spreading an array of any length into a call can overflow the stack.
+    for (const app of parsed as NonNullable<FileServerOptions['apps']>) apps.push(app);
   }
   return apps.length === 0 ? undefined : apps;
 }

@@ -194,6 +194,23 @@ export class MemoryState {
     return isPresenceChannel(channel) ? { subscriptionCount, userCount } : { subscriptionCount };
   }
 
+  /** True when the socket's connection is counted. */
+  hasConnection(appId: string, socketId: string): boolean {
+    return this.apps.get(appId)?.connections.has(socketId) ?? false;
+  }
+
+  /** True when the socket is subscribed to the channel. */
+  hasSubscription(appId: string, channel: string, socketId: string): boolean {
+    return this.apps.get(appId)?.subscriptions.get(channel)?.has(socketId) ?? false;
+  }
+
+  /** The member a socket is in a presence channel as, or undefined when it is not a member. */
+  membership(appId: string, channel: string, socketId: string): PresenceMember | undefined {
+    const roster = this.apps.get(appId)?.rosters.get(channel);
+    const userId = roster?.socketUsers.get(socketId);
+    return userId === undefined ? undefined : roster?.users.get(userId)?.member;
+  }
+
   /** Every counted connection, for rewriting a mirror into shared storage. */
   *connectionEntries(): Generator<{ readonly appId: string; readonly socketId: string }> {
     for (const [appId, app] of this.apps) {

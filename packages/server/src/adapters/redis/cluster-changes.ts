@@ -50,7 +50,7 @@ function reportChanges(
 }
 
 /**
- * Change rows of REAP_NODE / RESYNC_NODE, ordered for the announcements: member removals, then
+ * Change rows of REAP_NODE / RESYNC_REMOVE / RESYNC_ADD, ordered for the announcements: member removals, then
  * subscription removals (member_removed before vacated), then subscription additions, then member
  * additions (occupied before member_added).
  */

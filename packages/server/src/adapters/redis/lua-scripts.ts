@@ -16,6 +16,7 @@
  *   P nodes              sorted set N -> last heartbeat (Redis server time, ms)
  *   P pending:N          list of JSON change rows node N still has to report (see PENDING_CHANGES)
  *   P reaped:N           marker: node N was reaped by a survivor (expires, see REAPED_MARKER_TTL_MS)
+ *   P resyncing:N        marker: node N's running resync reports every addition (see RESYNC_BEGIN)
  */
 
 /**
@@ -228,30 +229,64 @@ for _, e in ipairs(redis.call('SMEMBERS', nkey(dead))) do remove_entry(e, out) e
 redis.call('DEL', nkey(dead))
 if ARGV[4] == '1' then
   redis.call('DEL', P .. 'pending:' .. dead)
+  redis.call('DEL', P .. 'resyncing:' .. dead)
   return 0
 end
 return stash(ARGV[5], out)`;
 
+/** Refreshes the heartbeat of a node that is still registered (never registers it). */
+const REFRESH = `
+local function refresh(node) redis.call('ZADD', P .. 'nodes', 'XX', now_ms(), node) end
+`;
+
 /**
- * ARGV: P, node, then groups of seven (kind, app, channel, socket, user, info, unannounced) describing
- * everything the node holds now -> number of changes. In one atomic step: entries Redis has for the
- * node but the node no longer holds are removed, and the node's entries Redis lacks are added back.
- * Removals are appended to the node's pending list (rows as REAP_NODE, direction 'r'); additions
- * (direction 'a') too when the cluster never heard of them: entries flagged unannounced (joined
- * while the node was cut off) or, when the node was reaped meanwhile (its removals were announced),
- * all of them. A plain restore after Redis lost its data is silent. Each reported change carries the
- * transition it caused cluster-wide (a user already present through another node is none). Presence
- * limits do not apply: those joins were already accepted. The node is registered again.
+ * A resynchronization is a sequence of bounded steps (see resync.ts): RESYNC_BEGIN, then
+ * RESYNC_REMOVE and RESYNC_ADD calls of at most a few hundred KiB each, then RESYNC_FINISH. Each
+ * step is atomic; together they rewrite what the node holds into Redis. Every step refreshes the
+ * node's heartbeat (when it is registered), so no survivor reaps it halfway. Changes go to the
+ * node's pending list (rows as REAP_NODE) and are reported after RESYNC_FINISH.
+ *
+ * RESYNC_BEGIN. ARGV: P, node -> 1 when every addition must be reported (the node was reaped while
+ * cut off, so its removals were announced; remembered in `resyncing:N` until RESYNC_FINISH, so a
+ * resync interrupted by another outage still reports them), else 0.
  */
-export const RESYNC_NODE = `${LIBRARY}
+export const RESYNC_BEGIN = `${LIBRARY}${REFRESH}
 local node = ARGV[2]
-local reaped = redis.call('DEL', P .. 'reaped:' .. node) == 1
-local want = {}
-for i = 3, #ARGV, 7 do want[entry(ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3])] = true end
-local out = {}
-for _, e in ipairs(redis.call('SMEMBERS', nkey(node))) do
-  if not want[e] then remove_entry(e, out) end
+local mark = P .. 'resyncing:' .. node
+if redis.call('DEL', P .. 'reaped:' .. node) == 1 then
+  redis.call('SET', mark, '1', 'PX', ${REAPED_MARKER_TTL_MS})
 end
+refresh(node)
+return redis.call('EXISTS', mark)`;
+
+/**
+ * RESYNC_REMOVE. ARGV: P, node, then groups of four (kind, app, channel, socket) naming entries
+ * the node no longer holds -> number of changes. Each entry Redis still has for the node is removed
+ * and its removal reported (direction 'r').
+ */
+export const RESYNC_REMOVE = `${LIBRARY}${REFRESH}
+local node = ARGV[2]
+local out = {}
+for i = 3, #ARGV, 4 do
+  local e = entry(ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3])
+  if redis.call('SISMEMBER', nkey(node), e) == 1 then remove_entry(e, out) end
+end
+refresh(node)
+return stash(node, out)`;
+
+/**
+ * RESYNC_ADD. ARGV: P, node, then groups of seven (kind, app, channel, socket, user, info,
+ * unannounced) describing entries the node holds -> number of changes. Entries Redis lacks are
+ * added back. Additions (direction 'a') are reported when the cluster never heard of them: entries
+ * flagged unannounced (joined while the node was cut off) or, when the node was reaped meanwhile
+ * (see RESYNC_BEGIN), all of them. A plain restore after Redis lost its data is silent. Each
+ * reported change carries the transition it caused cluster-wide (a user already present through
+ * another node is none). Presence limits do not apply: those joins were already accepted.
+ */
+export const RESYNC_ADD = `${LIBRARY}${REFRESH}
+local node = ARGV[2]
+local reaped = redis.call('EXISTS', P .. 'resyncing:' .. node) == 1
+local out = {}
 for i = 3, #ARGV, 7 do
   local kind, app, ch, sock = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
   local report = reaped or ARGV[i + 6] == '1'
@@ -272,8 +307,19 @@ for i = 3, #ARGV, 7 do
     end
   end
 end
-redis.call('ZADD', P .. 'nodes', now_ms(), node)
+refresh(node)
 return stash(node, out)`;
+
+/**
+ * RESYNC_FINISH. ARGV: P, node -> 1 when the node is registered again, or 0 (nothing changed) when
+ * a survivor reaped it while it resynchronized: the caller starts over, reporting everything.
+ */
+export const RESYNC_FINISH = `${LIBRARY}
+local node = ARGV[2]
+if redis.call('EXISTS', P .. 'reaped:' .. node) == 1 then return 0 end
+redis.call('DEL', P .. 'resyncing:' .. node)
+redis.call('ZADD', P .. 'nodes', now_ms(), node)
+return 1`;
 
 /** ARGV: P, node -> the node's pending change rows (JSON), oldest first; removal is LTRIM. */
 export const PENDING_CHANGES = `${LIBRARY}

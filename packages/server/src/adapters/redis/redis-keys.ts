@@ -18,6 +18,11 @@ export function busChannel(prefix: string): string {
   return `${prefix}bus`;
 }
 
+/** The set of entries node N owns (see lua-scripts.ts). */
+export function nodeKey(prefix: string, nodeId: string): string {
+  return `${prefix}node:${nodeId}`;
+}
+
 export function cacheKey(prefix: string, appId: string, channel: string): string {
   return `${prefix}cache:${encodeAppId(appId)}:${channel}`;
 }

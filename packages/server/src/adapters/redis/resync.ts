@@ -1,60 +1,234 @@
 /**
  * @module adapters/redis/resync
- * The resynchronization after an outage (or after this node learns it was reaped): RESYNC_NODE
- * rewrites the node's mirror into Redis, removing what the node no longer holds and flagging what
- * it added while Redis was unreachable; then Redis counts as up and the resulting changes are
- * reported.
+ * The resynchronization after an outage (or after this node learns it was reaped): the node's
+ * mirror is rewritten into Redis in bounded steps (see resync-batch.ts and RESYNC_BEGIN in
+ * lua-scripts.ts): entries Redis has for the node but the node no longer holds are removed (found
+ * with SSCAN), every entry the node holds is written back, flagging what it added while Redis was
+ * unreachable, then the entries that changed meanwhile are rewritten until none did. Only then
+ * does Redis count as up, and the resulting changes are reported. The cost of each step is
+ * bounded whatever the number of connections and subscriptions the node holds.
  */
 import type { Redis } from 'ioredis';
 import type { ChangeReporter } from './cluster-changes';
 import type { RedisConnection } from './connection';
-import type { LocalMirror } from './local-mirror';
-import { encodeAppId } from './redis-keys';
-import { serializeUserInfo } from './reply-parsing';
+import type { LocalMirror, MirrorEntryKind, MirrorEntryRef } from './local-mirror';
+import { decodeAppId, encodeAppId, nodeKey } from './redis-keys';
+import { replyInt, serializeUserInfo } from './reply-parsing';
+import { type AnnouncedEntry, RESYNC_SCAN_COUNT, ResyncBatch } from './resync-batch';
 import { SCRIPTS } from './scripts';
 
-/** Resync passes after which a mirror that keeps changing is written anyway (next tick retries). */
-const MAX_RESYNC_PASSES = 5;
+/** Times a resync starts over because a survivor reaped the node meanwhile, before giving up. */
+const MAX_RESYNC_ATTEMPTS = 3;
+
+/**
+ * Rewrites of the entries changed during the resync, after which the node is registered anyway
+ * (the entries still changing then are left as they are, as a change racing a resync always was).
+ */
+const MAX_CATCH_UP_PASSES = 20;
+
+/** What a resync works with. */
+export interface ResyncNode {
+  readonly prefix: string;
+  readonly nodeId: string;
+  readonly mirror: LocalMirror;
+  readonly connection: RedisConnection;
+  readonly reporter: ChangeReporter;
+}
+
+/** The node was reaped again and again while it resynchronized (the next tick retries). */
+export class ResyncInterruptedError extends Error {
+  override readonly name = 'ResyncInterruptedError';
+}
 
 /** Rewrites this node's mirror into Redis (removing what it no longer holds), then marks up. */
-export async function resyncNode(
-  commands: Redis,
-  node: {
-    readonly prefix: string;
-    readonly nodeId: string;
-    readonly mirror: LocalMirror;
-    readonly connection: RedisConnection;
-    readonly reporter: ChangeReporter;
-  },
-): Promise<void> {
-  const { prefix, nodeId, mirror } = node;
-  for (let pass = 0; pass < MAX_RESYNC_PASSES; pass++) {
-    const version = mirror.version;
-    // Written (and reported when missing): later passes no longer flag them.
-    await mirror.announce(async () => {
-      await SCRIPTS.resyncNode.run(commands, [prefix, nodeId, ...mirrorArguments(mirror)]);
-    });
-    if (version === mirror.version) break;
+export async function resyncNode(commands: Redis, node: ResyncNode): Promise<void> {
+  const steps = new ResyncSteps(commands, node);
+  node.mirror.startTracking();
+  try {
+    for (let attempt = 1; ; attempt++) {
+      await steps.begin();
+      await steps.removeStale();
+      await steps.writeAll();
+      if (await steps.catchUpAndFinish()) break;
+      if (attempt >= MAX_RESYNC_ATTEMPTS) {
+        throw new ResyncInterruptedError('the node was reaped while it resynchronized');
+      }
+    }
+  } finally {
+    node.mirror.stopTracking();
   }
   // Up before reporting: the announcements of the reported changes must reach the other nodes.
   node.connection.markResynchronized();
   await node.reporter.reportPending(commands);
 }
 
-/** The mirror as RESYNC_NODE arguments: (kind, app, channel, socket, user, info, flag) groups. */
-function mirrorArguments(mirror: LocalMirror): string[] {
-  const args: string[] = [];
-  for (const { appId, socketId } of mirror.state.connectionEntries()) {
-    args.push('c', encodeAppId(appId), '', socketId, '', '', '0');
+/** The steps of one resync; each script call is one bounded batch. */
+class ResyncSteps {
+  private readonly head: readonly string[];
+
+  constructor(
+    private readonly commands: Redis,
+    private readonly node: ResyncNode,
+  ) {
+    this.head = [node.prefix, node.nodeId];
   }
-  for (const { appId, channel, socketId } of mirror.state.subscriptionEntries()) {
-    const flag = mirror.isUnannounced('s', appId, channel, socketId) ? '1' : '0';
-    args.push('s', encodeAppId(appId), channel, socketId, '', '', flag);
+
+  async begin(): Promise<void> {
+    replyInt(await SCRIPTS.resyncBegin.run(this.commands, this.head), 'resync begin');
   }
-  for (const { appId, channel, socketId, member } of mirror.state.membershipEntries()) {
-    const flag = mirror.isUnannounced('m', appId, channel, socketId) ? '1' : '0';
-    const info = serializeUserInfo(member.userInfo);
-    args.push('m', encodeAppId(appId), channel, socketId, member.userId, info, flag);
+
+  /** Removes, batch by batch, the entries Redis has for this node that the mirror does not hold. */
+  async removeStale(): Promise<void> {
+    const key = nodeKey(this.node.prefix, this.node.nodeId);
+    const batch = new ResyncBatch();
+    let cursor = '0';
+    do {
+      const [next, stored] = await this.commands.sscan(key, cursor, 'COUNT', RESYNC_SCAN_COUNT);
+      cursor = next;
+      for (const text of stored) {
+        const group = storedEntryGroup(text);
+        if (group === undefined || this.holds(group)) continue;
+        batch.add(group);
+        if (batch.full) await this.remove(batch);
+      }
+    } while (cursor !== '0');
+    await this.remove(batch);
   }
-  return args;
+
+  /** Writes every entry of the mirror back, batch by batch. */
+  async writeAll(): Promise<void> {
+    const { state } = this.node.mirror;
+    const batch = new ResyncBatch();
+    const write = async (ref: MirrorEntryRef) => {
+      this.addTo(batch, ref);
+      if (batch.full) await this.add(batch);
+    };
+    for (const { appId, socketId } of state.connectionEntries()) {
+      await write({ kind: 'c', appId, channel: '', socketId });
+    }
+    for (const { appId, channel, socketId } of state.subscriptionEntries()) {
+      await write({ kind: 's', appId, channel, socketId });
+    }
+    for (const { appId, channel, socketId } of state.membershipEntries()) {
+      await write({ kind: 'm', appId, channel, socketId });
+    }
+    await this.add(batch);
+  }
+
+  /**
+   * Rewrites the entries that changed meanwhile until none did, then registers the node. Resolves
+   * false when a survivor reaped the node during the resync (the caller starts over).
+   */
+  async catchUpAndFinish(): Promise<boolean> {
+    const { mirror } = this.node;
+    for (let pass = 1; ; pass++) {
+      const touched = mirror.takeTouched();
+      if (touched.length > 0 && pass <= MAX_CATCH_UP_PASSES) {
+        await this.rewrite(touched);
+        continue;
+      }
+      const registered =
+        replyInt(await SCRIPTS.resyncFinish.run(this.commands, this.head), 'resync finish') === 1;
+      if (!registered) return false;
+      if (!mirror.hasTouched || pass > MAX_CATCH_UP_PASSES) return true;
+    }
+  }
+
+  /** Removals first (as in a full pass), then additions. */
+  private async rewrite(touched: readonly MirrorEntryRef[]): Promise<void> {
+    const removals = new ResyncBatch();
+    for (const ref of touched) {
+      const group = removeGroup(ref.kind, encodeAppId(ref.appId), ref.channel, ref.socketId);
+      if (this.holds(group)) continue;
+      removals.add(group);
+      if (removals.full) await this.remove(removals);
+    }
+    await this.remove(removals);
+    const additions = new ResyncBatch();
+    for (const ref of touched) {
+      this.addTo(additions, ref);
+      if (additions.full) await this.add(additions);
+    }
+    await this.add(additions);
+  }
+
+  /** Adds the entry's RESYNC_ADD group when the mirror still holds it. */
+  private addTo(batch: ResyncBatch, ref: MirrorEntryRef): void {
+    const { mirror } = this.node;
+    const { kind, appId, channel, socketId } = ref;
+    const app = encodeAppId(appId);
+    if (kind === 'c') {
+      if (mirror.state.hasConnection(appId, socketId)) {
+        batch.add(['c', app, '', socketId, '', '', '0']);
+      }
+      return;
+    }
+    let user = '';
+    let info = '';
+    if (kind === 's') {
+      if (!mirror.state.hasSubscription(appId, channel, socketId)) return;
+    } else {
+      const member = mirror.state.membership(appId, channel, socketId);
+      if (member === undefined) return;
+      user = member.userId;
+      info = serializeUserInfo(member.userInfo);
+    }
+    const flagged = mirror.isUnannounced(kind, appId, channel, socketId);
+    const announced: AnnouncedEntry | undefined = flagged
+      ? { kind, appId, channel, socketId }
+      : undefined;
+    batch.add([kind, app, channel, socketId, user, info, flagged ? '1' : '0'], announced);
+  }
+
+  /** True when the mirror holds the entry a RESYNC_REMOVE group names. */
+  private holds(group: readonly string[]): boolean {
+    const [kind, app = '', channel = '', socketId = ''] = group;
+    const { state } = this.node.mirror;
+    let appId: string;
+    try {
+      appId = decodeAppId(app);
+    } catch {
+      return false;
+    }
+    if (kind === 'c') return state.hasConnection(appId, socketId);
+    if (kind === 's') return state.hasSubscription(appId, channel, socketId);
+    return state.membership(appId, channel, socketId) !== undefined;
+  }
+
+  private async remove(batch: ResyncBatch): Promise<void> {
+    if (batch.empty) return;
+    const { args } = batch.take();
+    await SCRIPTS.resyncRemove.run(this.commands, this.head.concat(args));
+  }
+
+  private async add(batch: ResyncBatch): Promise<void> {
+    if (batch.empty) return;
+    const { args, announced } = batch.take();
+    await SCRIPTS.resyncAdd.run(this.commands, this.head.concat(args));
+    // Written and reported if they were new: later batches no longer flag them.
+    for (const entry of announced) {
+      this.node.mirror.unflag(entry.kind, entry.appId, entry.channel, entry.socketId);
+    }
+  }
+}
+
+function removeGroup(kind: MirrorEntryKind, app: string, channel: string, socketId: string) {
+  return [kind, app, channel, socketId];
+}
+
+/** A RESYNC_REMOVE group from a stored entry (JSON [kind, app, channel, socket]), if readable. */
+function storedEntryGroup(text: string): string[] | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 4) return undefined;
+  const [kind, app, channel, socketId] = parsed as unknown[];
+  if (kind !== 'c' && kind !== 's' && kind !== 'm') return undefined;
+  if (typeof app !== 'string' || typeof channel !== 'string' || typeof socketId !== 'string') {
+    return undefined;
+  }
+  return removeGroup(kind, app, channel, socketId);
 }

@@ -14,13 +14,23 @@ export class LuaScript {
     this.sha1 = createHash('sha1').update(source).digest('hex');
   }
 
-  /** Runs the script with no KEYS and the given ARGV. */
+  /**
+   * Runs the script with no KEYS and the given ARGV. The arguments are passed as one array, never
+   * spread into a call (callers keep each call bounded, see resync-batch.ts).
+   */
   async run(redis: Redis, args: readonly (string | number)[]): Promise<unknown> {
     try {
-      return await redis.evalsha(this.sha1, 0, ...args);
+      return await redis.call('EVALSHA', withScript(this.sha1, args));
     } catch (error) {
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      return redis.eval(this.source, 0, ...args);
+      return redis.call('EVAL', withScript(this.source, args));
     }
   }
+}
+
+/** `[script, 0 (no KEYS), ...args]` built without spreading `args`. */
+function withScript(script: string, args: readonly (string | number)[]): (string | number)[] {
+  const command: (string | number)[] = [script, 0];
+  for (const arg of args) command.push(arg);
+  return command;
 }

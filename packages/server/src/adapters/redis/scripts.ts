@@ -15,7 +15,10 @@ import {
   REMOVE_CONNECTION,
   REMOVE_MEMBER,
   REMOVE_SUBSCRIPTION,
-  RESYNC_NODE,
+  RESYNC_ADD,
+  RESYNC_BEGIN,
+  RESYNC_FINISH,
+  RESYNC_REMOVE,
 } from './lua-scripts';
 import { LuaScript } from './script-runner';
 
@@ -31,6 +34,9 @@ export const SCRIPTS = {
   members: new LuaScript(MEMBERS),
   heartbeat: new LuaScript(HEARTBEAT),
   reapNode: new LuaScript(REAP_NODE),
-  resyncNode: new LuaScript(RESYNC_NODE),
+  resyncBegin: new LuaScript(RESYNC_BEGIN),
+  resyncRemove: new LuaScript(RESYNC_REMOVE),
+  resyncAdd: new LuaScript(RESYNC_ADD),
+  resyncFinish: new LuaScript(RESYNC_FINISH),
   pendingChanges: new LuaScript(PENDING_CHANGES),
 } as const;

@@ -44,7 +44,7 @@ export class StateChanges {
 
   async addConnection(appId: string, socketId: string): Promise<number> {
     const local = this.mirror.state.addConnection(appId, socketId);
-    this.mirror.changed();
+    this.mirror.changed('c', appId, '', socketId);
     return this.connection.shared(
       async (redis) =>
         replyInt(
@@ -62,7 +62,7 @@ export class StateChanges {
 
   async removeConnection(appId: string, socketId: string): Promise<void> {
     this.mirror.state.removeConnection(appId, socketId);
-    this.mirror.changed();
+    this.mirror.changed('c', appId, '', socketId);
     await this.connection.shared(
       async (redis) => {
         await SCRIPTS.removeConnection.run(redis, [this.prefix, encodeAppId(appId), socketId]);
@@ -77,7 +77,7 @@ export class StateChanges {
     socketId: string,
   ): Promise<SubscriptionChange> {
     const local = this.mirror.state.addSubscription(appId, channel, socketId);
-    this.mirror.changed();
+    this.mirror.changed('s', appId, channel, socketId);
     return this.connection.shared(
       async (redis) =>
         replySubscriptionChange(
@@ -99,7 +99,7 @@ export class StateChanges {
     socketId: string,
   ): Promise<SubscriptionChange | undefined> {
     const local = this.mirror.state.removeSubscription(appId, channel, socketId);
-    this.mirror.changed();
+    this.mirror.changed('s', appId, channel, socketId);
     this.mirror.unflag('s', appId, channel, socketId);
     return this.connection.shared(
       async (redis) => {
@@ -132,7 +132,7 @@ export class StateChanges {
       this.connection.up ? 0 : maxMembers,
     );
     if (isMemberLimitReached(local)) return local;
-    this.mirror.changed();
+    this.mirror.changed('m', appId, channel, socketId);
     const result = await this.connection.shared<MemberChange | MemberLimitReached>(
       async (redis) => {
         const reply = replyArray(
@@ -170,7 +170,7 @@ export class StateChanges {
     );
     if (isMemberLimitReached(result)) {
       this.mirror.state.removeMember(appId, channel, socketId);
-      this.mirror.changed();
+      this.mirror.changed('m', appId, channel, socketId);
     }
     return result;
   }
@@ -181,7 +181,7 @@ export class StateChanges {
     socketId: string,
   ): Promise<MemberChange | undefined> {
     const local = this.mirror.state.removeMember(appId, channel, socketId);
-    this.mirror.changed();
+    this.mirror.changed('m', appId, channel, socketId);
     this.mirror.unflag('m', appId, channel, socketId);
     return this.connection.shared(
       async (redis) => {
