@@ -29,7 +29,11 @@ export const WEBHOOK_EVENT_NAMES: readonly WebhookEventName[] = Object.freeze([
 
 /** One URL that receives webhooks. */
 export interface WebhookTarget {
-  /** `http:` or `https:` URL receiving the POSTs. */
+  /**
+   * `http:` or `https:` URL receiving the POSTs. `https://user:pass@host/...` is sent as
+   * `Authorization: Basic` (percent-decoded) to the URL without credentials. Logs show only the
+   * scheme, host and path (never the credentials or the query string).
+   */
   readonly url: string;
   /** Only these events are sent. @default every event */
   readonly events?: readonly WebhookEventName[];
@@ -41,6 +45,7 @@ export interface WebhookTarget {
 
 /** A webhook target with every field filled. */
 export interface ResolvedWebhookTarget {
+  /** The request URL, credentials removed (they are in `headers.authorization`). */
   readonly url: string;
   readonly events: readonly WebhookEventName[];
   readonly headers: Readonly<Record<string, string>>;

@@ -19,6 +19,7 @@ import {
   nextRetryDelayMs,
   type RetryPolicy,
 } from './retry-policy';
+import { redactUrlsInText, redactWebhookUrl } from './webhook-url';
 
 /** Events waiting in batches or deliveries beyond which new events are dropped. */
 export const DEFAULT_MAX_QUEUED_EVENTS = 10_000;
@@ -87,16 +88,6 @@ interface Debounced {
   readonly event: ServerWebhookEvent;
   readonly confirm: (() => Promise<boolean>) | undefined;
   readonly timer: NodeJS.Timeout;
-}
-
-/** The URL without query or credentials, for logs (a query may carry a token). */
-function safeUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.origin}${parsed.pathname}`;
-  } catch {
-    return '[invalid url]';
-  }
 }
 
 function debounceKey(appId: string, event: ServerWebhookEvent): string | undefined {
@@ -295,7 +286,7 @@ export class WebhookDispatcher {
       this.#lastQueueFullLogAt = now;
       this.#logger.warn('webhook queue full; dropping events', {
         app: app.id,
-        url: safeUrl(target.url),
+        url: redactWebhookUrl(target.url),
         limit: this.#maxQueuedEvents,
       });
     }
@@ -372,7 +363,7 @@ export class WebhookDispatcher {
     if (delay === undefined) {
       this.#logger.warn('webhook delivery failed; giving up', {
         app: delivery.app.id,
-        url: safeUrl(delivery.target.url),
+        url: redactWebhookUrl(delivery.target.url),
         attempts: delivery.attempt,
         reason: failure,
       });
@@ -382,7 +373,7 @@ export class WebhookDispatcher {
     this.#metrics.inc('pushwire_webhooks_sent_total', { result: 'retry' });
     this.#logger.debug('webhook delivery failed; will retry', {
       app: delivery.app.id,
-      url: safeUrl(delivery.target.url),
+      url: redactWebhookUrl(delivery.target.url),
       attempt: delivery.attempt,
       delayMs: delay,
       reason: failure,
@@ -425,11 +416,12 @@ export class WebhookDispatcher {
   }
 }
 
+/** A short reason for a failed fetch: the error code, else its message with URLs redacted. */
 function describeNetworkError(error: unknown): string {
   if (error instanceof Error) {
     const cause = (error as Error & { cause?: unknown }).cause;
     const code = cause instanceof Error ? (cause as NodeJS.ErrnoException).code : undefined;
-    return code ?? error.message;
+    return code ?? redactUrlsInText(error.message);
   }
   return 'network error';
 }
