@@ -132,6 +132,22 @@ export interface ServerOptions {
   readonly vacateDelayMs?: number;
   /** Webhook batching window. @default 50 */
   readonly webhookBatchMs?: number;
+  /**
+   * Serialized bytes of webhook events all apps together may hold (waiting, in flight, retrying).
+   * Each app with webhooks keeps a guaranteed share of `min(webhookMaxQueuedBytesPerApp, this /
+   * apps with webhooks)` that other apps cannot take. @default 67108864 (64 MiB)
+   */
+  readonly webhookMaxQueuedBytes?: number;
+  /** Serialized bytes of webhook events one app may hold over all its targets. @default 16777216 (16 MiB) */
+  readonly webhookMaxQueuedBytesPerApp?: number;
+  /** Serialized bytes of webhook events one target of one app may hold. @default 8388608 (8 MiB) */
+  readonly webhookMaxQueuedBytesPerTarget?: number;
+  /** Webhook events one target of one app may hold. @default 10000 */
+  readonly webhookMaxQueuedEventsPerTarget?: number;
+  /** Webhook requests (sockets) in flight at once toward one target of one app. @default 8 */
+  readonly webhookConcurrencyPerTarget?: number;
+  /** Time allowed for one webhook POST (connect, response headers and body). @default 10000 */
+  readonly webhookRequestTimeoutMs?: number;
   /** Accepted skew of a REST `auth_timestamp`, in seconds. @default 600 */
   readonly authTimestampToleranceSec?: number;
 }
@@ -156,5 +172,11 @@ export interface ResolvedServerOptions {
   readonly maxBufferedBytes: number;
   readonly vacateDelayMs: number;
   readonly webhookBatchMs: number;
+  readonly webhookMaxQueuedBytes: number;
+  readonly webhookMaxQueuedBytesPerApp: number;
+  readonly webhookMaxQueuedBytesPerTarget: number;
+  readonly webhookMaxQueuedEventsPerTarget: number;
+  readonly webhookConcurrencyPerTarget: number;
+  readonly webhookRequestTimeoutMs: number;
   readonly authTimestampToleranceSec: number;
 }
