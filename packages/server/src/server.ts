@@ -91,6 +91,13 @@ export class PushwireServer {
       logger: this.#logger,
       metrics: this.#metrics,
       batchMs: this.#options.webhookBatchMs,
+      maxQueuedBytes: this.#options.webhookMaxQueuedBytes,
+      maxQueuedBytesPerApp: this.#options.webhookMaxQueuedBytesPerApp,
+      maxQueuedBytesPerTarget: this.#options.webhookMaxQueuedBytesPerTarget,
+      maxQueuedEventsPerTarget: this.#options.webhookMaxQueuedEventsPerTarget,
+      concurrencyPerTarget: this.#options.webhookConcurrencyPerTarget,
+      requestTimeoutMs: this.#options.webhookRequestTimeoutMs,
+      appCount: Math.max(1, this.#options.apps.filter((app) => app.webhooks.length > 0).length),
     });
     this.#subscriptionCounts = new SubscriptionCountNotifier(this.#adapter, this.#webhooks);
     const ctx: CoreContext = {

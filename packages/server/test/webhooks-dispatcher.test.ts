@@ -2,7 +2,7 @@
  * The webhook dispatcher against a real local receiver: signatures checked with the official
  * `pusher` package and with `@pushwire/sdk`, exact Content-Type, batching, per-app single-event
  * mode, retry after a 500, giving up after the window, filtering, the vacate/remove debounce,
- * the bounded queue, and flushing on close().
+ * the bounded per-target queue (events and serialized bytes), and flushing on close().
  */
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -207,12 +207,21 @@ describe('WebhookDispatcher', () => {
     expect(receiver.received).toHaveLength(1);
   });
 
-  it('drops events beyond the queue bound and counts them', async () => {
+  it('drops events beyond the per-target event bound and counts them with the app id', async () => {
     const receiver = await startWebhookReceiver();
-    const { dispatcher: hooks, metrics } = dispatcher({ maxQueuedEvents: 2, batchMs: 10_000 });
+    const { dispatcher: hooks, metrics } = dispatcher({
+      maxQueuedEventsPerTarget: 2,
+      batchMs: 10_000,
+    });
     const app = appWith([{ url: receiver.url }]);
     for (const channel of ['a', 'b', 'c', 'd'])
       hooks.emit(app, { name: 'channel_occupied', channel });
+    expect(
+      metrics.get('pushwire_webhooks_dropped_total', {
+        app_id: HOOK_APP.id,
+        reason: 'target_events_full',
+      }),
+    ).toBe(2);
     expect(metrics.get('pushwire_dropped_messages_total', { reason: 'webhook_queue_full' })).toBe(
       2,
     );
@@ -223,6 +232,53 @@ describe('WebhookDispatcher', () => {
         { name: 'channel_occupied', channel: 'b' },
       ],
     ]);
+  });
+
+  it('drops events beyond the per-target byte bound, counting the serialized size', async () => {
+    const receiver = await startWebhookReceiver();
+    const { dispatcher: hooks, metrics } = dispatcher({
+      maxQueuedBytesPerTarget: 5_000,
+      batchMs: 10_000,
+    });
+    const app = appWith([{ url: receiver.url }]);
+    // 1,000 quotes become 2,000 bytes once escaped: two such events fit in 5,000 bytes, not three.
+    const data = '"'.repeat(1_000);
+    for (let index = 0; index < 3; index++) {
+      hooks.emit(app, {
+        name: 'client_event',
+        channel: 'private-x',
+        event: 'client-e',
+        data,
+        socket_id: '1.1',
+      });
+    }
+    expect(hooks.queueStats.queuedEvents).toBe(2);
+    expect(hooks.queueStats.queuedBytes).toBeGreaterThan(4_000);
+    expect(hooks.queueStats.queuedBytes).toBeLessThanOrEqual(5_000);
+    expect(
+      metrics.get('pushwire_webhooks_dropped_total', {
+        app_id: HOOK_APP.id,
+        reason: 'target_bytes_full',
+      }),
+    ).toBe(1);
+    await hooks.close();
+    expect(receiver.received.flatMap(eventsOf)).toHaveLength(2);
+    expect(hooks.queueStats).toEqual({ queuedEvents: 0, queuedBytes: 0, inFlightRequests: 0 });
+  });
+
+  it('refuses the removed maxQueuedEvents option with a clear error', () => {
+    expect(
+      () =>
+        new WebhookDispatcher({
+          logger: silentLogger,
+          metrics: new Metrics(),
+          ...({ maxQueuedEvents: 10 } as Partial<WebhookDispatcherOptions>),
+        }),
+    ).toThrow('maxQueuedEvents was replaced by maxQueuedEventsPerTarget');
+    expect(
+      () =>
+        new WebhookDispatcher({ logger: silentLogger, metrics: new Metrics(), maxQueuedBytes: 0 }),
+    ).toThrow('maxQueuedBytes must be an integer of at least 1');
   });
 
   it('flushes pending batches and debounced events on close, then ignores new events', async () => {

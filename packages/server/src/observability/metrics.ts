@@ -42,6 +42,14 @@ export const METRIC_DEFINITIONS = {
     type: 'counter',
     help: 'Webhook POSTs, by result (ok, retry, failed, dropped).',
   },
+  pushwire_webhooks_dropped_total: {
+    type: 'counter',
+    help: 'Webhook events dropped instead of sent, by app and reason (target_events_full, target_bytes_full, app_bytes_full, total_bytes_full, shutdown, closed).',
+  },
+  pushwire_webhooks_queued_bytes: {
+    type: 'gauge',
+    help: 'Serialized bytes of webhook events an app has waiting, in flight or between retries.',
+  },
   pushwire_adapter_up: {
     type: 'gauge',
     help: '1 when the cluster adapter is healthy, 0 otherwise.',
@@ -57,6 +65,8 @@ const LABELLED_METRICS: ReadonlySet<string> = new Set([
   'pushwire_dropped_messages_total',
   'pushwire_http_requests_total',
   'pushwire_webhooks_sent_total',
+  'pushwire_webhooks_dropped_total',
+  'pushwire_webhooks_queued_bytes',
 ]);
 
 const METRIC_NAME_PATTERN = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;

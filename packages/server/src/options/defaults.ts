@@ -21,6 +21,18 @@ export const DEFAULT_MAX_BUFFERED_BYTES = 1_048_576;
 export const DEFAULT_VACATE_DELAY_MS = 3_000;
 /** Window during which webhook events for one target are collected into a single POST. */
 export const DEFAULT_WEBHOOK_BATCH_MS = 50;
+/** Bytes of serialized webhook events queued by all apps together (waiting, in flight, retrying). */
+export const DEFAULT_WEBHOOK_MAX_QUEUED_BYTES = 64 * 1_048_576;
+/** Bytes of serialized webhook events one app may queue (all its targets together). */
+export const DEFAULT_WEBHOOK_MAX_QUEUED_BYTES_PER_APP = 16 * 1_048_576;
+/** Bytes of serialized webhook events one target of one app may queue. */
+export const DEFAULT_WEBHOOK_MAX_QUEUED_BYTES_PER_TARGET = 8 * 1_048_576;
+/** Webhook events one target of one app may queue. */
+export const DEFAULT_WEBHOOK_MAX_QUEUED_EVENTS_PER_TARGET = 10_000;
+/** Webhook requests (sockets) open at once toward one target of one app. */
+export const DEFAULT_WEBHOOK_CONCURRENCY_PER_TARGET = 8;
+/** Time allowed for one webhook POST (connect, response headers and body). */
+export const DEFAULT_WEBHOOK_REQUEST_TIMEOUT_MS = 10_000;
 /** Accepted clock skew of a REST request's `auth_timestamp` (Pusher: 600 s). */
 export const DEFAULT_AUTH_TIMESTAMP_TOLERANCE_SEC = 600;
 

@@ -1,7 +1,9 @@
 /**
  * @module options/resolve-webhook-targets
- * Validates webhook targets (URL, event filter, headers, channel prefix) and fills defaults.
+ * Validates webhook targets (URL, event filter, headers, channel prefix) and fills defaults. A URL's
+ * `user:password@` becomes an `Authorization: Basic` header and is removed from the URL.
  */
+import { splitWebhookUrlCredentials } from '../webhooks/webhook-url';
 import { ServerConfigError } from './config-error';
 import { type ResolvedWebhookTarget, WEBHOOK_EVENT_NAMES, type WebhookEventName } from './types';
 import { readArray, readHttpUrl, readObject, rejectUnknownKeys, typeOf } from './validate';
@@ -46,12 +48,41 @@ function resolveHeaders(value: unknown, option: string): Readonly<Record<string,
   return Object.freeze(headers);
 }
 
+/** The URL without credentials, and `headers` plus the Authorization its credentials make. */
+function moveCredentialsToHeader(
+  rawUrl: string,
+  headers: Readonly<Record<string, string>>,
+  option: string,
+): { url: string; headers: Readonly<Record<string, string>> } {
+  let split: ReturnType<typeof splitWebhookUrlCredentials>;
+  try {
+    split = splitWebhookUrlCredentials(rawUrl);
+  } catch {
+    throw new ServerConfigError(`${option}.url`, 'has credentials with invalid percent-encoding');
+  }
+  if (split.authorization === undefined) return { url: split.url, headers };
+  if (Object.keys(headers).some((name) => name.toLowerCase() === 'authorization')) {
+    throw new ServerConfigError(
+      `${option}.url`,
+      'has credentials and the target also sets an Authorization header; use one of them',
+    );
+  }
+  return {
+    url: split.url,
+    headers: Object.freeze({ ...headers, authorization: split.authorization }),
+  };
+}
+
 function resolveWebhookTarget(input: unknown, option: string): ResolvedWebhookTarget {
   const target = readObject(input, option, 'an object with a url');
   rejectUnknownKeys(target, WEBHOOK_TARGET_KEYS, option);
-  const url = readHttpUrl(target['url'], `${option}.url`);
+  const rawUrl = readHttpUrl(target['url'], `${option}.url`);
   const events = resolveEvents(target['events'], `${option}.events`);
-  const headers = resolveHeaders(target['headers'], `${option}.headers`);
+  const { url, headers } = moveCredentialsToHeader(
+    rawUrl,
+    resolveHeaders(target['headers'], `${option}.headers`),
+    option,
+  );
   const prefix = target['channelPrefix'];
   if (prefix !== undefined && typeof prefix !== 'string') {
     throw new ServerConfigError(

@@ -16,6 +16,12 @@ import {
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
   DEFAULT_VACATE_DELAY_MS,
   DEFAULT_WEBHOOK_BATCH_MS,
+  DEFAULT_WEBHOOK_CONCURRENCY_PER_TARGET,
+  DEFAULT_WEBHOOK_MAX_QUEUED_BYTES,
+  DEFAULT_WEBHOOK_MAX_QUEUED_BYTES_PER_APP,
+  DEFAULT_WEBHOOK_MAX_QUEUED_BYTES_PER_TARGET,
+  DEFAULT_WEBHOOK_MAX_QUEUED_EVENTS_PER_TARGET,
+  DEFAULT_WEBHOOK_REQUEST_TIMEOUT_MS,
 } from './defaults';
 import { type AppLimits, PUSHER_DEFAULT_LIMITS, RELAXED_LIMITS } from './limits';
 import { resolveApp } from './resolve-app';
@@ -56,8 +62,17 @@ const SERVER_OPTION_KEYS: readonly (keyof ServerOptions)[] = [
   'maxBufferedBytes',
   'vacateDelayMs',
   'webhookBatchMs',
+  'webhookMaxQueuedBytes',
+  'webhookMaxQueuedBytesPerApp',
+  'webhookMaxQueuedBytesPerTarget',
+  'webhookMaxQueuedEventsPerTarget',
+  'webhookConcurrencyPerTarget',
+  'webhookRequestTimeoutMs',
   'authTimestampToleranceSec',
 ];
+
+/** Smallest accepted webhook byte cap (one small event must fit). */
+const MIN_WEBHOOK_QUEUE_BYTES = 1_024;
 
 /** The apps (the development app when none are given); ids and keys must be unique. */
 function resolveApps(
@@ -158,6 +173,36 @@ export function resolveServerOptions(input: ServerOptions = {}): ResolvedServerO
     maxBufferedBytes: integer('maxBufferedBytes', DEFAULT_MAX_BUFFERED_BYTES, 1),
     vacateDelayMs: integer('vacateDelayMs', DEFAULT_VACATE_DELAY_MS, 0),
     webhookBatchMs: integer('webhookBatchMs', DEFAULT_WEBHOOK_BATCH_MS, 0),
+    webhookMaxQueuedBytes: integer(
+      'webhookMaxQueuedBytes',
+      DEFAULT_WEBHOOK_MAX_QUEUED_BYTES,
+      MIN_WEBHOOK_QUEUE_BYTES,
+    ),
+    webhookMaxQueuedBytesPerApp: integer(
+      'webhookMaxQueuedBytesPerApp',
+      DEFAULT_WEBHOOK_MAX_QUEUED_BYTES_PER_APP,
+      MIN_WEBHOOK_QUEUE_BYTES,
+    ),
+    webhookMaxQueuedBytesPerTarget: integer(
+      'webhookMaxQueuedBytesPerTarget',
+      DEFAULT_WEBHOOK_MAX_QUEUED_BYTES_PER_TARGET,
+      MIN_WEBHOOK_QUEUE_BYTES,
+    ),
+    webhookMaxQueuedEventsPerTarget: integer(
+      'webhookMaxQueuedEventsPerTarget',
+      DEFAULT_WEBHOOK_MAX_QUEUED_EVENTS_PER_TARGET,
+      1,
+    ),
+    webhookConcurrencyPerTarget: integer(
+      'webhookConcurrencyPerTarget',
+      DEFAULT_WEBHOOK_CONCURRENCY_PER_TARGET,
+      1,
+    ),
+    webhookRequestTimeoutMs: integer(
+      'webhookRequestTimeoutMs',
+      DEFAULT_WEBHOOK_REQUEST_TIMEOUT_MS,
+      1,
+    ),
     authTimestampToleranceSec: integer(
       'authTimestampToleranceSec',
       DEFAULT_AUTH_TIMESTAMP_TOLERANCE_SEC,

@@ -29,7 +29,11 @@ export const WEBHOOK_EVENT_NAMES: readonly WebhookEventName[] = Object.freeze([
 
 /** One URL that receives webhooks. */
 export interface WebhookTarget {
-  /** `http:` or `https:` URL receiving the POSTs. */
+  /**
+   * `http:` or `https:` URL receiving the POSTs. `https://user:pass@host/...` is sent as
+   * `Authorization: Basic` (percent-decoded) to the URL without credentials. Logs show only the
+   * scheme, host and path (never the credentials or the query string).
+   */
   readonly url: string;
   /** Only these events are sent. @default every event */
   readonly events?: readonly WebhookEventName[];
@@ -41,6 +45,7 @@ export interface WebhookTarget {
 
 /** A webhook target with every field filled. */
 export interface ResolvedWebhookTarget {
+  /** The request URL, credentials removed (they are in `headers.authorization`). */
   readonly url: string;
   readonly events: readonly WebhookEventName[];
   readonly headers: Readonly<Record<string, string>>;
@@ -127,6 +132,22 @@ export interface ServerOptions {
   readonly vacateDelayMs?: number;
   /** Webhook batching window. @default 50 */
   readonly webhookBatchMs?: number;
+  /**
+   * Serialized bytes of webhook events all apps together may hold (waiting, in flight, retrying).
+   * Each app with webhooks keeps a guaranteed share of `min(webhookMaxQueuedBytesPerApp, this /
+   * apps with webhooks)` that other apps cannot take. @default 67108864 (64 MiB)
+   */
+  readonly webhookMaxQueuedBytes?: number;
+  /** Serialized bytes of webhook events one app may hold over all its targets. @default 16777216 (16 MiB) */
+  readonly webhookMaxQueuedBytesPerApp?: number;
+  /** Serialized bytes of webhook events one target of one app may hold. @default 8388608 (8 MiB) */
+  readonly webhookMaxQueuedBytesPerTarget?: number;
+  /** Webhook events one target of one app may hold. @default 10000 */
+  readonly webhookMaxQueuedEventsPerTarget?: number;
+  /** Webhook requests (sockets) in flight at once toward one target of one app. @default 8 */
+  readonly webhookConcurrencyPerTarget?: number;
+  /** Time allowed for one webhook POST (connect, response headers and body). @default 10000 */
+  readonly webhookRequestTimeoutMs?: number;
   /** Accepted skew of a REST `auth_timestamp`, in seconds. @default 600 */
   readonly authTimestampToleranceSec?: number;
 }
@@ -151,5 +172,11 @@ export interface ResolvedServerOptions {
   readonly maxBufferedBytes: number;
   readonly vacateDelayMs: number;
   readonly webhookBatchMs: number;
+  readonly webhookMaxQueuedBytes: number;
+  readonly webhookMaxQueuedBytesPerApp: number;
+  readonly webhookMaxQueuedBytesPerTarget: number;
+  readonly webhookMaxQueuedEventsPerTarget: number;
+  readonly webhookConcurrencyPerTarget: number;
+  readonly webhookRequestTimeoutMs: number;
   readonly authTimestampToleranceSec: number;
 }

@@ -5,13 +5,31 @@
  * (`X-Pusher-Signature` = HMAC-SHA256 of the body with the app secret), retries non-2xx answers
  * and network errors with exponential backoff for up to 5 minutes, and debounces
  * `channel_vacated` / `member_removed` so a quick re-join sends nothing.
+ *
+ * Every (app, target) has its own backlog, capped in events and in serialized bytes, and at most
+ * `concurrencyPerTarget` requests in flight; the bytes of all apps share one total cap in which each
+ * app keeps a guaranteed share ({@link QueueBudget}). A dead or slow receiver therefore only fills
+ * its own backlog: it never delays or drops another app's webhooks. Drops are counted per app and
+ * reason and logged at most once per interval per app.
  * @see https://pusher.com/docs/channels/server_api/webhooks/
  */
 import { hmacSha256Hex } from '@pushwire/sdk';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
-import { DEFAULT_WEBHOOK_BATCH_MS, type ResolvedApp, type ResolvedWebhookTarget } from '../options';
+import {
+  DEFAULT_WEBHOOK_BATCH_MS,
+  DEFAULT_WEBHOOK_CONCURRENCY_PER_TARGET,
+  DEFAULT_WEBHOOK_MAX_QUEUED_BYTES,
+  DEFAULT_WEBHOOK_MAX_QUEUED_BYTES_PER_APP,
+  DEFAULT_WEBHOOK_MAX_QUEUED_BYTES_PER_TARGET,
+  DEFAULT_WEBHOOK_MAX_QUEUED_EVENTS_PER_TARGET,
+  DEFAULT_WEBHOOK_REQUEST_TIMEOUT_MS,
+  type ResolvedApp,
+  type ResolvedWebhookTarget,
+} from '../options';
+import { DropReporter, type WebhookDropReason } from './drop-reporter';
 import type { ServerWebhookEvent } from './events';
+import { QueueBudget } from './queue-budget';
 import {
   DEFAULT_RETRY_BASE_DELAY_MS,
   DEFAULT_RETRY_MAX_DELAY_MS,
@@ -19,17 +37,16 @@ import {
   nextRetryDelayMs,
   type RetryPolicy,
 } from './retry-policy';
+import { type Delivery, type QueuedEvent, TargetQueue } from './target-queue';
+import { type PostOutcome, WebhookHttpClient } from './webhook-http-client';
+import { redactWebhookUrl } from './webhook-url';
 
-/** Events waiting in batches or deliveries beyond which new events are dropped. */
-export const DEFAULT_MAX_QUEUED_EVENTS = 10_000;
 /** Most events in one POST; a fuller batch is sent at once. */
 export const DEFAULT_MAX_EVENTS_PER_REQUEST = 100;
-/** Time allowed for one POST (connect to response headers). */
-export const DEFAULT_WEBHOOK_REQUEST_TIMEOUT_MS = 10_000;
 /** How long `close()` waits for pending sends by default. */
 export const DEFAULT_WEBHOOK_CLOSE_TIMEOUT_MS = 5_000;
-/** Minimum interval between two "queue full" warnings. */
-const QUEUE_FULL_LOG_INTERVAL_MS = 10_000;
+/** Bytes of `,` between two events in a body, counted with each event. */
+const SEPARATOR_BYTES = 1;
 
 /** Options of {@link WebhookDispatcher}. */
 export interface WebhookDispatcherOptions {
@@ -37,8 +54,21 @@ export interface WebhookDispatcherOptions {
   readonly metrics: Metrics;
   /** Batching window per (app, target). `0` sends every event on its own. @default 50 */
   readonly batchMs?: number;
-  /** @default 10000 */
-  readonly maxQueuedEvents?: number;
+  /** Events one (app, target) may hold (waiting, in flight, retrying). @default 10000 */
+  readonly maxQueuedEventsPerTarget?: number;
+  /** Serialized bytes one (app, target) may hold. @default 8 MiB */
+  readonly maxQueuedBytesPerTarget?: number;
+  /** Serialized bytes one app may hold over all its targets. @default 16 MiB */
+  readonly maxQueuedBytesPerApp?: number;
+  /** Serialized bytes all apps together may hold. @default 64 MiB */
+  readonly maxQueuedBytes?: number;
+  /**
+   * Apps sharing `maxQueuedBytes`: each is guaranteed `min(perApp, total / appCount)` bytes that
+   * the others cannot take. @default 1
+   */
+  readonly appCount?: number;
+  /** Requests in flight at once toward one (app, target), batching on or off. @default 8 */
+  readonly concurrencyPerTarget?: number;
   /** @default 100 */
   readonly maxEventsPerRequest?: number;
   /** Total retry window. @default 300000 (5 minutes) */
@@ -47,13 +77,17 @@ export interface WebhookDispatcherOptions {
   readonly retryBaseDelayMs?: number;
   /** @default 60000 */
   readonly retryMaxDelayMs?: number;
-  /** @default 10000 */
+  /** Time allowed for one POST (connect, headers, body). @default 10000 */
   readonly requestTimeoutMs?: number;
-  /** The fetch used to POST (injectable to simulate faults a real receiver cannot produce). */
-  readonly fetch?: typeof fetch;
   /** Random source for the retry jitter. @default Math.random */
   readonly random?: () => number;
 }
+
+/** Options that no longer exist, with what replaced them. */
+const REMOVED_OPTIONS: Readonly<Record<string, string>> = {
+  maxQueuedEvents:
+    'maxQueuedEvents was replaced by maxQueuedEventsPerTarget (a cap per app and target) and the byte caps maxQueuedBytesPerTarget, maxQueuedBytesPerApp and maxQueuedBytes',
+};
 
 /** Options of one {@link WebhookDispatcher.emit} call. */
 export interface EmitOptions {
@@ -63,23 +97,14 @@ export interface EmitOptions {
   readonly confirm?: () => Promise<boolean>;
 }
 
-interface Batch {
-  readonly app: ResolvedApp;
-  readonly target: ResolvedWebhookTarget;
-  readonly events: ServerWebhookEvent[];
-  timer: NodeJS.Timeout | undefined;
-}
-
-interface Delivery {
-  readonly app: ResolvedApp;
-  readonly target: ResolvedWebhookTarget;
-  readonly body: string;
-  readonly headers: Record<string, string>;
-  readonly eventCount: number;
-  readonly firstAttemptAt: number;
-  attempt: number;
-  retryTimer: NodeJS.Timeout | undefined;
-  abort: AbortController | undefined;
+/** What the backlog holds right now (for tests, health and metrics). */
+export interface WebhookQueueStats {
+  /** Events waiting, in flight or between retries, over all apps. */
+  readonly queuedEvents: number;
+  /** Their serialized bytes. */
+  readonly queuedBytes: number;
+  /** Requests in flight over all targets. */
+  readonly inFlightRequests: number;
 }
 
 interface Debounced {
@@ -87,16 +112,6 @@ interface Debounced {
   readonly event: ServerWebhookEvent;
   readonly confirm: (() => Promise<boolean>) | undefined;
   readonly timer: NodeJS.Timeout;
-}
-
-/** The URL without query or credentials, for logs (a query may carry a token). */
-function safeUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.origin}${parsed.pathname}`;
-  } catch {
-    return '[invalid url]';
-  }
 }
 
 function debounceKey(appId: string, event: ServerWebhookEvent): string | undefined {
@@ -112,45 +127,111 @@ function debounceKey(appId: string, event: ServerWebhookEvent): string | undefin
   }
 }
 
+function positiveInteger(value: number | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new TypeError(`WebhookDispatcher option ${name} must be an integer of at least 1`);
+  }
+  return value;
+}
+
 /** Sends an app's webhook events to its targets. One per server. */
 export class WebhookDispatcher {
   readonly #logger: Logger;
   readonly #metrics: Metrics;
+  readonly #drops: DropReporter;
+  readonly #budget: QueueBudget;
   readonly #batchMs: number;
-  readonly #maxQueuedEvents: number;
+  readonly #maxEventsPerTarget: number;
+  readonly #maxBytesPerTarget: number;
+  readonly #concurrencyPerTarget: number;
   readonly #maxEventsPerRequest: number;
   readonly #requestTimeoutMs: number;
   readonly #retry: RetryPolicy;
-  readonly #fetch: typeof fetch;
+  readonly #http = new WebhookHttpClient();
 
-  readonly #batches = new Map<string, Batch>();
+  /** One backlog per (app id, target index); apps and targets are configured, so few. */
+  readonly #queues = new Map<string, TargetQueue>();
   readonly #deliveries = new Set<Delivery>();
   readonly #debounced = new Map<string, Debounced>();
   #pendingConfirms = 0;
   #queuedEvents = 0;
+  #inFlight = 0;
   #closing = false;
-  #lastQueueFullLogAt = 0;
   #idleWaiters: (() => void)[] = [];
 
   constructor(options: WebhookDispatcherOptions) {
+    for (const key of Object.keys(options)) {
+      const replacement = REMOVED_OPTIONS[key];
+      if (replacement !== undefined) throw new TypeError(replacement);
+    }
     this.#logger = options.logger;
     this.#metrics = options.metrics;
+    this.#drops = new DropReporter(options.logger, options.metrics);
     this.#batchMs = options.batchMs ?? DEFAULT_WEBHOOK_BATCH_MS;
-    this.#maxQueuedEvents = options.maxQueuedEvents ?? DEFAULT_MAX_QUEUED_EVENTS;
-    this.#maxEventsPerRequest = options.maxEventsPerRequest ?? DEFAULT_MAX_EVENTS_PER_REQUEST;
-    this.#requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_WEBHOOK_REQUEST_TIMEOUT_MS;
+    this.#maxEventsPerTarget = positiveInteger(
+      options.maxQueuedEventsPerTarget,
+      'maxQueuedEventsPerTarget',
+      DEFAULT_WEBHOOK_MAX_QUEUED_EVENTS_PER_TARGET,
+    );
+    this.#maxBytesPerTarget = positiveInteger(
+      options.maxQueuedBytesPerTarget,
+      'maxQueuedBytesPerTarget',
+      DEFAULT_WEBHOOK_MAX_QUEUED_BYTES_PER_TARGET,
+    );
+    this.#budget = new QueueBudget({
+      totalBytes: positiveInteger(
+        options.maxQueuedBytes,
+        'maxQueuedBytes',
+        DEFAULT_WEBHOOK_MAX_QUEUED_BYTES,
+      ),
+      perAppBytes: positiveInteger(
+        options.maxQueuedBytesPerApp,
+        'maxQueuedBytesPerApp',
+        DEFAULT_WEBHOOK_MAX_QUEUED_BYTES_PER_APP,
+      ),
+      appCount: positiveInteger(options.appCount, 'appCount', 1),
+    });
+    this.#concurrencyPerTarget = positiveInteger(
+      options.concurrencyPerTarget,
+      'concurrencyPerTarget',
+      DEFAULT_WEBHOOK_CONCURRENCY_PER_TARGET,
+    );
+    this.#maxEventsPerRequest = positiveInteger(
+      options.maxEventsPerRequest,
+      'maxEventsPerRequest',
+      DEFAULT_MAX_EVENTS_PER_REQUEST,
+    );
+    this.#requestTimeoutMs = positiveInteger(
+      options.requestTimeoutMs,
+      'requestTimeoutMs',
+      DEFAULT_WEBHOOK_REQUEST_TIMEOUT_MS,
+    );
     this.#retry = {
       windowMs: options.retryWindowMs ?? DEFAULT_RETRY_WINDOW_MS,
       baseDelayMs: options.retryBaseDelayMs ?? DEFAULT_RETRY_BASE_DELAY_MS,
       maxDelayMs: options.retryMaxDelayMs ?? DEFAULT_RETRY_MAX_DELAY_MS,
       random: options.random ?? Math.random,
     };
-    this.#fetch = options.fetch ?? fetch;
   }
 
   /** Events held in batches, debounces and unfinished deliveries (for tests and health). */
   get pendingCount(): number {
     return this.#queuedEvents + this.#debounced.size + this.#pendingConfirms;
+  }
+
+  /** What the backlog holds now, over all apps. */
+  get queueStats(): WebhookQueueStats {
+    return {
+      queuedEvents: this.#queuedEvents,
+      queuedBytes: this.#budget.totalUsed,
+      inFlightRequests: this.#inFlight,
+    };
+  }
+
+  /** Serialized bytes queued by one app. */
+  queuedBytesOf(appId: string): number {
+    return this.#budget.usedBy(appId);
   }
 
   /**
@@ -161,7 +242,7 @@ export class WebhookDispatcher {
   emit(app: ResolvedApp, event: ServerWebhookEvent, options?: EmitOptions): void {
     if (app.webhooks.length === 0) return;
     if (this.#closing) {
-      this.#metrics.inc('pushwire_dropped_messages_total', { reason: 'webhook_closed' });
+      this.#drops.record(app, 'closed', 1);
       return;
     }
     const key = debounceKey(app.id, event);
@@ -189,21 +270,29 @@ export class WebhookDispatcher {
 
   /**
    * Stops accepting events, sends what is pending (debounced events are decided now, batches are
-   * flushed, waiting retries are attempted once more) and waits up to `timeoutMs`; whatever is
-   * still unsent then is aborted and counted as dropped. Idempotent.
+   * flushed, waiting retries are attempted once more, within the concurrency cap) and waits up to
+   * `timeoutMs`; whatever is still unsent then is aborted and counted as dropped. Idempotent.
    */
   async close(timeoutMs = DEFAULT_WEBHOOK_CLOSE_TIMEOUT_MS): Promise<void> {
     this.#closing = true;
     for (const key of [...this.#debounced.keys()]) this.#fireDebounced(key);
-    for (const key of [...this.#batches.keys()]) this.#flush(key);
     for (const delivery of this.#deliveries) {
-      if (delivery.retryTimer !== undefined) {
-        clearTimeout(delivery.retryTimer);
-        delivery.retryTimer = undefined;
-        void this.#attempt(delivery);
-      }
+      if (delivery.retryTimer === undefined) continue;
+      clearTimeout(delivery.retryTimer);
+      delivery.retryTimer = undefined;
+      delivery.queue.retryReady.push(delivery);
     }
-    if (this.#isIdle()) return;
+    for (const queue of this.#queues.values()) {
+      if (queue.batchTimer !== undefined) clearTimeout(queue.batchTimer);
+      queue.batchTimer = undefined;
+      queue.due = true;
+      this.#pump(queue);
+    }
+    if (!this.#isIdle()) await this.#waitForIdle(timeoutMs);
+    this.#http.destroy();
+  }
+
+  async #waitForIdle(timeoutMs: number): Promise<void> {
     let deadline: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([
       new Promise<false>((resolve) => this.#idleWaiters.push(() => resolve(false))),
@@ -213,14 +302,30 @@ export class WebhookDispatcher {
       }),
     ]);
     clearTimeout(deadline);
-    if (timedOut) {
-      for (const delivery of [...this.#deliveries]) {
-        delivery.abort?.abort();
-        if (delivery.retryTimer !== undefined) clearTimeout(delivery.retryTimer);
-        this.#finish(delivery, 'dropped');
-      }
-      this.#logger.warn('webhooks still unsent at shutdown were dropped');
+    if (timedOut) this.#dropEverythingUnsent();
+  }
+
+  #dropEverythingUnsent(): void {
+    let dropped = 0;
+    for (const queue of this.#queues.values()) {
+      queue.retryReady.drain();
+      const waiting = queue.waiting.drain();
+      let bytes = 0;
+      for (const event of waiting) bytes += event.bytes;
+      this.#release(queue, waiting.length, bytes);
+      this.#drops.record(queue.app, 'shutdown', waiting.length);
+      dropped += waiting.length;
     }
+    for (const delivery of [...this.#deliveries]) {
+      delivery.abort?.abort();
+      if (delivery.retryTimer !== undefined) clearTimeout(delivery.retryTimer);
+      dropped += delivery.eventCount;
+      this.#finish(delivery, 'dropped');
+    }
+    if (dropped > 0) {
+      this.#logger.warn('webhooks still unsent at shutdown were dropped', { events: dropped });
+    }
+    this.#notifyIfIdle();
   }
 
   #fireDebounced(key: string): void {
@@ -255,66 +360,104 @@ export class WebhookDispatcher {
       });
   }
 
-  /** Routes `event` to the targets that want it; during close() it is sent without batching. */
+  /** Routes `event` to the backlog of each target that wants it, within that backlog's caps. */
   #enqueue(app: ResolvedApp, event: ServerWebhookEvent): void {
     const targets = app.webhooks;
+    let queued: QueuedEvent | undefined;
     for (let index = 0; index < targets.length; index++) {
       const target = targets[index] as ResolvedWebhookTarget;
       if (!target.events.includes(event.name)) continue;
       if (target.channelPrefix !== '' && !event.channel.startsWith(target.channelPrefix)) continue;
-      if (this.#queuedEvents >= this.#maxQueuedEvents) {
-        this.#dropForFullQueue(app, target);
+      if (queued === undefined) {
+        const json = JSON.stringify(event);
+        queued = { json, bytes: Buffer.byteLength(json, 'utf8') + SEPARATOR_BYTES };
+      }
+      const queue = this.#queueFor(app, index);
+      const refusal = this.#admit(queue, queued.bytes);
+      if (refusal !== undefined) {
+        this.#drops.record(app, refusal, 1, target, this.#limitOf(refusal));
         continue;
       }
+      queue.events++;
+      queue.bytes += queued.bytes;
       this.#queuedEvents++;
-      if (!app.webhookBatching || this.#batchMs === 0 || this.#closing) {
-        this.#deliver(app, target, [event]);
+      queue.waiting.push(queued);
+      this.#updateGauges(app);
+      this.#schedule(queue);
+    }
+  }
+
+  #queueFor(app: ResolvedApp, index: number): TargetQueue {
+    const key = `${app.id}\u0000${index}`;
+    let queue = this.#queues.get(key);
+    if (queue === undefined) {
+      queue = new TargetQueue(app, app.webhooks[index] as ResolvedWebhookTarget);
+      this.#queues.set(key, queue);
+    }
+    return queue;
+  }
+
+  /** Reserves room for one event of `bytes` in `queue`, or says which cap is full. */
+  #admit(queue: TargetQueue, bytes: number): WebhookDropReason | undefined {
+    if (queue.events >= this.#maxEventsPerTarget) return 'target_events_full';
+    if (queue.bytes + bytes > this.#maxBytesPerTarget) return 'target_bytes_full';
+    return this.#budget.tryReserve(queue.app.id, bytes);
+  }
+
+  #limitOf(reason: WebhookDropReason): number | undefined {
+    switch (reason) {
+      case 'target_events_full':
+        return this.#maxEventsPerTarget;
+      case 'target_bytes_full':
+        return this.#maxBytesPerTarget;
+      default:
+        return undefined;
+    }
+  }
+
+  /** Starts the batching window of `queue`, or sends at once when batching is off or it is full. */
+  #schedule(queue: TargetQueue): void {
+    if (!queue.app.webhookBatching || this.#batchMs === 0 || this.#closing) {
+      queue.due = true;
+    } else if (!queue.due && queue.batchTimer === undefined) {
+      queue.batchTimer = setTimeout(() => {
+        queue.batchTimer = undefined;
+        queue.due = true;
+        this.#pump(queue);
+      }, this.#batchMs);
+      queue.batchTimer.unref();
+    }
+    this.#pump(queue);
+  }
+
+  /** Starts requests for `queue` while it has free slots: due retries first, then new events. */
+  #pump(queue: TargetQueue): void {
+    const perRequest =
+      queue.app.webhookBatching && this.#batchMs > 0 ? this.#maxEventsPerRequest : 1;
+    while (queue.inFlight < this.#concurrencyPerTarget) {
+      const retry = queue.retryReady.shift();
+      if (retry !== undefined) {
+        void this.#attempt(retry);
         continue;
       }
-      const batchKey = `${app.id}\u0000${index}`;
-      let batch = this.#batches.get(batchKey);
-      if (batch === undefined) {
-        batch = { app, target, events: [], timer: undefined };
-        this.#batches.set(batchKey, batch);
-      }
-      batch.events.push(event);
-      if (batch.events.length >= this.#maxEventsPerRequest) {
-        this.#flush(batchKey);
-      } else if (batch.timer === undefined) {
-        batch.timer = setTimeout(() => this.#flush(batchKey), this.#batchMs);
-        batch.timer.unref();
-      }
+      const waiting = queue.waiting.length;
+      if (waiting === 0 || (waiting < perRequest && !queue.due)) break;
+      void this.#attempt(this.#createDelivery(queue, Math.min(perRequest, waiting)));
     }
+    if (queue.waiting.length === 0) queue.due = false;
   }
 
-  #dropForFullQueue(app: ResolvedApp, target: ResolvedWebhookTarget): void {
-    this.#metrics.inc('pushwire_dropped_messages_total', { reason: 'webhook_queue_full' });
-    this.#metrics.inc('pushwire_webhooks_sent_total', { result: 'dropped' });
-    const now = Date.now();
-    if (now - this.#lastQueueFullLogAt >= QUEUE_FULL_LOG_INTERVAL_MS) {
-      this.#lastQueueFullLogAt = now;
-      this.#logger.warn('webhook queue full; dropping events', {
-        app: app.id,
-        url: safeUrl(target.url),
-        limit: this.#maxQueuedEvents,
-      });
+  #createDelivery(queue: TargetQueue, count: number): Delivery {
+    const { app, target } = queue;
+    let json = '';
+    let bytes = 0;
+    for (let taken = 0; taken < count; taken++) {
+      const event = queue.waiting.shift() as QueuedEvent;
+      json += taken === 0 ? event.json : `,${event.json}`;
+      bytes += event.bytes;
     }
-  }
-
-  #flush(batchKey: string): void {
-    const batch = this.#batches.get(batchKey);
-    if (batch === undefined) return;
-    this.#batches.delete(batchKey);
-    if (batch.timer !== undefined) clearTimeout(batch.timer);
-    if (batch.events.length > 0) this.#deliver(batch.app, batch.target, batch.events);
-  }
-
-  #deliver(
-    app: ResolvedApp,
-    target: ResolvedWebhookTarget,
-    events: readonly ServerWebhookEvent[],
-  ): void {
-    const body = JSON.stringify({ time_ms: Date.now(), events });
+    // Same bytes as JSON.stringify({ time_ms, events }): the events were serialized one by one.
+    const body = `{"time_ms":${Date.now()},"events":[${json}]}`;
     const headers: Record<string, string> = {
       ...target.headers,
       'content-type': 'application/json',
@@ -322,96 +465,107 @@ export class WebhookDispatcher {
       'x-pusher-signature': hmacSha256Hex(app.secret, body),
     };
     const delivery: Delivery = {
-      app,
-      target,
+      queue,
       body,
       headers,
-      eventCount: events.length,
+      eventCount: count,
+      bytes,
       firstAttemptAt: Date.now(),
       attempt: 0,
       retryTimer: undefined,
       abort: undefined,
     };
     this.#deliveries.add(delivery);
-    void this.#attempt(delivery);
+    return delivery;
   }
 
   async #attempt(delivery: Delivery): Promise<void> {
+    const { queue } = delivery;
     delivery.attempt++;
     const abort = new AbortController();
     delivery.abort = abort;
-    const timeout = setTimeout(() => abort.abort(), this.#requestTimeoutMs);
-    timeout.unref();
-    let failure: string;
-    try {
-      const response = await this.#fetch(delivery.target.url, {
-        method: 'POST',
-        headers: delivery.headers,
-        body: delivery.body,
-        signal: abort.signal,
-        redirect: 'manual',
-      });
-      // Read the body so the connection can be reused.
-      await response.arrayBuffer().catch(() => undefined);
-      if (response.status >= 200 && response.status < 300) {
-        this.#finish(delivery, 'ok');
-        return;
-      }
-      failure = `HTTP ${response.status}`;
-    } catch (error) {
-      failure = abort.signal.aborted ? 'timeout or abort' : describeNetworkError(error);
-    } finally {
-      clearTimeout(timeout);
-      delivery.abort = undefined;
+    queue.inFlight++;
+    this.#inFlight++;
+    const outcome = await this.#http.post({
+      url: queue.target.url,
+      headers: delivery.headers,
+      body: delivery.body,
+      timeoutMs: this.#requestTimeoutMs,
+      signal: abort.signal,
+    });
+    queue.inFlight--;
+    this.#inFlight--;
+    delivery.abort = undefined;
+    if (this.#deliveries.has(delivery)) this.#afterAttempt(delivery, outcome);
+    this.#pump(queue);
+  }
+
+  #afterAttempt(delivery: Delivery, outcome: PostOutcome): void {
+    if (outcome.ok) {
+      this.#finish(delivery, 'ok');
+      return;
     }
-    if (!this.#deliveries.has(delivery)) return; // dropped by close() meanwhile
+    const { app, target } = delivery.queue;
     const elapsed = Date.now() - delivery.firstAttemptAt;
     const delay = this.#closing
       ? undefined
       : nextRetryDelayMs(this.#retry, delivery.attempt, elapsed);
     if (delay === undefined) {
       this.#logger.warn('webhook delivery failed; giving up', {
-        app: delivery.app.id,
-        url: safeUrl(delivery.target.url),
+        app: app.id,
+        url: redactWebhookUrl(target.url),
         attempts: delivery.attempt,
-        reason: failure,
+        events: delivery.eventCount,
+        reason: outcome.reason,
       });
       this.#finish(delivery, 'failed');
       return;
     }
     this.#metrics.inc('pushwire_webhooks_sent_total', { result: 'retry' });
     this.#logger.debug('webhook delivery failed; will retry', {
-      app: delivery.app.id,
-      url: safeUrl(delivery.target.url),
+      app: app.id,
+      url: redactWebhookUrl(target.url),
       attempt: delivery.attempt,
       delayMs: delay,
-      reason: failure,
+      reason: outcome.reason,
     });
     delivery.retryTimer = setTimeout(() => {
       delivery.retryTimer = undefined;
-      void this.#attempt(delivery);
+      delivery.queue.retryReady.push(delivery);
+      this.#pump(delivery.queue);
     }, delay);
     delivery.retryTimer.unref();
   }
 
   #finish(delivery: Delivery, result: 'ok' | 'failed' | 'dropped'): void {
     if (!this.#deliveries.delete(delivery)) return;
-    this.#queuedEvents -= delivery.eventCount;
+    this.#release(delivery.queue, delivery.eventCount, delivery.bytes);
     this.#metrics.inc('pushwire_webhooks_sent_total', { result });
     if (result === 'dropped') {
-      this.#metrics.inc(
-        'pushwire_dropped_messages_total',
-        { reason: 'webhook_shutdown' },
-        delivery.eventCount,
-      );
+      this.#drops.record(delivery.queue.app, 'shutdown', delivery.eventCount);
     }
     this.#notifyIfIdle();
+  }
+
+  /** Gives back what `events` of `queue` held. */
+  #release(queue: TargetQueue, events: number, bytes: number): void {
+    if (events === 0) return;
+    queue.events -= events;
+    queue.bytes -= bytes;
+    this.#queuedEvents -= events;
+    this.#budget.release(queue.app.id, bytes);
+    this.#updateGauges(queue.app);
+  }
+
+  #updateGauges(app: ResolvedApp): void {
+    const labels = { app_id: app.id };
+    this.#metrics.set('pushwire_webhooks_queued_bytes', this.#budget.usedBy(app.id), labels);
   }
 
   #isIdle(): boolean {
     return (
       this.#deliveries.size === 0 &&
-      this.#batches.size === 0 &&
+      this.#queuedEvents === 0 &&
       this.#debounced.size === 0 &&
       this.#pendingConfirms === 0
     );
@@ -423,13 +577,4 @@ export class WebhookDispatcher {
     this.#idleWaiters = [];
     for (const wake of waiters) wake();
   }
-}
-
-function describeNetworkError(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = (error as Error & { cause?: unknown }).cause;
-    const code = cause instanceof Error ? (cause as NodeJS.ErrnoException).code : undefined;
-    return code ?? error.message;
-  }
-  return 'network error';
 }
