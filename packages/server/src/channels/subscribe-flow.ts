@@ -24,7 +24,6 @@ import {
   channelEventFrame,
   memberAddedFrame,
   memberRemovedFrame,
-  presenceSucceededFrame,
   subscriptionSucceededFrame,
 } from '../protocol/frames';
 import { ProtocolError } from '../protocol/protocol-error';
@@ -32,6 +31,7 @@ import type { Connection } from '../ws/connection';
 import type { CoreContext } from '../ws/core-context';
 import { type ChannelInfo, classifyChannel, serverToUserId } from './channel-kind';
 import { memberFromChannelData, memberFromSignedInUser } from './presence-member';
+import { forgetRosterFrame, presenceRosterFrame } from './roster-frame';
 import { authError, SubscriptionError } from './subscription-error';
 import { isValidChannelAuth } from './verify-auth';
 
@@ -171,7 +171,7 @@ export async function subscribe(
   connection.send(
     members === undefined
       ? subscriptionSucceededFrame(channel)
-      : presenceSucceededFrame(channel, members),
+      : presenceRosterFrame(app.id, channel, members),
   );
   if (info.cache) {
     if (cached !== undefined) {
@@ -221,6 +221,7 @@ export async function unsubscribe(
   const { app, socketId } = connection;
   if (subscription.member !== undefined) {
     const memberChange = await ctx.adapter.removeMember(app.id, channel, socketId);
+    if (memberChange?.userCount === 0) forgetRosterFrame(app.id, channel);
     if (memberChange?.transitioned) {
       announceMemberRemoved(ctx, app, channel, memberChange.member.userId, {
         exceptSocketId: socketId,
