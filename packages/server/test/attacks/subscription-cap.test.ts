@@ -24,7 +24,7 @@ describe('per-connection subscription cap', () => {
     const answered = () =>
       client.count('pusher_internal:subscription_succeeded') +
       client.count('pusher:subscription_error');
-    await eventually(() => answered() >= ATTEMPTS).catch(() => undefined);
+    await eventually(() => answered() >= ATTEMPTS, 15_000).catch(() => undefined);
 
     expect(client.count('pusher_internal:subscription_succeeded')).toBe(DEFAULT_CAP);
     const refusals = client.frames.filter((f) => f.event === 'pusher:subscription_error');
@@ -56,7 +56,7 @@ describe('per-connection subscription cap', () => {
     });
     const client = await connect(wsUrl());
     for (let i = 0; i < 5; i += 1) client.send(subscribeFrame(`small-${i}`));
-    await eventually(() => client.count('pusher:error') >= 2).catch(() => undefined);
+    await eventually(() => client.count('pusher:error') >= 2, 15_000).catch(() => undefined);
     expect(client.count('pusher_internal:subscription_succeeded')).toBe(3);
     expect(client.count('pusher:subscription_error')).toBe(2);
   });

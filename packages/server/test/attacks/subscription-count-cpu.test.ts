@@ -44,10 +44,11 @@ describe('subscription_count under a flood of distinct channels', () => {
     attacker.destroy();
     // Every subscribe was answered, with its count (counting is on for this app).
     expect(bytesOut).toBeGreaterThan(CHANNELS * 100);
-    // The old code spent about 8.8 s of CPU here (1.8 s now) and held the bystander's ping for
-    // 1.8 s (0.4 s now); the CPU bound is the one that separates them with margin.
+    // Unloaded, the old code spent about 8.8 s of CPU here (1.8 s now) and held the bystander's
+    // ping for 1.8 s (0.4 s now; 2.7 s with the 2 cores shared by other suites). CPU time is the
+    // bound that separates them with margin; the ping bound only catches a stalled event loop.
     expect(cpuMs).toBeLessThan(4_500);
-    expect(worstPingMs).toBeLessThan(1_500);
+    expect(worstPingMs).toBeLessThan(5_000);
   }, 90_000);
 });
 
