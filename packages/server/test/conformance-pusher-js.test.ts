@@ -133,7 +133,7 @@ describe('pusher-js + official pusher SDK', () => {
   });
 
   it('surfaces subscription_count and subscription errors on the channel', async () => {
-    const { address } = await startServer();
+    const { address } = await startServer({ apps: [{ ...APP, subscriptionCountEvents: true }] });
     const client = pusherClient(address.port);
     const count = nextEvent<{ subscription_count: number }>(
       client,

@@ -56,7 +56,7 @@ describe('resolveServerOptions defaults', () => {
         enabled: true,
         enableClientMessages: true,
         requireUserAuthentication: false,
-        subscriptionCountEvents: true,
+        subscriptionCountEvents: false,
         webhooks: [],
         webhookBatching: true,
         limits: PUSHER_DEFAULT_LIMITS,
@@ -73,6 +73,7 @@ describe('resolveServerOptions defaults', () => {
       maxEventNameLength: 200,
       clientEventsPerSecond: 10,
       cacheTtlSec: 1_800,
+      maxSubscriptionsPerConnection: 1_000,
     });
   });
 

@@ -87,13 +87,20 @@ describe('public, private and encrypted channels', () => {
     ]);
   });
 
-  it('treats a duplicate subscribe as idempotent', async () => {
+  it('answers a duplicate subscribe as Pusher does, changing nothing', async () => {
     const { server, wsUrl } = await startServer(NO_COUNTS);
     const client = await connect(wsUrl());
     await client.join('news');
     client.subscribe('news', '');
     await client.roundTrip();
-    expect(client.count('pusher_internal:subscription_succeeded', 'news')).toBe(2);
+    expect(client.count('pusher_internal:subscription_succeeded', 'news')).toBe(1);
+    expect(client.count('pusher:subscription_error')).toBe(0);
+    expect(client.frames.filter((f) => f.event === 'pusher:error')).toEqual([
+      {
+        event: 'pusher:error',
+        data: { code: null, message: 'Existing subscription to channel news' },
+      },
+    ]);
     expect(await server.adapter.channel(APP.id, 'news')).toEqual({ subscriptionCount: 1 });
   });
 
@@ -291,8 +298,10 @@ describe('cache channels', () => {
 });
 
 describe('subscription_count', () => {
-  it('broadcasts the count on each change for non-presence channels', async () => {
-    const { wsUrl } = await startServer();
+  const COUNTS = { apps: [{ ...APP, subscriptionCountEvents: true }] };
+
+  it('broadcasts the count on each change for non-presence channels when enabled', async () => {
+    const { wsUrl } = await startServer(COUNTS);
     const a = await connect(wsUrl());
     await a.join('news');
     const first = await a.event('pusher_internal:subscription_count', 'news');
@@ -317,7 +326,7 @@ describe('subscription_count', () => {
   });
 
   it('is not sent on presence channels, nor when the app disables it', async () => {
-    const { wsUrl } = await startServer();
+    const { wsUrl } = await startServer(COUNTS);
     const a = await connect(wsUrl());
     await a.join('presence-p', '{"user_id":"1"}');
     await a.roundTrip();

@@ -12,7 +12,10 @@ import { resolveServerOptions } from '../src/options';
 import { WebhookDispatcher } from '../src/webhooks/dispatcher';
 import { APP } from './ws-helpers';
 
-const app = resolveServerOptions({ apps: [APP], logLevel: 'silent' }).apps[0]!;
+const app = resolveServerOptions({
+  apps: [{ ...APP, subscriptionCountEvents: true }],
+  logLevel: 'silent',
+}).apps[0]!;
 
 async function setup() {
   const delivered: ChannelMessage[] = [];

@@ -44,6 +44,7 @@ describe('webhooks from WebSocket activity', () => {
   it('deduplicates cache_miss and reports subscription_count', async () => {
     const hook = await startWebhookEventLog();
     const { wsUrl } = await startServer({
+      apps: [{ ...APP, subscriptionCountEvents: true }],
       webhooks: [{ url: hook.url, events: ['cache_miss', 'subscription_count'] }],
       webhookBatchMs: 0,
     });

@@ -24,13 +24,14 @@ import {
   channelEventFrame,
   memberAddedFrame,
   memberRemovedFrame,
-  presenceSucceededFrame,
   subscriptionSucceededFrame,
 } from '../protocol/frames';
+import { ProtocolError } from '../protocol/protocol-error';
 import type { Connection } from '../ws/connection';
 import type { CoreContext } from '../ws/core-context';
 import { type ChannelInfo, classifyChannel, serverToUserId } from './channel-kind';
 import { memberFromChannelData, memberFromSignedInUser } from './presence-member';
+import { forgetRosterFrame, presenceRosterFrame } from './roster-frame';
 import { authError, SubscriptionError } from './subscription-error';
 import { isValidChannelAuth } from './verify-auth';
 
@@ -101,6 +102,21 @@ async function addMemberWithinLimit(
   return result;
 }
 
+/** Pusher's answer to a subscribe for a channel the connection holds: `pusher:error`, code null. */
+function duplicateSubscription(channel: string): ProtocolError {
+  return new ProtocolError('invalid_message', `Existing subscription to channel ${channel}`, null);
+}
+
+/** The connection holds `maxSubscriptionsPerConnection` channels: a 4100 subscription error. */
+function subscriptionLimit(channel: string, max: number): SubscriptionError {
+  return new SubscriptionError(
+    'subscription_limit',
+    'LimitReached',
+    4100,
+    `Cannot subscribe to ${channel}: this connection is subscribed to ${max} channels, the limit`,
+  );
+}
+
 export async function subscribe(
   ctx: CoreContext,
   connection: Connection,
@@ -114,20 +130,14 @@ export async function subscribe(
     const message = error instanceof Error ? error.message : 'Invalid channel name';
     throw new SubscriptionError('invalid_channel', 'InvalidChannel', 4009, message);
   }
+  // A channel this connection already holds: refused as Pusher does, before any signature check
+  // or roster read, so that repeating a subscribe costs one small frame and never amplifies.
+  if (connection.subscriptions.has(info.name)) throw duplicateSubscription(info.name);
+  const max = app.limits.maxSubscriptionsPerConnection;
+  if (max > 0 && connection.subscriptions.size >= max) throw subscriptionLimit(info.name, max);
   const member = authorize(connection, info, request);
   const channel = info.name;
   if (info.requiresAuth || info.kind === 'server-to-user') connection.cancelAuthDeadline();
-
-  const existing = connection.subscriptions.get(channel);
-  if (existing !== undefined) {
-    // Idempotent: confirm again without touching the cluster state.
-    const frame =
-      info.kind === 'presence'
-        ? presenceSucceededFrame(channel, await ctx.adapter.members(app.id, channel))
-        : subscriptionSucceededFrame(channel);
-    connection.send(frame);
-    return;
-  }
 
   if (info.kind === 'server-to-user') {
     connection.subscriptions.set(channel, {});
@@ -161,7 +171,7 @@ export async function subscribe(
   connection.send(
     members === undefined
       ? subscriptionSucceededFrame(channel)
-      : presenceSucceededFrame(channel, members),
+      : presenceRosterFrame(app.id, channel, members),
   );
   if (info.cache) {
     if (cached !== undefined) {
@@ -211,6 +221,7 @@ export async function unsubscribe(
   const { app, socketId } = connection;
   if (subscription.member !== undefined) {
     const memberChange = await ctx.adapter.removeMember(app.id, channel, socketId);
+    if (memberChange?.userCount === 0) forgetRosterFrame(app.id, channel);
     if (memberChange?.transitioned) {
       announceMemberRemoved(ctx, app, channel, memberChange.member.userId, {
         exceptSocketId: socketId,

@@ -1,7 +1,8 @@
 /**
  * @module channels/subscription-count
  * `pusher_internal:subscription_count` and the `subscription_count` webhook: sent on every
- * subscription change of a non-presence channel when the app enables it, throttled to one per
+ * subscription change of a non-presence channel when the app enables it (`subscriptionCountEvents`,
+ * Pusher's "subscription counting", off by default), throttled to one per
  * {@link SUBSCRIPTION_COUNT_THROTTLE_MS} for channels above {@link SUBSCRIPTION_COUNT_THROTTLE_ABOVE}
  * subscribers (the trailing update carries the count at the time it is sent). The throttle is
  * cluster-wide: above the threshold each update first claims the channel's window through
@@ -19,8 +20,11 @@ import type { ChannelKind } from './channel-kind';
 export const SUBSCRIPTION_COUNT_THROTTLE_ABOVE = 100;
 export const SUBSCRIPTION_COUNT_THROTTLE_MS = 5000;
 const MS_PER_SECOND = 1000;
-/** Channels remembered before the throttle map is pruned of idle small channels. */
-const MAX_REMEMBERED_CHANNELS = 10_000;
+/**
+ * Entries of the throttle map examined per remembered send. Each send adds at most one entry and
+ * examines up to this many from the front, so expired entries are dropped faster than they come.
+ */
+const PRUNE_STEPS_PER_CALL = 4;
 
 interface ChannelThrottle {
   lastSentMs: number;
@@ -56,10 +60,10 @@ export class SubscriptionCountNotifier {
     const now = Date.now();
     if (count <= SUBSCRIPTION_COUNT_THROTTLE_ABOVE) {
       this.#send(app, channel, count);
-      this.#remember(key, now);
+      this.#remember(key, now, now);
       return;
     }
-    const state = existing ?? this.#remember(key, 0);
+    const state = existing ?? this.#remember(key, 0, now);
     state.pending = true;
     const sinceLastMs = now - state.lastSentMs;
     if (sinceLastMs >= SUBSCRIPTION_COUNT_THROTTLE_MS) {
@@ -102,6 +106,7 @@ export class SubscriptionCountNotifier {
           return;
         }
         state.lastSentMs = Date.now();
+        this.#touch(`${app.id}\u0000${channel}`, state);
         if (count === undefined) state.dirty = false;
         const current =
           count ?? (await this.#adapter.channel(app.id, channel))?.subscriptionCount ?? 0;
@@ -138,30 +143,45 @@ export class SubscriptionCountNotifier {
     state.timer.unref();
   }
 
-  #remember(key: string, now: number): ChannelThrottle {
-    const existing = this.#throttles.get(key);
-    if (existing) {
-      existing.lastSentMs = now;
-      return existing;
-    }
-    // Only channels that may need throttling are remembered for long; small ones are dropped
-    // once their window has passed, so the map does not grow with every channel ever seen.
-    const state: ChannelThrottle = {
-      lastSentMs: now,
+  /**
+   * Records a send at `sentMs` (0: never sent). The map stays in the order of `lastSentMs` (an updated entry moves to
+   * the end), so expired entries are pruned from the front: each call examines at most
+   * {@link PRUNE_STEPS_PER_CALL} entries, constant work whatever the number of channels.
+   */
+  #remember(key: string, sentMs: number, now: number): ChannelThrottle {
+    this.#prune(now);
+    const state: ChannelThrottle = this.#throttles.get(key) ?? {
+      lastSentMs: sentMs,
       pending: false,
       dirty: false,
       timer: undefined,
     };
-    this.#throttles.set(key, state);
-    if (this.#throttles.size > MAX_REMEMBERED_CHANNELS) this.#prune(now);
+    state.lastSentMs = sentMs;
+    this.#touch(key, state);
     return state;
   }
 
+  /** Moves the channel's entry to the end of the map (the most recently sent). */
+  #touch(key: string, state: ChannelThrottle): void {
+    this.#throttles.delete(key);
+    this.#throttles.set(key, state);
+  }
+
+  /**
+   * Drops expired entries from the front; stops at the first one still inside its window. A
+   * pending entry met at the front is moved to the end (its update will touch it again).
+   */
   #prune(now: number): void {
+    let steps = 0;
     for (const [key, throttle] of this.#throttles) {
-      if (!throttle.pending && now - throttle.lastSentMs >= SUBSCRIPTION_COUNT_THROTTLE_MS) {
-        this.#throttles.delete(key);
+      if (steps >= PRUNE_STEPS_PER_CALL) return;
+      steps += 1;
+      if (throttle.pending) {
+        this.#touch(key, throttle);
+        continue;
       }
+      if (now - throttle.lastSentMs < SUBSCRIPTION_COUNT_THROTTLE_MS) return;
+      this.#throttles.delete(key);
     }
   }
 

@@ -31,6 +31,11 @@ export interface AppLimits {
   readonly maxRequestBytes: number;
   /** Seconds a cache channel keeps the last API event. @default 1800 */
   readonly cacheTtlSec: number;
+  /**
+   * Channels one connection may be subscribed to at once; a subscribe past it is refused with a
+   * `pusher:subscription_error` (status 4100). `0` = unlimited. @default 1000
+   */
+  readonly maxSubscriptionsPerConnection: number;
 }
 
 /** Pusher's limits for a standard plan: the defaults of every app. */
@@ -50,6 +55,8 @@ export const PUSHER_DEFAULT_LIMITS: AppLimits = Object.freeze({
   // Ten 10 KB events, each possibly doubled by escaping, plus the envelope.
   maxRequestBytes: 262_144,
   cacheTtlSec: 1_800,
+  // About 650 bytes of server memory each: 1,000 bound one connection to well under 1 MB.
+  maxSubscriptionsPerConnection: 1_000,
 });
 
 /**
@@ -71,6 +78,7 @@ export const RELAXED_LIMITS: AppLimits = Object.freeze({
   maxFrameBytes: 4_194_304, // 4 MiB frames (a 1 MiB event, escaped, plus the envelope)
   maxRequestBytes: 16_777_216, // 16 MiB request bodies
   cacheTtlSec: 1_800,
+  maxSubscriptionsPerConnection: 10_000, // about 7 MB of bookkeeping for one connection
 });
 
 /** Every limit's name, in declaration order. */
@@ -81,6 +89,7 @@ const ZERO_IS_UNLIMITED: ReadonlySet<keyof AppLimits> = new Set([
   'maxConnections',
   'maxPresenceMembers',
   'clientEventsPerSecond',
+  'maxSubscriptionsPerConnection',
 ]);
 
 /** The smallest value a limit accepts. */

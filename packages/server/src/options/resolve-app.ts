@@ -86,7 +86,7 @@ export function resolveApp(
     enabled: flag('enabled', true),
     enableClientMessages: flag('enableClientMessages', true),
     requireUserAuthentication: flag('requireUserAuthentication', false),
-    subscriptionCountEvents: flag('subscriptionCountEvents', true),
+    subscriptionCountEvents: flag('subscriptionCountEvents', false),
     webhooks: Object.freeze([
       ...serverWebhooks,
       ...resolveWebhookTargets(app['webhooks'], `${option}.webhooks`),

@@ -68,7 +68,10 @@ export interface AppOptions {
   readonly enableClientMessages?: boolean;
   /** Close connections that neither sign in nor join a private channel in time. @default false */
   readonly requireUserAuthentication?: boolean;
-  /** Broadcast `pusher_internal:subscription_count` to non-presence channels. @default true */
+  /**
+   * Pusher's "subscription counting": broadcast `pusher_internal:subscription_count` to non-presence
+   * channels and send the `subscription_count` webhook. Off unless enabled, as on Pusher. @default false
+   */
   readonly subscriptionCountEvents?: boolean;
   /** Webhook targets of this app, in addition to the server-wide ones. */
   readonly webhooks?: readonly WebhookTarget[];
