@@ -110,7 +110,7 @@ describe('authentication (401)', () => {
       body: event({}),
       override: { auth_key: 'nobody' },
     });
-    expect(expectJsonError(unknown, 401)).toBe('Unknown auth_key');
+    expect(expectJsonError(unknown, 401)).toBe('Invalid auth_key');
 
     const foreign = await signedRequest(rest.port, {
       method: 'POST',
@@ -118,7 +118,7 @@ describe('authentication (401)', () => {
       body: event({}),
       app: { id: 'other', key: 'other-key', secret: 'other-secret' },
     });
-    expect(expectJsonError(foreign, 401)).toBe(`auth_key does not belong to app ${REST_APP.id}`);
+    expect(expectJsonError(foreign, 401)).toBe('Invalid auth_key');
 
     const version = await signedRequest(rest.port, {
       method: 'POST',

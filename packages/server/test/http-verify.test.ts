@@ -39,7 +39,7 @@ function input(overrides: Partial<VerifyRequestInput> = {}): VerifyRequestInput 
     },
     body: Buffer.from(VECTOR.body),
     app: apps.byId('3')!,
-    apps,
+
     nowSec: Number(VECTOR.timestamp) + 5,
     toleranceSec: 600,
     ...overrides,

@@ -181,7 +181,6 @@ export function createHttpHandler(ctx: HttpContext): HttpHandler {
       query,
       body,
       app,
-      apps: ctx.apps,
       nowSec: Math.floor(Date.now() / 1000),
       toleranceSec: options.authTimestampToleranceSec,
     });

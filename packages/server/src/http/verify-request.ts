@@ -9,7 +9,6 @@
  * @see https://pusher.com/docs/channels/library_auth_reference/rest-api/#authentication
  */
 import { AUTH_VERSION, hmacSha256Hex, md5Hex, stringToSign, timingSafeEqual } from '@pushwire/sdk';
-import type { AppStore } from '../apps/app-store';
 import type { ResolvedApp } from '../options';
 import type { QueryParams } from './query';
 
@@ -24,7 +23,6 @@ export interface VerifyRequestInput {
   readonly body: Uint8Array;
   /** The app named by the path. */
   readonly app: ResolvedApp;
-  readonly apps: AppStore;
   /** Current unix time in seconds. */
   readonly nowSec: number;
   readonly toleranceSec: number;
@@ -79,11 +77,9 @@ export function verifyRequest(input: VerifyRequestInput): VerifyResult {
   if (version === undefined || version === '') return 'Missing auth_version';
   if (signature === undefined || signature === '') return 'Missing auth_signature';
 
-  if (key !== app.key) {
-    return input.apps.byKey(key) === undefined
-      ? 'Unknown auth_key'
-      : `auth_key does not belong to app ${app.id}`;
-  }
+  // One answer for an unknown key and for another app's key: an anonymous caller must not learn
+  // which keys exist or which app a key belongs to.
+  if (key !== app.key) return 'Invalid auth_key';
   if (version !== AUTH_VERSION) return `Unsupported auth_version; expected ${AUTH_VERSION}`;
   if (!INTEGER_PATTERN.test(timestamp)) return 'auth_timestamp must be an integer (unix seconds)';
   const skew = Math.abs(input.nowSec - Number(timestamp));

@@ -27,6 +27,11 @@ export interface AppLimits {
   readonly clientEventsPerSecond: number;
   /** Bytes of one inbound WebSocket frame; larger frames close the connection. @default 32768 */
   readonly maxFrameBytes: number;
+  /**
+   * Nesting depth of objects and arrays in one inbound WebSocket frame (the envelope is level 1);
+   * deeper frames are refused with error 4301 before they are parsed. @default 32
+   */
+  readonly maxJsonDepth: number;
   /** Bytes of one REST request body; larger → HTTP 413. @default 262144 */
   readonly maxRequestBytes: number;
   /** Seconds a cache channel keeps the last API event. @default 1800 */
@@ -52,6 +57,7 @@ export const PUSHER_DEFAULT_LIMITS: AppLimits = Object.freeze({
   clientEventsPerSecond: 10,
   // A 10 KB data string can double when JSON-escaped inside the frame; 32 KB leaves room.
   maxFrameBytes: 32_768,
+  maxJsonDepth: 32,
   // Ten 10 KB events, each possibly doubled by escaping, plus the envelope.
   maxRequestBytes: 262_144,
   cacheTtlSec: 1_800,
@@ -76,6 +82,7 @@ export const RELAXED_LIMITS: AppLimits = Object.freeze({
   maxEventNameLength: 200,
   clientEventsPerSecond: 100,
   maxFrameBytes: 4_194_304, // 4 MiB frames (a 1 MiB event, escaped, plus the envelope)
+  maxJsonDepth: 64,
   maxRequestBytes: 16_777_216, // 16 MiB request bodies
   cacheTtlSec: 1_800,
   maxSubscriptionsPerConnection: 10_000, // about 7 MB of bookkeeping for one connection

@@ -6,6 +6,7 @@
  */
 
 import { CloseCode } from './close-codes';
+import { exceedsJsonDepth } from './json-depth';
 import { ProtocolError } from './protocol-error';
 
 export type ClientMessage =
@@ -24,8 +25,11 @@ export type ClientMessage =
       readonly type: 'client-event';
       readonly event: string;
       readonly channel: string;
-      /** Always a string: object data is re-stringified once here. */
-      readonly data: string;
+      /**
+       * `data` as sent: a string, or any JSON value that is serialized only once the event is
+       * accepted (never for a refused one).
+       */
+      readonly data: unknown;
     };
 
 type JsonObject = Record<string, unknown>;
@@ -74,7 +78,18 @@ function optionalString(data: JsonObject, field: string, event: string): string 
   return value;
 }
 
-export function parseClientMessage(text: string): ClientMessage {
+/**
+ * Parses `text`. A text nesting objects or arrays more than `maxJsonDepth` levels (the envelope
+ * is level 1) is refused before it is parsed.
+ */
+export function parseClientMessage(text: string, maxJsonDepth: number): ClientMessage {
+  if (exceedsJsonDepth(text, maxJsonDepth)) {
+    throw new ProtocolError(
+      'message_too_deep',
+      `Invalid message: JSON nested deeper than ${maxJsonDepth} levels`,
+      CloseCode.ClientEventRejected,
+    );
+  }
   let envelope: unknown;
   try {
     envelope = JSON.parse(text);
@@ -141,9 +156,7 @@ export function parseClientMessage(text: string): ClientMessage {
         CloseCode.ClientEventRejected,
       );
     }
-    const raw = envelope['data'];
-    const data = typeof raw === 'string' ? raw : JSON.stringify(raw ?? null);
-    return { type: 'client-event', event, channel, data };
+    return { type: 'client-event', event, channel, data: envelope['data'] };
   }
   throw new ProtocolError('unknown_event', `Unsupported event "${truncate(event)}"`, null);
 }

@@ -8,6 +8,7 @@
 /** Stable identifiers for metrics (`pushwire_errors_total{kind}`) and logs. Never reuse a retired one. */
 export type ProtocolErrorKind =
   | 'malformed_json'
+  | 'message_too_deep'
   | 'invalid_message'
   | 'binary_frame'
   | 'frame_too_large'

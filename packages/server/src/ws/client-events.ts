@@ -1,9 +1,12 @@
 /**
  * @module ws/client-events
- * `client-*` events: enabled for the app, private or presence channels only (encrypted included,
- * though pusher-js refuses to send them there), sender subscribed, name and size limits, a
- * per-connection rate limit, never echoed to the sender, `user_id` added on presence channels,
- * and the `client_event` webhook. Refusals are `pusher:error` 4301 frames; the socket stays open.
+ * `client-*` events: enabled for the app, private or presence channels only (never
+ * `private-encrypted-`, as on Pusher: subscribers could not decrypt them, and pusher-js answers
+ * each undecryptable event by calling the auth endpoint again), sender subscribed, name and size
+ * limits, a per-connection rate limit, never echoed to the sender, `user_id` added on presence
+ * channels, and the `client_event` webhook. The cheap checks (app, channel, subscription, name,
+ * rate) come first: object `data` is serialized only for an event that passed them. Refusals are
+ * `pusher:error` 4301 frames; the socket stays open.
  * @see https://pusher.com/docs/channels/using_channels/events/#triggering-client-events
  */
 
@@ -17,11 +20,26 @@ import type { CoreContext } from './core-context';
 export interface ClientEvent {
   readonly event: string;
   readonly channel: string;
-  readonly data: string;
+  /** A string, or any JSON value (serialized once the event is accepted). */
+  readonly data: unknown;
 }
 
 function reject(message: string): ProtocolError {
   return new ProtocolError('client_event_rejected', message, CloseCode.ClientEventRejected);
+}
+
+/**
+ * `data` as the string subscribers receive: a string as is, anything else as JSON. The value came
+ * from JSON.parse of a depth-bounded frame, so serializing cannot fail; if it ever did, the event
+ * is refused like any other bad input, never reported as an internal error.
+ */
+function serializeData(data: unknown): string {
+  if (typeof data === 'string') return data;
+  try {
+    return JSON.stringify(data ?? null);
+  } catch {
+    throw reject('Client event data could not be serialized');
+  }
 }
 
 export function handleClientEvent(
@@ -34,7 +52,10 @@ export function handleClientEvent(
     throw reject('Client events are disabled for this app');
   }
   const kind = channelType(input.channel);
-  if (kind !== 'private' && kind !== 'presence' && kind !== 'private-encrypted') {
+  if (kind === 'private-encrypted') {
+    throw reject('Client events are not supported on encrypted channels');
+  }
+  if (kind !== 'private' && kind !== 'presence') {
     throw reject(
       `Client events are only allowed on private and presence channels, not ${input.channel}`,
     );
@@ -46,10 +67,6 @@ export function handleClientEvent(
   if (input.event.length > app.limits.maxEventNameLength) {
     throw reject(`Client event name is longer than ${app.limits.maxEventNameLength} characters`);
   }
-  const bytes = Buffer.byteLength(input.data, 'utf8');
-  if (app.limits.maxEventBytes > 0 && bytes > app.limits.maxEventBytes) {
-    throw reject(`Client event data is ${bytes} bytes; the limit is ${app.limits.maxEventBytes}`);
-  }
   if (!connection.clientEventLimiter.tryTake()) {
     ctx.metrics.inc('pushwire_dropped_messages_total', { reason: 'rate_limited' });
     throw new ProtocolError(
@@ -58,18 +75,23 @@ export function handleClientEvent(
       CloseCode.ClientEventRejected,
     );
   }
+  const data = serializeData(input.data);
+  const bytes = Buffer.byteLength(data, 'utf8');
+  if (app.limits.maxEventBytes > 0 && bytes > app.limits.maxEventBytes) {
+    throw reject(`Client event data is ${bytes} bytes; the limit is ${app.limits.maxEventBytes}`);
+  }
   const userId = subscription.member?.userId;
   ctx.adapter.publish({
     appId: app.id,
     channel: input.channel,
-    frame: channelEventFrame(input.event, input.channel, input.data, userId),
+    frame: channelEventFrame(input.event, input.channel, data, userId),
     exceptSocketId: connection.socketId,
   });
   ctx.webhooks.emit(app, {
     name: 'client_event',
     channel: input.channel,
     event: input.event,
-    data: input.data,
+    data,
     socket_id: connection.socketId,
     ...(userId === undefined ? {} : { user_id: userId }),
   });

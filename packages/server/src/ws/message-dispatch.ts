@@ -36,7 +36,7 @@ export function handleFrame(
   }
   let message: ClientMessage;
   try {
-    message = parseClientMessage(rawText(data));
+    message = parseClientMessage(rawText(data), connection.app.limits.maxJsonDepth);
   } catch (error) {
     reportError(ctx, connection, error);
     return;
@@ -76,8 +76,10 @@ export function handleFrame(
 
 /**
  * Turns a failure into frames: a fatal ProtocolError closes with its code; a refused subscription
- * gets `pusher:subscription_error` plus `pusher:error`; anything else a `pusher:error`. Unexpected
- * errors are logged (without payloads) and reported as "Internal server error".
+ * gets `pusher:subscription_error` plus `pusher:error`; anything else a `pusher:error`. Bad client
+ * input (a ProtocolError) is counted under its kind and logged at debug only, since any client can
+ * produce it at will. Unexpected errors (server bugs) are logged at error level (without payloads)
+ * and reported as "Internal server error".
  */
 export function reportError(
   ctx: CoreContext,
@@ -98,6 +100,7 @@ export function reportError(
     return;
   }
   ctx.metrics.inc('pushwire_errors_total', { kind: error.kind });
+  ctx.logger.debug('client message refused', { socketId: connection.socketId, kind: error.kind });
   if (error.fatal && error.code !== null) {
     connection.closeWith(error.code, error.message);
     return;
