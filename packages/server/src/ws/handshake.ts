@@ -10,6 +10,8 @@
 import { type IncomingMessage, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 
+export { isOriginAllowed } from './origin-match';
+
 /** Lowest protocol version served (pusher-js speaks 7; versions 5 and 6 differ only in details). */
 export const MIN_PROTOCOL_VERSION = 5;
 
@@ -57,32 +59,6 @@ export function isSupportedProtocol(protocol: string | undefined): boolean {
   if (protocol === undefined) return true;
   if (!/^\d+$/.test(protocol)) return false;
   return Number(protocol) >= MIN_PROTOCOL_VERSION;
-}
-
-/**
- * True when the app accepts this `Origin`. An empty allow-list accepts every origin; entries are
- * exact origins (`https://app.example.com`), `*`, or a `*.` wildcard for subdomains
- * (`https://*.example.com`).
- */
-export function isOriginAllowed(allowed: readonly string[], origin: string | undefined): boolean {
-  if (allowed.length === 0) return true;
-  if (origin === undefined) return false;
-  for (const entry of allowed) {
-    if (entry === '*' || entry === origin) return true;
-    const star = entry.indexOf('*.');
-    if (star >= 0) {
-      const head = entry.slice(0, star);
-      const tail = entry.slice(star + 1);
-      if (
-        origin.startsWith(head) &&
-        origin.endsWith(tail) &&
-        origin.length > head.length + tail.length
-      ) {
-        return true;
-      }
-    }
-  }
-  return false;
 }
 
 /** Answers an upgrade that cannot be served with a plain HTTP response and closes the socket. */
