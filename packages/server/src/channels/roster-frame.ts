@@ -25,7 +25,7 @@ interface CachedRoster {
 
 /** Rosters whose frame is kept, and the characters they may hold in all. */
 const MAX_CACHED_ROSTERS = 1_000;
-const MAX_CACHED_CHARS = 64 * 1_048_576;
+const MAX_CACHED_CHARS = 16 * 1_048_576;
 
 const piecesByMember = new WeakMap<PresenceMember, MemberPieces>();
 const cachedRosters = new Map<string, CachedRoster>();
