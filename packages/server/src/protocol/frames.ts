@@ -30,22 +30,6 @@ export function subscriptionSucceededFrame(channel: string): string {
   });
 }
 
-/** Presence variant: unique users, with `ids`, `hash` and `count` (pusher-js reads hash + count). */
-export function presenceSucceededFrame(
-  channel: string,
-  members: readonly PresenceMember[],
-): string {
-  const ids: string[] = [];
-  const hash: Record<string, unknown> = {};
-  for (const member of members) {
-    if (Object.hasOwn(hash, member.userId)) continue;
-    ids.push(member.userId);
-    hash[member.userId] = member.userInfo ?? null;
-  }
-  const data = JSON.stringify({ presence: { ids, hash, count: ids.length } });
-  return JSON.stringify({ event: 'pusher_internal:subscription_succeeded', channel, data });
-}
-
 export function memberAddedFrame(channel: string, member: PresenceMember): string {
   const data = JSON.stringify({ user_id: member.userId, user_info: member.userInfo ?? null });
   return JSON.stringify({ event: 'pusher_internal:member_added', channel, data });
