@@ -58,6 +58,7 @@ describe('pushwire serve', () => {
     const { stdout } = serve.output();
     expect(stdout).toContain(`listening on http://127.0.0.1:${serve.port}`);
     expect(stdout).toContain('app id: app-id   key: app-key   secret: app-secret');
+    expect(stdout).toContain('client events: on (configured apps: off unless');
     expect(stdout).toContain(`wsPort: ${serve.port}`);
     expect(stdout).toContain(
       `PUSHER_URL=http://app-key:app-secret@127.0.0.1:${serve.port}/apps/app-id`,
@@ -77,7 +78,7 @@ describe('pushwire serve', () => {
       await configured.stop();
     });
     const { stdout, stderr } = configured.output();
-    expect(stdout).toContain('app id: 42   key: k42');
+    expect(stdout).toContain('app id: 42   key: k42   client events: off');
     expect(stdout + stderr).not.toContain('do-not-print-42');
 
     const triggered = await runCli([

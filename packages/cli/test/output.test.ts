@@ -69,7 +69,12 @@ describe('output', () => {
 });
 
 describe('serve banner', () => {
-  const defaultApp = { id: 'app-id', key: 'app-key', secret: 'app-secret' };
+  const defaultApp = {
+    id: 'app-id',
+    key: 'app-key',
+    secret: 'app-secret',
+    enableClientMessages: true,
+  };
   const address = { host: '0.0.0.0', port: 7000, url: 'http://0.0.0.0:7000' };
 
   it('shows the dev app credentials and loopback snippets for a wildcard bind', () => {
@@ -99,6 +104,45 @@ describe('serve banner', () => {
     expect(banner).not.toContain('hidden-1');
     expect(banner).toContain('PUSHER_URL=http://k1:APP_SECRET@127.0.0.1:7000/apps/1');
     expect(banner).toContain('(Redis adapter)');
+  });
+
+  it('says whether each app allows client events (dev app on, configured apps off by default)', () => {
+    const dev = formatBanner({
+      address,
+      apps: [],
+      defaultApp,
+      usesDefaultApp: true,
+      redis: false,
+      cliInvocation: 'npx pushwire',
+    });
+    expect(dev).toContain(
+      '  client events: on (configured apps: off unless they set enableClientMessages: true)',
+    );
+    const configured = formatBanner({
+      address,
+      apps: [
+        { id: '1', key: 'k1', secret: 's1' },
+        { id: '2', key: 'k2', secret: 's2', enableClientMessages: true },
+        { id: '3', key: 'k3', secret: 's3', enableClientMessages: false },
+      ],
+      defaultApp,
+      usesDefaultApp: false,
+      redis: false,
+      cliInvocation: 'npx pushwire',
+    });
+    expect(configured).toContain('app id: 1   key: k1   client events: off');
+    expect(configured).toContain('app id: 2   key: k2   client events: on');
+    expect(configured).toContain('app id: 3   key: k3   client events: off');
+    // The development credentials configured as an app follow the configured default (off).
+    const devCredentials = formatBanner({
+      address,
+      apps: [{ id: 'app-id', key: 'app-key', secret: 'app-secret' }],
+      defaultApp,
+      usesDefaultApp: true,
+      redis: false,
+      cliInvocation: 'npx pushwire',
+    });
+    expect(devCredentials).toContain('  client events: off (configured apps');
   });
 
   it('names the right way to run the CLI again', () => {

@@ -62,7 +62,7 @@ describe('laravel-echo', () => {
   });
 
   it('whisper reaches the other members and not the sender', async () => {
-    const { address } = await startServer();
+    const { address } = await startServer({ apps: [{ ...APP, enableClientMessages: true }] });
     const a = echoFor(pusherClient(address.port, { userId: 'a' }));
     const b = echoFor(pusherClient(address.port, { userId: 'b' }));
     const aChannel = a.private('chat');

@@ -72,7 +72,7 @@ describe('pusher-js + official pusher SDK', () => {
   });
 
   it('relays client events between pusher-js clients, not back to the sender', async () => {
-    const { address } = await startServer();
+    const { address } = await startServer({ apps: [{ ...APP, enableClientMessages: true }] });
     const a = pusherClient(address.port, { userId: 'a' });
     const b = pusherClient(address.port, { userId: 'b' });
     await Promise.all([subscribed(a, 'presence-chat'), subscribed(b, 'presence-chat')]);

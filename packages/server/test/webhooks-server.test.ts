@@ -41,7 +41,7 @@ describe('webhooks from a running server', () => {
       webhooks: [{ url: receiver.url }],
       vacateDelayMs: 50,
       webhookBatchMs: 10,
-      apps: [{ ...REST_APP, subscriptionCountEvents: false }],
+      apps: [{ ...REST_APP, subscriptionCountEvents: false, enableClientMessages: true }],
     });
     const client = await connect(rest.wsUrl());
     await client.join('presence-hooks', JSON.stringify({ user_id: 42, user_info: {} }), REST_APP);

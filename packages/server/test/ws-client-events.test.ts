@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { APP, connect, startServer } from './ws-helpers';
 
-const BASE = { ...APP, subscriptionCountEvents: false };
+/** Client events are off unless an app enables them (Pusher's default): these tests enable them. */
+const BASE = { ...APP, subscriptionCountEvents: false, enableClientMessages: true };
 
 function rejection(message: string | RegExp) {
   return { event: 'pusher:error', data: { code: 4301, message: expect.stringMatching(message) } };

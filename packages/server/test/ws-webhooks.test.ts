@@ -11,7 +11,7 @@ describe('webhooks from WebSocket activity', () => {
   it('sends occupied, member_added, client_event, member_removed and vacated once each', async () => {
     const hook = await startWebhookEventLog();
     const { wsUrl } = await startServer({
-      apps: [{ ...APP, subscriptionCountEvents: false }],
+      apps: [{ ...APP, subscriptionCountEvents: false, enableClientMessages: true }],
       webhooks: [{ url: hook.url }],
       vacateDelayMs: 0,
       webhookBatchMs: 0,

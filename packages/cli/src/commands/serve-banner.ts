@@ -1,8 +1,9 @@
 /**
  * @module commands/serve-banner
  * The text `pushwire serve` prints once it listens: where it is, the credentials of the built-in
- * development app (public by design; configured apps' secrets are never printed), and how to
- * connect pusher-js, the SDKs and the CLI to it.
+ * development app (public by design; configured apps' secrets are never printed), whether each
+ * app allows client events (the development app does; configured apps only with
+ * `enableClientMessages: true`, as on Pusher), and how to connect pusher-js, the SDKs and the CLI.
  */
 import type { AppOptions } from '@pushwire/server';
 
@@ -37,6 +38,11 @@ export function connectHost(listenHost: string): string {
   return WILDCARD_HOSTS.has(listenHost) ? '127.0.0.1' : listenHost;
 }
 
+/** Whether an app allows client events: only when it says so (the server's default is off). */
+function onOff(app: AppOptions): 'on' | 'off' {
+  return app.enableClientMessages === true ? 'on' : 'off';
+}
+
 /** The banner text (several lines, no trailing newline). */
 export function formatBanner(input: BannerInput): string {
   const host = connectHost(input.address.host);
@@ -57,11 +63,15 @@ export function formatBanner(input: BannerInput): string {
       '',
       'Development app (public credentials, for local use only):',
       `  app id: ${app.id}   key: ${app.key}   secret: ${app.secret}`,
+      // The development credentials given as a configured app follow the configured default.
+      `  client events: ${onOff(input.apps[0] ?? app)} (configured apps: off unless they set enableClientMessages: true)`,
     );
   } else {
     lines.push('', `Apps (${input.apps.length}; secrets not shown):`);
     for (const configured of input.apps) {
-      lines.push(`  app id: ${configured.id}   key: ${configured.key}`);
+      lines.push(
+        `  app id: ${configured.id}   key: ${configured.key}   client events: ${onOff(configured)}`,
+      );
     }
   }
 

@@ -39,6 +39,9 @@ Options:
 
 The default app's id, key and secret come from PUSHWIRE_APP_ID, PUSHWIRE_APP_KEY and
 PUSHWIRE_APP_SECRET; more apps from PUSHWIRE_APPS (a JSON array) or the config file.
+Configured apps refuse client events unless they enable them, as on Pusher
+("enableClientMessages": true, or PUSHWIRE_APP_ENABLE_CLIENT_MESSAGES=true for the PUSHWIRE_APP_*
+app); the built-in development app allows them.
 
 Examples:
   pushwire serve

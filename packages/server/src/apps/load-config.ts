@@ -19,6 +19,7 @@ export const ENV_VARIABLES = Object.freeze({
   PUSHWIRE_APP_ID: 'apps[0].id',
   PUSHWIRE_APP_KEY: 'apps[0].key',
   PUSHWIRE_APP_SECRET: 'apps[0].secret',
+  PUSHWIRE_APP_ENABLE_CLIENT_MESSAGES: 'apps[0].enableClientMessages',
   PUSHWIRE_APPS: 'apps',
   PUSHWIRE_WEBHOOK_URLS: 'webhooks',
   PUSHWIRE_RELAXED: 'relaxed',
@@ -140,7 +141,19 @@ function envApps(env: Environment): FileServerOptions['apps'] {
         );
       }
     }
-    apps.push({ id: id as string, key: key as string, secret: secret as string });
+    const clientMessages = envBoolean(env, 'PUSHWIRE_APP_ENABLE_CLIENT_MESSAGES');
+    apps.push({
+      id: id as string,
+      key: key as string,
+      secret: secret as string,
+      ...(clientMessages === undefined ? {} : { enableClientMessages: clientMessages }),
+    });
+  } else if (env['PUSHWIRE_APP_ENABLE_CLIENT_MESSAGES']?.trim()) {
+    throw new ServerConfigError(
+      'PUSHWIRE_APP_ENABLE_CLIENT_MESSAGES',
+      'applies to the app of PUSHWIRE_APP_ID, PUSHWIRE_APP_KEY and PUSHWIRE_APP_SECRET, which are not set (set enableClientMessages in PUSHWIRE_APPS or the config file instead)',
+      'the environment',
+    );
   }
   const list = env['PUSHWIRE_APPS'];
   if (list !== undefined && list.trim() !== '') {

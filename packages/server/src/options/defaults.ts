@@ -36,7 +36,10 @@ export const DEFAULT_WEBHOOK_REQUEST_TIMEOUT_MS = 10_000;
 /** Accepted clock skew of a REST request's `auth_timestamp` (Pusher: 600 s). */
 export const DEFAULT_AUTH_TIMESTAMP_TOLERANCE_SEC = 600;
 
-/** The development app used when no `apps` are configured. */
+/**
+ * The development app used when no `apps` are configured. Unlike configured apps (off unless they
+ * enable them, as on Pusher) it allows client events, so local experiments work out of the box.
+ */
 export const DEFAULT_APP: AppOptions = Object.freeze({
   id: DEFAULT_APP_ID,
   key: DEFAULT_APP_KEY,

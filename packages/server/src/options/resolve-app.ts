@@ -84,7 +84,8 @@ export function resolveApp(
     secret,
     name: readString(app['name'], `${option}.name`, id),
     enabled: flag('enabled', true),
-    enableClientMessages: flag('enableClientMessages', true),
+    // Off unless enabled, as on Pusher (and soketi); the development app enables it explicitly.
+    enableClientMessages: flag('enableClientMessages', false),
     requireUserAuthentication: flag('requireUserAuthentication', false),
     subscriptionCountEvents: flag('subscriptionCountEvents', false),
     webhooks: Object.freeze([

@@ -64,7 +64,10 @@ export interface AppOptions {
   readonly name?: string;
   /** A disabled app refuses connections (4003) and REST requests (403). @default true */
   readonly enabled?: boolean;
-  /** Allow `client-*` events on private and presence channels. @default true */
+  /**
+   * Allow `client-*` events on private and presence channels. Off by default, as on Pusher; the
+   * built-in development app (served when no apps are configured) has it on. @default false
+   */
   readonly enableClientMessages?: boolean;
   /** Close connections that neither sign in nor join a private channel in time. @default false */
   readonly requireUserAuthentication?: boolean;

@@ -16,7 +16,13 @@ import { cpuMsDuring, encodeClientFrame } from './support';
 const CHANNEL = 'private-room';
 /** 16,000 levels of `[`: the frame stays under the default 32 KB frame limit. */
 const DEPTH = 16_000;
-const FRAMES_PER_SOCKET = 500;
+/**
+ * 1,000 frames in all, from 50 unsubscribed and 50 subscribed connections: spread so that a
+ * per-connection inbound budget (frames or bytes per second) is not what refuses them.
+ */
+const SOCKETS_PER_KIND = 50;
+const FRAMES_PER_SOCKET = 10;
+const TOTAL_FRAMES = 2 * SOCKETS_PER_KIND * FRAMES_PER_SOCKET;
 const WS_QUERY = 'protocol=7&client=js&version=8.6.0&flash=false';
 
 interface LogEntry {
@@ -101,43 +107,48 @@ describe('client input that cannot be serialized', () => {
     const subscriber = await connect(wsUrl());
     await subscriber.join(CHANNEL);
 
-    const unsubscribed = await openSession(address.port);
-    const subscribed = await openSession(address.port);
-    const socketId = await subscribed.socketId();
-    const auth = channelAuthSignature({
-      key: APP.key,
-      secret: APP.secret,
-      socketId,
-      channel: CHANNEL,
-    });
-    subscribed.send({ event: 'pusher:subscribe', data: { channel: CHANNEL, auth } });
-    await eventually(() => subscribed.count('pusher_internal:subscription_succeeded') === 1);
+    const unsubscribed = await Promise.all(
+      Array.from({ length: SOCKETS_PER_KIND }, () => openSession(address.port)),
+    );
+    const subscribed = await Promise.all(
+      Array.from({ length: SOCKETS_PER_KIND }, () => openSession(address.port)),
+    );
+    for (const session of subscribed) {
+      const socketId = await session.socketId();
+      const auth = channelAuthSignature({
+        key: APP.key,
+        secret: APP.secret,
+        socketId,
+        channel: CHANNEL,
+      });
+      session.send({ event: 'pusher:subscribe', data: { channel: CHANNEL, auth } });
+    }
+    await eventually(() =>
+      subscribed.every((session) => session.count('pusher_internal:subscription_succeeded') === 1),
+    );
+    const sessions = [...unsubscribed, ...subscribed];
 
     const frame = deepClientFrame();
     expect(frame.length).toBeLessThan(32_768);
     const flood = Buffer.concat(Array.from({ length: FRAMES_PER_SOCKET }, () => frame));
 
     const cpuMs = await cpuMsDuring(async () => {
-      unsubscribed.socket.write(flood);
-      subscribed.socket.write(flood);
-      await Promise.all([unsubscribed.roundTrip(), subscribed.roundTrip()]);
+      for (const session of sessions) session.socket.write(flood);
+      await Promise.all(sessions.map((session) => session.roundTrip()));
     });
 
-    // Every frame is answered with an error frame; the sockets stay open.
-    expect(unsubscribed.count('pusher:error')).toBe(FRAMES_PER_SOCKET);
-    expect(subscribed.count('pusher:error')).toBe(FRAMES_PER_SOCKET);
-    expect(subscribed.text).toContain('"code":4301');
-    expect(unsubscribed.socket.destroyed).toBe(false);
-    expect(subscribed.socket.destroyed).toBe(false);
+    // Every frame is answered with a 4301 error frame; the sockets stay open.
+    for (const session of sessions) {
+      expect(session.count('"code":4301')).toBe(FRAMES_PER_SOCKET);
+      expect(session.socket.destroyed).toBe(false);
+    }
 
     // Nothing reached the channel; nothing internal was counted or logged above debug.
     await subscriber.roundTrip();
     expect(subscriber.count('client-deep')).toBe(0);
     const metrics = server.metrics.render();
     expect(metrics).not.toMatch(/pushwire_errors_total\{kind="internal"\}/);
-    expect(metrics).toContain(
-      `pushwire_errors_total{kind="message_too_deep"} ${2 * FRAMES_PER_SOCKET}`,
-    );
+    expect(metrics).toContain(`pushwire_errors_total{kind="message_too_deep"} ${TOTAL_FRAMES}`);
     expect(entries.filter((entry) => entry.level !== 'debug' && entry.level !== 'info')).toEqual(
       [],
     );
