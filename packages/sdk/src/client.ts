@@ -370,6 +370,7 @@ export class Pusher {
       fetch: this.#options.fetch,
       proxy: this.#options.proxy,
       ca: this.#options.ca,
+      maxResponseBodyBytes: this.#options.maxResponseBodyBytes,
     });
   }
 

@@ -65,6 +65,7 @@ export {
   PusherError,
   RateLimitError,
   RequestError,
+  ResponseTooLargeError,
   ServerError,
   TimeoutError,
   ValidationError,
