@@ -295,7 +295,11 @@ export class Pusher {
     return new ChannelHandle(this, name);
   }
 
-  /** The response for a private, presence or encrypted channel subscription (synchronous). */
+  /**
+   * The response for a private, presence or encrypted channel subscription (synchronous). A
+   * presence `user_info` over `limits.maxPresenceUserInfoBytes` bytes of JSON (1,024 by default,
+   * the server's limit) throws a ValidationError.
+   */
   authorizeChannel(
     socketId: string,
     channel: string,

@@ -80,6 +80,7 @@ export {
   validateDataSize,
   validateEventName,
   validateUserId,
+  validateUserInfoSize,
 } from './limits';
 export {
   buildNotificationBody,
