@@ -340,12 +340,18 @@ export class Pusher {
     });
   }
 
-  /** A received webhook from its headers and raw body; call `isValid()` before trusting it. */
+  /**
+   * A received webhook from its headers and raw body; call `isValid()` before trusting it, with
+   * `{ maxAgeMs }` to refuse replays: `hook.isValid(undefined, { maxAgeMs: 10 * 60_000 })`.
+   */
   webhook(input: WebhookInput): Webhook {
     return new Webhook(input, this.#webhookContext);
   }
 
-  /** A received webhook from a Fetch API `Request` (reads the raw body). */
+  /**
+   * A received webhook from a Fetch API `Request` (reads the raw body); verify it with
+   * `isValid(undefined, { maxAgeMs })` as for `webhook()`.
+   */
   async webhookFromRequest(request: Request): Promise<Webhook> {
     return webhookFromRequest(request, this.#webhookContext);
   }
