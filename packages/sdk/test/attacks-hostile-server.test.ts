@@ -7,13 +7,7 @@
  * keep-alive transport (the default on Node) and the fetch transport (an injected or global fetch).
  */
 import { describe, expect, it } from 'vitest';
-import {
-  type FetchLike,
-  HTTPError,
-  type Pusher,
-  type PusherOptions,
-  ResponseTooLargeError,
-} from '../src/index';
+import { HTTPError, type Pusher, type PusherOptions, ResponseTooLargeError } from '../src/index';
 import { clientFor } from './helpers/clients';
 import { type HostileBodySpec, hostileServer } from './helpers/hostile-server';
 
@@ -34,7 +28,7 @@ function jsonBody(text: string, times: number, chunkBytes: number): HostileBodyS
 
 const transports: readonly [string, Partial<PusherOptions>][] = [
   ['the Node transport', {}],
-  ['the fetch transport', { fetch: globalThis.fetch as unknown as FetchLike }],
+  ['the fetch transport', { fetch: globalThis.fetch }],
 ];
 
 async function clientTo(spec: HostileBodySpec, options: Partial<PusherOptions>): Promise<Pusher> {
@@ -88,6 +82,7 @@ describe.each(transports)('%s', (_name, options) => {
     const pusher = await clientTo(jsonBody('b', 4 * cap, 1), {
       ...options,
       maxResponseBodyBytes: cap,
+      retry: { retries: 2, minDelayMs: 1, maxDelayMs: 2 }, // a GET, yet not retried
     });
     const error = await errorOf(pusher.get('/x'));
     expect(error).toBeInstanceOf(ResponseTooLargeError);
