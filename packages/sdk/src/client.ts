@@ -295,7 +295,11 @@ export class Pusher {
     return new ChannelHandle(this, name);
   }
 
-  /** The response for a private, presence or encrypted channel subscription (synchronous). */
+  /**
+   * The response for a private, presence or encrypted channel subscription (synchronous). A
+   * presence `user_info` over `limits.maxPresenceUserInfoBytes` bytes of JSON (1,024 by default,
+   * the server's limit) throws a ValidationError.
+   */
   authorizeChannel(
     socketId: string,
     channel: string,
@@ -336,12 +340,18 @@ export class Pusher {
     });
   }
 
-  /** A received webhook from its headers and raw body; call `isValid()` before trusting it. */
+  /**
+   * A received webhook from its headers and raw body; call `isValid()` before trusting it, with
+   * `{ maxAgeMs }` to refuse replays: `hook.isValid(undefined, { maxAgeMs: 10 * 60_000 })`.
+   */
   webhook(input: WebhookInput): Webhook {
     return new Webhook(input, this.#webhookContext);
   }
 
-  /** A received webhook from a Fetch API `Request` (reads the raw body). */
+  /**
+   * A received webhook from a Fetch API `Request` (reads the raw body); verify it with
+   * `isValid(undefined, { maxAgeMs })` as for `webhook()`.
+   */
   async webhookFromRequest(request: Request): Promise<Webhook> {
     return webhookFromRequest(request, this.#webhookContext);
   }
@@ -370,6 +380,7 @@ export class Pusher {
       fetch: this.#options.fetch,
       proxy: this.#options.proxy,
       ca: this.#options.ca,
+      maxResponseBodyBytes: this.#options.maxResponseBodyBytes,
     });
   }
 

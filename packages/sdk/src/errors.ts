@@ -6,7 +6,8 @@
  * - `ConfigurationError`: an option is missing or invalid (thrown by the constructor).
  * - `ValidationError`: a value breaks a rule or a limit (rejects the call before any request).
  * - `RequestError` and its subclasses: the API answered with an unexpected status.
- * - `HTTPError` (and `TimeoutError`): no usable answer: the connection failed or timed out.
+ * - `HTTPError` (and `TimeoutError`, `ResponseTooLargeError`): no usable answer: the connection
+ *   failed or timed out, or the response body was over `maxResponseBodyBytes`.
  */
 
 /** Base class of every error the SDK throws or rejects with. */
@@ -223,6 +224,22 @@ export class TimeoutError extends HTTPError {
   constructor(message: string, init: HTTPErrorInit & { readonly timeoutMs: number }) {
     super(message, init);
     this.timeoutMs = init.timeoutMs;
+  }
+}
+
+/**
+ * The response body was larger than `maxResponseBodyBytes` (counted in bytes); the SDK stopped
+ * reading as soon as the cap was passed and closed the connection. `code` is
+ * `ERR_RESPONSE_TOO_LARGE`; not retried (the same server would send the same body).
+ */
+export class ResponseTooLargeError extends HTTPError {
+  override readonly name: string = 'ResponseTooLargeError';
+  /** The cap that was passed, in bytes. */
+  readonly limitBytes: number;
+
+  constructor(message: string, init: HTTPErrorInit & { readonly limitBytes: number }) {
+    super(message, init);
+    this.limitBytes = init.limitBytes;
   }
 }
 

@@ -65,6 +65,7 @@ export {
   PusherError,
   RateLimitError,
   RequestError,
+  ResponseTooLargeError,
   ServerError,
   TimeoutError,
   ValidationError,
@@ -79,6 +80,7 @@ export {
   validateDataSize,
   validateEventName,
   validateUserId,
+  validateUserInfoSize,
 } from './limits';
 export {
   buildNotificationBody,

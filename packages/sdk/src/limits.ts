@@ -20,6 +20,11 @@ export interface Limits {
   readonly maxEventDataBytes: number;
   /** Longest user id (user authentication, presence, sendToUser), in characters. @default 128 */
   readonly maxUserIdLength: number;
+  /**
+   * Largest presence `user_info` (in channel authorization and user authentication), in UTF-8
+   * bytes of its JSON: the server's `maxPresenceUserInfoBytes`. @default 1024
+   */
+  readonly maxPresenceUserInfoBytes: number;
 }
 
 export const DEFAULT_LIMITS: Limits = Object.freeze({
@@ -29,6 +34,7 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxBatchEvents: 10,
   maxEventDataBytes: 10_240,
   maxUserIdLength: 128,
+  maxPresenceUserInfoBytes: 1_024,
 });
 
 const LIMIT_NAMES: readonly (keyof Limits)[] = [
@@ -38,6 +44,7 @@ const LIMIT_NAMES: readonly (keyof Limits)[] = [
   'maxBatchEvents',
   'maxEventDataBytes',
   'maxUserIdLength',
+  'maxPresenceUserInfoBytes',
 ];
 
 /**
@@ -152,6 +159,32 @@ export function validateBatchSize(count: number, limits: Limits, field = 'batch'
       field,
       `A batch of ${count} events is over the limit of ${limits.maxBatchEvents} (limits.maxBatchEvents; use triggerBatchMany to split)`,
       limits.maxBatchEvents,
+    );
+  }
+}
+
+/**
+ * Throws a ValidationError when `userInfo` (a presence member's `user_info`) serializes to more than
+ * `max` UTF-8 bytes of JSON (`limits.maxPresenceUserInfoBytes`), measured as the server measures
+ * it. `undefined` (no user_info) always passes.
+ */
+export function validateUserInfoSize(userInfo: unknown, max: number, field = 'user_info'): void {
+  if (userInfo === undefined || max === Number.POSITIVE_INFINITY) return;
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(userInfo);
+  } catch {
+    return; // not serializable: the caller's serialization of the whole value reports it
+  }
+  if (json === undefined) return;
+  // Each UTF-16 code unit is at most 3 UTF-8 bytes: short JSON needs no counting.
+  if (json.length * 3 <= max) return;
+  const bytes = utf8ByteLength(json);
+  if (bytes > max) {
+    throw new ValidationError(
+      field,
+      `Presence user_info is ${bytes} bytes of JSON; the limit is ${max} bytes (limits.maxPresenceUserInfoBytes, the server's maxPresenceUserInfoBytes)`,
+      max,
     );
   }
 }

@@ -17,7 +17,7 @@ import {
   type ResolvedRetryOptions,
   type RetryOption,
 } from './transport/retry';
-import type { Endpoint } from './transport/types';
+import { DEFAULT_MAX_RESPONSE_BODY_BYTES, type Endpoint } from './transport/types';
 
 /** Gem-style logger: any object with some of debug/info/warn/error (e.g. `console`, pino). */
 export interface Logger {
@@ -54,6 +54,12 @@ export interface PusherOptions {
   readonly httpProxy?: string;
   /** PEM CA certificate(s) to trust instead of the defaults (Node transport; private CAs). */
   readonly ca?: string;
+  /**
+   * Largest response body accepted, in bytes (UTF-8 bytes on the wire, however the server chunks
+   * them). A larger body fails the request with a ResponseTooLargeError as soon as the cap is
+   * passed; the SDK holds at most about twice this much per response. @default 16777216 (16 MiB)
+   */
+  readonly maxResponseBodyBytes?: number;
   /** Logger for requests (debug) and retries (warn). Quiet when absent. */
   readonly logger?: Logger;
   /** Limit overrides for self-hosted servers and dedicated clusters. */
@@ -80,6 +86,7 @@ export interface ResolvedOptions {
   readonly fetch: FetchLike | undefined;
   readonly proxy: ProxyConfig | undefined;
   readonly ca: string | undefined;
+  readonly maxResponseBodyBytes: number;
   readonly logger: Logger | undefined;
   readonly limits: Limits;
   readonly masterKey: Uint8Array | undefined;
@@ -89,6 +96,8 @@ export interface ResolvedOptions {
 export const DEFAULT_CLUSTER = 'mt1';
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_NOTIFICATION_HOST = 'nativepush-cluster1.pusher.com';
+/** Largest `maxResponseBodyBytes` (256 MiB): the body must still fit in one string. */
+export const MAX_RESPONSE_BODY_BYTES_LIMIT = 256 * 1024 * 1024;
 /** setTimeout's largest delay. */
 const MAX_TIMEOUT_MS = 2_147_483_647;
 
@@ -106,6 +115,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'fetch',
   'httpProxy',
   'ca',
+  'maxResponseBodyBytes',
   'logger',
   'limits',
   'encryptionMasterKeyBase64',
@@ -244,6 +254,22 @@ function resolveTimeout(value: unknown): number {
   return value;
 }
 
+function resolveMaxResponseBodyBytes(value: unknown): number {
+  if (value === undefined) return DEFAULT_MAX_RESPONSE_BODY_BYTES;
+  if (
+    typeof value !== 'number' ||
+    !Number.isInteger(value) ||
+    value < 1 ||
+    value > MAX_RESPONSE_BODY_BYTES_LIMIT
+  ) {
+    throw new ConfigurationError(
+      'maxResponseBodyBytes',
+      `Option 'maxResponseBodyBytes' must be an integer number of bytes from 1 to ${MAX_RESPONSE_BODY_BYTES_LIMIT}`,
+    );
+  }
+  return value;
+}
+
 function nonNegativeInteger(value: unknown, option: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
@@ -364,6 +390,7 @@ export function resolveOptions(options: PusherOptions): ResolvedOptions {
     fetch: fetchFn,
     proxy,
     ca: options.ca,
+    maxResponseBodyBytes: resolveMaxResponseBodyBytes(options.maxResponseBodyBytes),
     logger: resolveLogger(options.logger),
     limits: resolveLimits(options.limits),
     masterKey: masterKeyText === undefined ? undefined : parseMasterKey(masterKeyText),

@@ -7,7 +7,7 @@
  */
 import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { HTTPError } from '../src/index';
+import { HTTPError, ResponseTooLargeError } from '../src/index';
 import { TransportFailure, type TransportRequest } from '../src/transport/types';
 import { clientFor } from './helpers/clients';
 import { rawServer, transportTo, until, writeInParts } from './helpers/raw-http-server';
@@ -272,18 +272,21 @@ describe('bounds and malformed responses', () => {
       );
     });
     const failure = await failureOf(transportTo(server, { maxResponseBodyBytes: cap }).send(get()));
-    expect(failure.code).toBe('ERR_HTTP_PARSE');
+    expect(failure.code).toBe('ERR_RESPONSE_TOO_LARGE');
+    expect(failure.limitBytes).toBe(cap);
     expect(failure.message).toContain(`response body too large (over ${cap} bytes)`);
   });
 
-  it('through the client, a body over the cap is an HTTPError', async () => {
+  it('through the client, a body over the cap is a ResponseTooLargeError (an HTTPError)', async () => {
     const server = await rawServer((socket) =>
       socket.write('HTTP/1.1 200 OK\r\nContent-Length: 99999999999\r\n\r\n'),
     );
     const error = (await clientFor(server)
       .get('/x')
       .catch((e: unknown) => e)) as HTTPError;
+    expect(error).toBeInstanceOf(ResponseTooLargeError);
     expect(error).toBeInstanceOf(HTTPError);
+    expect(error.code).toBe('ERR_RESPONSE_TOO_LARGE');
     expect(error.message).toMatch(/response body too large/);
   });
 });

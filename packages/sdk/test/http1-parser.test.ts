@@ -3,7 +3,7 @@
  * bodies, 1xx skipping, keep-alive rules, UTF-8 split across reads, malformed input.
  */
 import { describe, expect, it } from 'vitest';
-import { HttpParseError, ResponseParser } from '../src/transport/http1-parser';
+import { BodyTooLargeError, HttpParseError, ResponseParser } from '../src/transport/http1-parser';
 
 /** Bytes of a UTF-8 string as a latin1 string (what the socket delivers). */
 const bytes = (text: string): string => Buffer.from(text, 'utf8').toString('latin1');
@@ -180,6 +180,37 @@ describe('ResponseParser', () => {
     ['endless interim responses', 'HTTP/1.1 100 Continue\r\n\r\n'.repeat(17)],
   ])('refuses %s', (_name, raw) => {
     expect(() => new ResponseParser().feed(raw)).toThrow(HttpParseError);
+  });
+
+  it.each([
+    ['Content-Length', 'HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nWikipedia'],
+    [
+      'chunked with extensions and trailers',
+      'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n' +
+        '4;ext=1\r\nWiki\r\n 005 \r\npedia\r\n0\r\nX-Trailer: 1\r\nY: 2\r\n\r\n',
+    ],
+  ])('gives the same response fed whole, as bytes, or one byte at a time (%s)', (_name, raw) => {
+    const whole = new ResponseParser().feed(raw);
+    expect(whole?.body).toBe('Wikipedia');
+    expect(new ResponseParser().feed(Buffer.from(raw, 'latin1'))).toEqual(whole);
+    const parser = new ResponseParser();
+    const data = Buffer.from(raw, 'latin1');
+    for (let i = 0; i < data.length - 1; i++) {
+      expect(parser.feed(data.subarray(i, i + 1))).toBeUndefined();
+    }
+    expect(parser.feed(data.subarray(data.length - 1))).toEqual(whole);
+  });
+
+  it('counts the body cap in bytes and refuses a chunk that would pass it before reading it', () => {
+    const parser = new ResponseParser({ maxBodyBytes: 4 });
+    const head = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n';
+    // 'éé' is 2 characters but 4 bytes: it fits; one more byte does not.
+    expect(parser.feed(`${head}4\r\n${bytes('éé')}\r\n`)).toBeUndefined();
+    expect(() => parser.feed('1\r\n')).toThrow(BodyTooLargeError);
+    const oneByteChunks = new ResponseParser({ maxBodyBytes: 4 });
+    oneByteChunks.feed(head);
+    for (let i = 0; i < 4; i++) oneByteChunks.feed('1\r\na\r\n');
+    expect(() => oneByteChunks.feed('1\r\n')).toThrow(/response body too large \(over 4 bytes\)/);
   });
 
   it('started is true from the first byte of a response, interim ones included', () => {

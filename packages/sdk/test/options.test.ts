@@ -16,6 +16,8 @@ describe('defaults and endpoint', () => {
     expect(resolved.endpoint).toEqual({ scheme: 'https', host: 'api-mt1.pusher.com', port: 443 });
     expect(resolved.timeoutMs).toBe(10_000);
     expect(resolved.retry.retries).toBe(2);
+    expect(resolved.maxResponseBodyBytes).toBe(16 * 1024 * 1024);
+    expect(resolveOptions({ ...base, maxResponseBodyBytes: 1000 }).maxResponseBodyBytes).toBe(1000);
     expect(resolved.limits.maxChannelsPerTrigger).toBe(100);
     expect(resolved.notificationEndpoint).toEqual({
       scheme: 'https',
@@ -96,6 +98,9 @@ describe('invalid options', () => {
     ['fetch', { fetch: 'fetch' }],
     ['httpProxy', { httpProxy: 'ftp://proxy' }],
     ['ca', { ca: 3 }],
+    ['maxResponseBodyBytes', { maxResponseBodyBytes: 0 }],
+    ['maxResponseBodyBytes', { maxResponseBodyBytes: 1.5 }],
+    ['maxResponseBodyBytes', { maxResponseBodyBytes: Number.POSITIVE_INFINITY }],
     ['logger', { logger: 'console' }],
     ['logger.debug', { logger: { debug: 'loud' } }],
     ['limits.maxBatchEvents', { limits: { maxBatchEvents: 0 } }],

@@ -138,6 +138,26 @@ describe('retries against a real server', () => {
     expect(api.requests[0]?.body).toBe(api.requests[1]?.body);
   });
 
+  it('a trigger answered 503 + Retry-After: 1 (server cannot reach the cluster) is delivered on the retry, a second later', async () => {
+    const api = await fakeApi();
+    let firstAt = 0;
+    let retriedAt = 0;
+    api.handler = (_request, index) => {
+      if (index === 0) {
+        firstAt = Date.now();
+        return { status: 503, body: 'cluster unavailable', headers: { 'retry-after': '1' } };
+      }
+      retriedAt = Date.now();
+      return { status: 200, body: '{}' };
+    };
+    const pusher = clientFor(api, { retry: 2 });
+    await expect(pusher.trigger('c', 'e', { n: 1 })).resolves.toEqual({});
+    expect(api.requests).toHaveLength(2);
+    expect(api.requests[1]?.body).toBe(api.requests[0]?.body);
+    expect(api.requests[1]?.signatureProblem).toBeUndefined();
+    expect(retriedAt - firstAt).toBeGreaterThanOrEqual(900);
+  });
+
   it('429 with a long Retry-After is capped by maxRetryAfterMs', async () => {
     const api = await fakeApi();
     api.handler = () => ({ status: 429, body: 'slow down', headers: { 'retry-after': '3600' } });

@@ -5,6 +5,7 @@
  */
 import { describeValue, validateSocketId } from '../channels/names';
 import { ValidationError } from '../errors';
+import { type Limits, validateUserInfoSize } from '../limits';
 import { userAuthSignature } from '../signing/auth';
 import type { AuthContext, UserAuthResponse, UserData } from './types';
 
@@ -17,17 +18,15 @@ function serializeUserData(userData: UserData): string {
   }
 }
 
-function validateUserData(
-  userData: unknown,
-  maxUserIdLength: number,
-): asserts userData is UserData {
+function validateUserData(userData: unknown, limits: Limits): asserts userData is UserData {
+  const { maxUserIdLength } = limits;
   if (typeof userData !== 'object' || userData === null || Array.isArray(userData)) {
     throw new ValidationError(
       'userData',
       `User data must be an object with an id, got ${describeValue(userData)}`,
     );
   }
-  const { id, watchlist } = userData as Record<string, unknown>;
+  const { id, watchlist, user_info: userInfo } = userData as Record<string, unknown>;
   if (typeof id !== 'string' || id.length === 0) {
     throw new ValidationError(
       'userData.id',
@@ -50,6 +49,9 @@ function validateUserData(
       'User data watchlist must be an array of user id strings',
     );
   }
+  // The server uses user_info as the presence member's info when this user joins a presence
+  // channel: over its limit, that subscription would be refused.
+  validateUserInfoSize(userInfo, limits.maxPresenceUserInfoBytes, 'userData.user_info');
 }
 
 /** Signs in `socketId` as the user described by `userData` (`user_data` is its JSON). */
@@ -59,7 +61,7 @@ export function authenticateUser(
   userData: UserData,
 ): UserAuthResponse {
   validateSocketId(socketId);
-  validateUserData(userData, ctx.limits.maxUserIdLength);
+  validateUserData(userData, ctx.limits);
   const serialized = serializeUserData(userData);
   const auth = userAuthSignature({
     key: ctx.key,

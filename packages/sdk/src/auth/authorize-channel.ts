@@ -26,7 +26,9 @@ function requireNoPresenceData(channel: string, presenceData: unknown): void {
 
 /**
  * Authorizes `socketId` to subscribe to `channel`. Presence channels require `presenceData` with
- * a non-empty `user_id`; other channels must not get it. Encrypted channels need `ctx.masterKey`.
+ * a non-empty `user_id` and a `user_info` within `ctx.limits.maxPresenceUserInfoBytes` bytes of
+ * JSON (the server's limit); other channels must not get it. Encrypted channels need
+ * `ctx.masterKey`.
  */
 export function authorizeChannel(
   ctx: AuthContext,
@@ -50,7 +52,11 @@ export function authorizeChannel(
         `${describeValue(channel)} is a public channel and needs no authorization; only private-, presence- and private-encrypted- channels do`,
       );
     case 'presence': {
-      const channelData = presenceChannelData(presenceData, ctx.limits.maxUserIdLength);
+      const channelData = presenceChannelData(
+        presenceData,
+        ctx.limits.maxUserIdLength,
+        ctx.limits.maxPresenceUserInfoBytes,
+      );
       const auth = channelAuthSignature({
         key: ctx.key,
         secret: ctx.secret,

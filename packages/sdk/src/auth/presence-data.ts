@@ -5,6 +5,7 @@
  */
 import { describeValue } from '../channels/names';
 import { ValidationError } from '../errors';
+import { DEFAULT_LIMITS, validateUserInfoSize } from '../limits';
 import type { PresenceData } from './types';
 
 const FIELD = 'presenceData';
@@ -49,10 +50,13 @@ function validateUserId(userId: unknown, maxUserIdLength: number): void {
 /**
  * The `channel_data` string for `presenceData`: an object is serialized with JSON.stringify, a
  * string is taken as already-serialized JSON and returned unchanged after it has been checked.
+ * The `user_info` must fit in `maxUserInfoBytes` UTF-8 bytes of JSON (the server's
+ * `maxPresenceUserInfoBytes`, 1 KB by default), or the server would refuse the subscription.
  */
 export function presenceChannelData(
   presenceData: PresenceData | string | undefined,
   maxUserIdLength: number,
+  maxUserInfoBytes: number = DEFAULT_LIMITS.maxPresenceUserInfoBytes,
 ): string {
   if (presenceData === undefined || presenceData === null) {
     throw new ValidationError(
@@ -65,6 +69,8 @@ export function presenceChannelData(
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ValidationError(FIELD, 'Presence data must be an object: { user_id, user_info? }');
   }
-  validateUserId((value as Record<string, unknown>)['user_id'], maxUserIdLength);
+  const record = value as Record<string, unknown>;
+  validateUserId(record['user_id'], maxUserIdLength);
+  validateUserInfoSize(record['user_info'], maxUserInfoBytes, `${FIELD}.user_info`);
   return isText ? presenceData : stringify(value);
 }

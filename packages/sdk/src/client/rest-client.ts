@@ -7,6 +7,7 @@
 import {
   HTTPError,
   RequestError,
+  ResponseTooLargeError,
   redactSigningParams,
   requestErrorFor,
   TimeoutError,
@@ -14,7 +15,12 @@ import {
 import type { Logger } from '../options';
 import { RequestSigner } from '../signing/request-signer';
 import { type ResolvedRetryOptions, retryDelayMs, shouldRetry } from '../transport/retry';
-import { type Transport, TransportFailure, type TransportResponse } from '../transport/types';
+import {
+  RESPONSE_TOO_LARGE_CODE,
+  type Transport,
+  TransportFailure,
+  type TransportResponse,
+} from '../transport/types';
 import { LIBRARY_HEADER_VALUE } from '../version';
 
 export interface RestClientConfig {
@@ -140,7 +146,12 @@ export class RestClient {
           connectPhase: failure.connectPhase,
           timedOut: failure.timedOut,
         } as const;
-        if (shouldRetry({ method: request.method, attempt, options: config.retry, outcome })) {
+        // An over-cap body is not retried: the same server would send it again.
+        const retryable = failure.code !== RESPONSE_TOO_LARGE_CODE;
+        if (
+          retryable &&
+          shouldRetry({ method: request.method, attempt, options: config.retry, outcome })
+        ) {
           await this.#backoff(request.method, path, attempt, undefined, `${failure.message}`);
           continue;
         }
@@ -207,6 +218,12 @@ export class RestClient {
       cause: safeCause(failure.cause ?? undefined),
     };
     const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
+    if (failure.code === RESPONSE_TOO_LARGE_CODE && failure.limitBytes !== undefined) {
+      return new ResponseTooLargeError(`${method} ${path} failed: ${failure.message}${tries}`, {
+        ...init,
+        limitBytes: failure.limitBytes,
+      });
+    }
     if (failure.timedOut) {
       return new TimeoutError(
         `${method} ${path} timed out: no complete response within ${this.#config.timeoutMs} ms${tries}`,

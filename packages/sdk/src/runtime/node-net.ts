@@ -6,7 +6,7 @@
  */
 import { detectRuntime, getBuiltinModule } from './platform';
 
-/** A TCP or TLS socket with latin1 string data (one char per byte). */
+/** A TCP or TLS socket: data is bytes, or latin1 strings (one char per byte) after setEncoding. */
 export interface NodeSocket {
   readonly destroyed: boolean;
   /** `callback` gets an error when the socket could not take all of `data`. */
@@ -22,7 +22,7 @@ export interface NodeSocket {
   unref(): unknown;
   destroy(error?: Error): unknown;
   removeAllListeners(event?: string): unknown;
-  on(event: 'data', listener: (chunk: string) => void): unknown;
+  on(event: 'data', listener: (chunk: Uint8Array | string) => void): unknown;
   on(event: 'error', listener: (error: Error & { code?: string }) => void): unknown;
   on(
     event: 'connect' | 'secureConnect' | 'close' | 'end' | 'timeout',

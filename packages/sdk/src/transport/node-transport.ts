@@ -13,22 +13,20 @@
  * - A kept-alive connection the server closes while idle leaves the pool when its FIN or reset
  *   is seen. A request that then finds it closed is sent again on a new connection only when
  *   that is safe: see `mayResend` (a GET always; a POST only if its write failed).
- * - Responses are bounded (head 64 KiB, body `maxResponseBodyBytes`); see http1-parser.
+ * - Responses are bounded (head 64 KiB, body `maxResponseBodyBytes`, in bytes); socket data is
+ *   read as bytes and the body collected in one buffer whatever the chunking; see http1-parser.
  * - `httpProxy`: absolute-form requests for http targets, a CONNECT tunnel for https ones.
  */
 import { utf8ByteLength } from '../limits';
 import type { NodeNetModules, NodeSocket } from '../runtime/node-net';
-import {
-  DEFAULT_MAX_RESPONSE_BODY_BYTES,
-  type HttpParseError,
-  type ParsedResponse,
-  ResponseParser,
-} from './http1-parser';
+import { BodyTooLargeError, type ParsedResponse, ResponseParser } from './http1-parser';
 import { type ProxyConfig, requestTunnel } from './proxy';
 import {
   type ClosableTransport,
   CONNECT_PHASE_ERROR_CODES,
+  DEFAULT_MAX_RESPONSE_BODY_BYTES,
   type Endpoint,
+  responseTooLarge,
   TransportFailure,
   type TransportRequest,
   type TransportResponse,
@@ -342,7 +340,7 @@ export function createNodeTransport(options: NodeTransportOptions): NodeTranspor
 
   function wire(connection: Connection, readyEvent: 'connect' | 'secureConnect'): void {
     const socket = connection.socket;
-    socket.setEncoding('latin1');
+    // No setEncoding: data arrives as bytes (Buffers), which the parser collects without strings.
     socket.setNoDelay(true);
     socket.once(readyEvent, () => {
       connection.connected = true;
@@ -352,7 +350,7 @@ export function createNodeTransport(options: NodeTransportOptions): NodeTranspor
         socket.write(pending.serialized, 'utf8', connection.onWritten);
       }
     });
-    socket.on('data', (chunk: string) => {
+    socket.on('data', (chunk) => {
       if (connection.busy === undefined) {
         // Unsolicited bytes on an idle connection: it cannot be trusted.
         destroy(connection);
@@ -367,12 +365,14 @@ export function createNodeTransport(options: NodeTransportOptions): NodeTranspor
         if (pending) {
           fail(
             pending,
-            new TransportFailure(`invalid HTTP response (${(error as HttpParseError).message})`, {
-              code: 'ERR_HTTP_PARSE',
-              connectPhase: false,
-              timedOut: false,
-              cause: error,
-            }),
+            error instanceof BodyTooLargeError
+              ? responseTooLarge(error.limitBytes, error)
+              : new TransportFailure(`invalid HTTP response (${(error as Error).message})`, {
+                  code: 'ERR_HTTP_PARSE',
+                  connectPhase: false,
+                  timedOut: false,
+                  cause: error,
+                }),
           );
         }
         destroy(connection);

@@ -71,8 +71,8 @@ export function requestTunnel(
   onError: (error: Error) => void,
 ): void {
   let head = '';
-  const onData = (chunk: string): void => {
-    head += chunk;
+  const onData = (chunk: Uint8Array | string): void => {
+    head += chunk as string; // a string: setEncoding('latin1') below
     const end = head.indexOf('\r\n\r\n');
     if (end < 0) {
       if (head.length > MAX_CONNECT_HEAD_CHARS) onError(new ProxyConnectError(0));

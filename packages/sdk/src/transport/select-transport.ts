@@ -16,12 +16,15 @@ export interface TransportChoice {
   readonly fetch?: FetchLike | undefined;
   readonly proxy?: ProxyConfig | undefined;
   readonly ca?: string | undefined;
+  /** Largest response body accepted, in bytes. */
+  readonly maxResponseBodyBytes?: number | undefined;
 }
 
 /** The transport for `choice.endpoint`. */
 export function selectTransport(choice: TransportChoice): ClosableTransport {
+  const limits = { maxResponseBodyBytes: choice.maxResponseBodyBytes };
   if (choice.fetch) {
-    return { send: createFetchTransport(choice.endpoint, choice.fetch), close: () => {} };
+    return { send: createFetchTransport(choice.endpoint, choice.fetch, limits), close: () => {} };
   }
   const modules = loadNodeNetModules();
   if (modules) {
@@ -30,6 +33,7 @@ export function selectTransport(choice: TransportChoice): ClosableTransport {
       modules,
       proxy: choice.proxy,
       ca: choice.ca,
+      maxResponseBodyBytes: choice.maxResponseBodyBytes,
     });
   }
   if (choice.proxy) {
@@ -46,7 +50,7 @@ export function selectTransport(choice: TransportChoice): ClosableTransport {
     );
   }
   return {
-    send: createFetchTransport(choice.endpoint, globalFetch.bind(globalThis)),
+    send: createFetchTransport(choice.endpoint, globalFetch.bind(globalThis), limits),
     close: () => {},
   };
 }

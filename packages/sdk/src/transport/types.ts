@@ -5,6 +5,12 @@
  * TransportFailure. Retries, signing and error mapping live above it.
  */
 
+/** Largest response body accepted by default, in bytes (Pusher's answers are far smaller). */
+export const DEFAULT_MAX_RESPONSE_BODY_BYTES = 16 * 1024 * 1024;
+
+/** `TransportFailure.code` when the response body is over `maxResponseBodyBytes`. */
+export const RESPONSE_TOO_LARGE_CODE = 'ERR_RESPONSE_TOO_LARGE';
+
 /** Where requests go: scheme, host and port (fixed per transport). */
 export interface Endpoint {
   readonly scheme: 'http' | 'https';
@@ -47,16 +53,33 @@ export class TransportFailure extends Error {
   /** True when no connection was ever established, so the request cannot have been sent. */
   readonly connectPhase: boolean;
   readonly timedOut: boolean;
+  /** The body cap that was passed, when `code` is RESPONSE_TOO_LARGE_CODE. */
+  readonly limitBytes: number | undefined;
 
   constructor(
     message: string,
-    init: { code?: string | undefined; connectPhase: boolean; timedOut: boolean; cause?: unknown },
+    init: {
+      code?: string | undefined;
+      connectPhase: boolean;
+      timedOut: boolean;
+      cause?: unknown;
+      limitBytes?: number | undefined;
+    },
   ) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
     this.code = init.code;
     this.connectPhase = init.connectPhase;
     this.timedOut = init.timedOut;
+    this.limitBytes = init.limitBytes;
   }
+}
+
+/** The failure for a response body over `limitBytes` (the `maxResponseBodyBytes` option). */
+export function responseTooLarge(limitBytes: number, cause?: unknown): TransportFailure {
+  return new TransportFailure(
+    `response body too large (over ${limitBytes} bytes); see the maxResponseBodyBytes option`,
+    { code: RESPONSE_TOO_LARGE_CODE, connectPhase: false, timedOut: false, cause, limitBytes },
+  );
 }
 
 /** Error codes that only happen before a connection exists (DNS, refused, unreachable). */

@@ -7,7 +7,10 @@
 import { PusherError } from '../errors';
 import { Webhook, type WebhookContext } from './webhook';
 
-/** Reads `request`'s raw body and returns the Webhook (not yet verified: call `isValid()`). */
+/**
+ * Reads `request`'s raw body and returns the Webhook (not yet verified: call
+ * `isValid(undefined, { maxAgeMs })`, the `maxAgeMs` refusing replays).
+ */
 export async function webhookFromRequest(request: Request, ctx: WebhookContext): Promise<Webhook> {
   if (request.bodyUsed) {
     throw new PusherError(

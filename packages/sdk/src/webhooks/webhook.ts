@@ -5,6 +5,7 @@
  * the Content-Type must be `application/json` (parameters allowed) and the body a webhook.
  * A key and a secret only count together (extra tokens are pairs, for key rotation).
  * Events of `private-encrypted-*` client events are decrypted when a master key is given.
+ * Replays are accepted unless the caller passes `maxAgeMs` (as in the official SDKs).
  */
 import { channelType } from '../channels/names';
 import { utf8Decode } from '../crypto/encoding';
@@ -42,7 +43,12 @@ export interface WebhookToken {
 }
 
 export interface WebhookVerifyOptions {
-  /** Rejects webhooks whose `time_ms` is older than this many milliseconds. Off by default. */
+  /**
+   * Rejects webhooks whose `time_ms` is older than this many milliseconds (reason `stale`).
+   * Off by default: without it a captured webhook can be replayed at any time. Keep it longer
+   * than the sender's retry window (Pusher retries for up to 5 minutes with the original
+   * `time_ms`), e.g. `10 * 60_000`.
+   */
   maxAgeMs?: number;
 }
 
@@ -93,7 +99,14 @@ function rawBody(body: unknown): string | Uint8Array | undefined {
   return undefined;
 }
 
-/** A received webhook. Construct it with the raw body, then call `isValid()` or `verify()`. */
+/**
+ * A received webhook. Construct it with the raw body, then call `isValid()` or `verify()`, passing
+ * `{ maxAgeMs }` to refuse replays:
+ *
+ * ```ts
+ * if (!webhook.isValid(undefined, { maxAgeMs: 10 * 60_000 })) return res.status(401).end();
+ * ```
+ */
 export class Webhook {
   readonly #headers: HeaderSource;
   /** The raw body; undefined when the caller passed something else (e.g. parsed JSON). */
@@ -130,6 +143,8 @@ export class Webhook {
   /**
    * True when the webhook is signed by the app's token or one of `extraTokens` (key and secret
    * paired), is JSON and has the webhook shape (and is fresh, with `maxAgeMs`). Never throws.
+   * Without `options.maxAgeMs` an old webhook replayed with its signature is still valid: pass
+   * it, e.g. `webhook.isValid(undefined, { maxAgeMs: 10 * 60_000 })`.
    */
   isValid(
     extraTokens?: WebhookToken | readonly WebhookToken[],
@@ -143,7 +158,10 @@ export class Webhook {
     }
   }
 
-  /** Like `isValid()`, but throws a WebhookError whose `reason` says which check failed. */
+  /**
+   * Like `isValid()`, but throws a WebhookError whose `reason` says which check failed. Pass
+   * `{ maxAgeMs }` to refuse replays (reason `stale`), e.g. `verify(undefined, { maxAgeMs })`.
+   */
   verify(
     extraTokens?: WebhookToken | readonly WebhookToken[],
     options?: WebhookVerifyOptions,
