@@ -176,6 +176,8 @@ describe('RedisAdapter: Redis restart', () => {
     await a.handlers.until(() => a.handlers.healthChanges.length > 0, 'a unhealthy');
     expect(a.adapter.health().ok).toBe(false);
     expect(a.adapter.health().detail).toMatch(/redis unavailable/);
+    // The REST API answers 503 meanwhile: a publish would stay on this node.
+    expect(a.adapter.canReachCluster()).toBe(false);
     // Local delivery and local state keep working; nothing throws.
     a.adapter.publish({ appId: 'app', channel: 'c', frame: 'during-outage' });
     expect(a.handlers.delivered.map((m) => m.frame)).toEqual(['during-outage']);
@@ -209,6 +211,7 @@ describe('RedisAdapter: Redis restart', () => {
       await node.handlers.until(() => node.adapter.health().ok, 'healthy again', 10_000);
     }
     expect(a.handlers.healthChanges.map((h) => h.ok)).toEqual([false, true]);
+    expect(a.adapter.canReachCluster()).toBe(true);
     expect(logged.some((line) => line.startsWith('info'))).toBe(true);
     // Redis restarted empty: both nodes wrote their mirrors back.
     expect(await b.adapter.channel('app', 'c')).toEqual({ subscriptionCount: 2 });
