@@ -73,6 +73,7 @@ class ResyncSteps {
     this.head = [node.prefix, node.nodeId];
   }
 
+  /** Starts a resync (the answer, whether every addition is reported, is kept in Redis). */
   async begin(): Promise<void> {
     replyInt(await SCRIPTS.resyncBegin.run(this.commands, this.head), 'resync begin');
   }
@@ -212,7 +213,13 @@ class ResyncSteps {
   }
 }
 
-function removeGroup(kind: MirrorEntryKind, app: string, channel: string, socketId: string) {
+/** A RESYNC_REMOVE argument group. */
+function removeGroup(
+  kind: MirrorEntryKind,
+  app: string,
+  channel: string,
+  socketId: string,
+): string[] {
   return [kind, app, channel, socketId];
 }
 
