@@ -60,17 +60,20 @@ describe('DeferredAdapter specifics', () => {
       return new LocalAdapter({ nodeId: 'inner' });
     });
     expect(adapter.health()).toEqual({ ok: false, detail: 'not started' });
+    expect(adapter.canReachCluster()).toBe(false);
     expect(adapter.current).toBeUndefined();
     expect(() => adapter.publish({ appId: 'a', channel: 'c', frame: 'f' })).toThrow(
       AdapterUsageError,
     );
     await adapter.start(new RecordingHandlers());
+    expect(adapter.canReachCluster()).toBe(true);
     expect(adapter.nodeId).toBe('inner');
     expect(adapter.current).toBeInstanceOf(LocalAdapter);
     await expect(adapter.start(new RecordingHandlers())).rejects.toBeInstanceOf(AdapterUsageError);
     expect(loads).toBe(1);
     await adapter.close();
     await adapter.close();
+    expect(adapter.canReachCluster()).toBe(false);
 
     const failing = new DeferredAdapter(async () => {
       throw new Error('cannot load');
@@ -86,7 +89,9 @@ describe('LocalAdapter specifics', () => {
     expect(() => adapter.publish({ appId: 'a', channel: 'c', frame: 'f' })).toThrow(
       AdapterUsageError,
     );
+    expect(adapter.canReachCluster()).toBe(false);
     await adapter.start(new RecordingHandlers());
+    expect(adapter.canReachCluster()).toBe(true);
     await expect(adapter.start(new RecordingHandlers())).rejects.toBeInstanceOf(AdapterUsageError);
     await adapter.close();
   });

@@ -176,6 +176,8 @@ describe('RedisAdapter: Redis restart', () => {
     await a.handlers.until(() => a.handlers.healthChanges.length > 0, 'a unhealthy');
     expect(a.adapter.health().ok).toBe(false);
     expect(a.adapter.health().detail).toMatch(/redis unavailable/);
+    // The REST API answers 503 meanwhile: a publish would stay on this node.
+    expect(a.adapter.canReachCluster()).toBe(false);
     // Local delivery and local state keep working; nothing throws.
     a.adapter.publish({ appId: 'app', channel: 'c', frame: 'during-outage' });
     expect(a.handlers.delivered.map((m) => m.frame)).toEqual(['during-outage']);
@@ -209,6 +211,7 @@ describe('RedisAdapter: Redis restart', () => {
       await node.handlers.until(() => node.adapter.health().ok, 'healthy again', 10_000);
     }
     expect(a.handlers.healthChanges.map((h) => h.ok)).toEqual([false, true]);
+    expect(a.adapter.canReachCluster()).toBe(true);
     expect(logged.some((line) => line.startsWith('info'))).toBe(true);
     // Redis restarted empty: both nodes wrote their mirrors back.
     expect(await b.adapter.channel('app', 'c')).toEqual({ subscriptionCount: 2 });
@@ -294,6 +297,48 @@ describe('RedisAdapter: Redis restart', () => {
       transitioned: true,
       provisional: true,
     });
+  });
+
+  it('resyncs in batches to exactly what the node holds, while its clients keep changing', async () => {
+    const { Redis } = await import('ioredis');
+    const admin = new Redis(redisUrl());
+    onTestFinished(() => {
+      admin.disconnect();
+    });
+    const keyPrefix = uniquePrefix();
+    const a = await startNode({ keyPrefix, commandTimeoutMs: 300 });
+    const b = await startNode({ keyPrefix, commandTimeoutMs: 300 });
+    onTestFinished(() => Promise.all([a.adapter.close(), b.adapter.close()]).then(() => {}));
+    // More entries than one resync batch holds (1,000), so the resync takes several steps.
+    const held = 3000;
+    await a.adapter.addConnection('app', '1.1');
+    await Promise.all(
+      Array.from({ length: held }, (_, i) => a.adapter.addSubscription('app', `old-${i}`, '1.1')),
+    );
+    const expected = new Set(Array.from({ length: held }, (_, i) => `old-${i}`));
+
+    await admin.call('CLIENT', 'PAUSE', '1500', 'ALL');
+    await a.adapter.addConnection('app', '1.9');
+    await a.handlers.until(() => !a.adapter.health().ok, 'a unhealthy');
+    // Left while cut off: the resync finds them in Redis (SSCAN) and removes them.
+    for (let i = 0; i < 1500; i++) {
+      await a.adapter.removeSubscription('app', `old-${i}`, '1.1');
+      expected.delete(`old-${i}`);
+    }
+    // Clients keep leaving and joining until (and while) the node resynchronizes.
+    let k = 0;
+    while (!a.adapter.health().ok && k < 1500) {
+      await a.adapter.removeSubscription('app', `old-${1500 + k}`, '1.1');
+      expected.delete(`old-${1500 + k}`);
+      await a.adapter.addSubscription('app', `new-${k}`, '1.1');
+      expected.add(`new-${k}`);
+      k++;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    await a.handlers.until(() => a.adapter.health().ok, 'a healthy again', 10_000);
+    // The other node sees exactly what node a holds.
+    const seen = await b.adapter.channels('app');
+    expect([...seen.keys()].sort()).toEqual([...expected].sort());
   });
 });
 

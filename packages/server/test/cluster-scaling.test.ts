@@ -3,9 +3,11 @@
  * Several server processes on one real Redis: pusher-js clients on different nodes, triggers
  * through each node with the SDK, presence across nodes (exact members and counts, a user on two
  * nodes counted once), socket_id exclusion, client events, server-to-user and terminate across
- * nodes, a node killed with SIGKILL (members removed, webhooks once), Redis restarted mid-test, and
+ * nodes, a node killed with SIGKILL (members removed, webhooks once), Redis restarted mid-test (REST
+ * publishes refused with 503 meanwhile, an SDK retry delivers after it), and
  * a member who joined a node while Redis stalled announced to the cluster (and webhooked once).
  */
+import { Pusher as PushwireSdk } from '@pushwire/sdk';
 import type Pusher from 'pusher-js';
 import type { PresenceChannel } from 'pusher-js';
 import { describe, expect, it } from 'vitest';
@@ -20,6 +22,7 @@ import {
 import { connected, nextEvent, pusherClient, subscribed } from './conformance-helpers';
 import { startRedisServer, useRedisServer } from './helpers/redis-server';
 import { startWebhookReceiver } from './http-helpers';
+import { APP } from './ws-helpers';
 
 const CLUSTER_TEST_TIMEOUT_MS = 45_000;
 
@@ -289,10 +292,28 @@ describe('cluster of server processes on Redis', () => {
           async () => (await fetch(`http://127.0.0.1:${a.port}/health`)).status === 503,
           'node a reports the fault on /health',
         );
-        await a.sdk.trigger('news', 'during-outage', {});
-        await waitUntil(() => seenOnA.some((e) => e.event === 'during-outage'), 'local delivery');
+        // No 2xx for an event that would stay on this node: 503 + Retry-After, nothing delivered.
+        const noRetry = new PushwireSdk({
+          appId: APP.id,
+          key: APP.key,
+          secret: APP.secret,
+          host: '127.0.0.1',
+          port: a.port,
+          useTLS: false,
+          retry: false,
+        });
+        await expect(noRetry.trigger('news', 'during-outage', {})).rejects.toMatchObject({
+          status: 503,
+          headers: expect.objectContaining({ 'retry-after': '2' }),
+        });
+        noRetry.close();
+        // With retries (the SDK's default) the same trigger succeeds once Redis is back.
+        const retried = a.sdk.trigger('news', 'retried', {});
 
         await ownRedis.restart();
+        await retried;
+        await waitUntil(() => seenOnB.some((e) => e.event === 'retried'), 'retried cross-node');
+        expect(seenOnA.some((e) => e.event === 'during-outage')).toBe(false);
         for (const node of [a, b]) {
           await waitUntil(
             async () => (await fetch(`http://127.0.0.1:${node.port}/health`)).status === 200,

@@ -160,6 +160,15 @@ export interface Adapter {
   /** Leave the cluster cleanly: remove this node's state, stop heartbeats, disconnect. Idempotent. */
   close(): Promise<void>;
   health(): AdapterHealth;
+  /**
+   * True when a {@link publish} or {@link terminateUser} made now reaches every node of the
+   * cluster (this one included). False while the link to the other nodes is down or not yet
+   * restored (for the Redis adapter: until it reconnected and resynchronized), before `start()`
+   * and after `close()`. The REST API answers 503 instead of publishing while it is false, so that
+   * a 2xx always means the event was handed to the whole cluster. A single-node adapter answers
+   * true once started.
+   */
+  canReachCluster(): boolean;
 
   /** Deliver `message` to its channel's subscribers on every node, this one synchronously first. */
   publish(message: ChannelMessage): void;

@@ -61,6 +61,11 @@ export class DeferredAdapter implements Adapter {
     return this.#target?.health() ?? NOT_STARTED;
   }
 
+  /** The loaded adapter's answer; false before `start()` loaded it. */
+  canReachCluster(): boolean {
+    return this.#target?.canReachCluster() ?? false;
+  }
+
   publish(message: ChannelMessage): void {
     this.#started().publish(message);
   }

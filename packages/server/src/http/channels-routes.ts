@@ -5,6 +5,7 @@
  * @see https://pusher.com/docs/channels/library_auth_reference/rest-api/#channels
  */
 import { channelType, isCacheChannel, SERVER_TO_USER_PREFIX } from '@pushwire/sdk';
+import { assertClusterReachable } from './cluster-reach';
 import type { ApiRequest, ApiResponse, HttpContext } from './context';
 import { checkChannelName, parseInfo } from './event-input';
 import { badRequest } from './http-error';
@@ -84,6 +85,7 @@ export async function terminateUserConnections(
   if (userId.length === 0 || userId.length > limit) {
     throw badRequest(`user id must be 1 to ${limit} characters`);
   }
+  assertClusterReachable(ctx.adapter);
   await ctx.adapter.terminateUser(request.app.id, userId);
   return { status: 200, body: {} };
 }

@@ -2,12 +2,15 @@
  * @module http/events-routes
  * `POST /apps/{id}/events` and `POST /apps/{id}/batch_events`: validate everything first, then
  * publish `{"event","channel","data"}` frames through the adapter (with `socket_id` exclusion),
- * store the last event of cache channels, and answer `{}` or the requested `info`.
+ * store the last event of cache channels, and answer `{}` or the requested `info`. While the
+ * cluster is unreachable, a valid request is refused with 503 before anything is published (see
+ * cluster-reach.ts).
  * @see https://pusher.com/docs/channels/library_auth_reference/rest-api/#events
  */
 import { channelType, isCacheChannel } from '@pushwire/sdk';
 import type { ChannelMessage } from '../adapters/adapter';
 import type { ResolvedApp } from '../options';
+import { assertClusterReachable } from './cluster-reach';
 import type { ApiRequest, ApiResponse, HttpContext } from './context';
 import { type EventInput, parseEventInput, parseJsonObject } from './event-input';
 import { badRequest } from './http-error';
@@ -64,6 +67,7 @@ async function channelInfo(
 export async function triggerEvent(ctx: HttpContext, request: ApiRequest): Promise<ApiResponse> {
   const body = parseJsonObject(request.body);
   const event = parseEventInput(body, request.app.limits, '', false);
+  assertClusterReachable(ctx.adapter);
   await publishEvent(ctx, request.app, event);
   if (event.info === undefined) return EMPTY_OBJECT;
   const channels: Record<string, Record<string, number>> = {};
@@ -87,6 +91,7 @@ export async function triggerBatch(ctx: HttpContext, request: ApiRequest): Promi
   const events = batch.map((item: unknown, index) =>
     parseEventInput(item, request.app.limits, `batch[${index}]`, true),
   );
+  assertClusterReachable(ctx.adapter);
   for (const event of events) await publishEvent(ctx, request.app, event);
   if (events.every((event) => event.info === undefined)) return EMPTY_OBJECT;
   const results: Record<string, number>[] = [];

@@ -16,6 +16,7 @@ import {
 } from './channels-routes';
 import type { ApiRequest, ApiResponse, HttpContext } from './context';
 import { triggerBatch, triggerEvent } from './events-routes';
+import { healthAnswer, readyAnswer } from './health';
 import { HttpError } from './http-error';
 import { acceptNotification, listNotifications, NotificationLog } from './notifications-route';
 import { parseQuery } from './query';
@@ -218,30 +219,9 @@ export function createHttpHandler(ctx: HttpContext): HttpHandler {
     send(res, route.name, response.status, JSON.stringify(response.body));
   };
 
-  const serveHealth = (res: ServerResponse, route: string) => {
-    const adapterHealth = ctx.adapter.health();
-    const draining = ctx.isDraining();
-    const ok = adapterHealth.ok && !draining;
-    const adapter =
-      adapterHealth.detail === undefined
-        ? { ok: adapterHealth.ok }
-        : { ok: adapterHealth.ok, detail: adapterHealth.detail };
-    if (route === 'ready') {
-      const reason = draining ? 'draining' : 'adapter unhealthy';
-      send(
-        res,
-        route,
-        ok ? 200 : 503,
-        JSON.stringify(ok ? { ready: true } : { ready: false, reason }),
-      );
-      return;
-    }
-    send(
-      res,
-      route,
-      ok ? 200 : 503,
-      JSON.stringify({ ok, draining, connections: ctx.connectionCount(), adapter }),
-    );
+  const serveHealth = (res: ServerResponse, route: 'health' | 'ready') => {
+    const answer = route === 'health' ? healthAnswer(ctx) : readyAnswer(ctx);
+    send(res, route, answer.status, JSON.stringify(answer.body));
   };
 
   const serveMetrics = (res: ServerResponse) => {

@@ -69,6 +69,11 @@ export class LocalAdapter implements Adapter {
     return HEALTHY;
   }
 
+  /** There is no other node: every publish reaches the whole "cluster" once started. */
+  canReachCluster(): boolean {
+    return this.handlers !== undefined && !this.closed;
+  }
+
   /** Delivers synchronously to this node's subscribers; a no-op after `close()` or when `remoteOnly` (there is no other node). */
   publish(message: ChannelMessage): void {
     if (this.closed || message.remoteOnly) return;

@@ -119,6 +119,11 @@ export class RedisAdapter implements Adapter {
     return this.connection.health();
   }
 
+  /** True while Redis is connected and this node's state was resynchronized into it. */
+  canReachCluster(): boolean {
+    return this.running !== undefined && this.connection.up && !this.connection.closing;
+  }
+
   publish(message: ChannelMessage): void {
     if (this.closing) return;
     this.started().bus.publish(message);

@@ -21,10 +21,10 @@ import { SCRIPTS } from './scripts';
 const MAX_RESYNC_ATTEMPTS = 3;
 
 /**
- * Rewrites of the entries changed during the resync, after which the node is registered anyway
- * (the entries still changing then are left as they are, as a change racing a resync always was).
+ * Rewrites of the entries changed during the resync before the node registers again; whatever
+ * changed after the last of them is rewritten in the very tick Redis starts counting as up.
  */
-const MAX_CATCH_UP_PASSES = 20;
+const MAX_CATCH_UP_PASSES = 5;
 
 /** What a resync works with. */
 export interface ResyncNode {
@@ -43,6 +43,7 @@ export class ResyncInterruptedError extends Error {
 /** Rewrites this node's mirror into Redis (removing what it no longer holds), then marks up. */
 export async function resyncNode(commands: Redis, node: ResyncNode): Promise<void> {
   const steps = new ResyncSteps(commands, node);
+  let lastChanges: Promise<void>;
   node.mirror.startTracking();
   try {
     for (let attempt = 1; ; attempt++) {
@@ -54,11 +55,16 @@ export async function resyncNode(commands: Redis, node: ResyncNode): Promise<voi
         throw new ResyncInterruptedError('the node was reaped while it resynchronized');
       }
     }
+    // What changed since the last pass is sent now, in the same tick as Redis starts counting as
+    // up: every later change of this node goes to Redis after it (one connection keeps the order),
+    // so nothing that raced the resync is left out of Redis.
+    lastChanges = steps.rewrite(node.mirror.takeTouched());
   } finally {
     node.mirror.stopTracking();
   }
   // Up before reporting: the announcements of the reported changes must reach the other nodes.
   node.connection.markResynchronized();
+  await lastChanges;
   await node.reporter.reportPending(commands);
 }
 
@@ -73,7 +79,13 @@ class ResyncSteps {
     this.head = [node.prefix, node.nodeId];
   }
 
+  /** Starts a resync (the answer, whether every addition is reported, is kept in Redis). */
   async begin(): Promise<void> {
+    // Loaded up front: a NOSCRIPT retry would send a batch after the ones that follow it.
+    await Promise.all([
+      SCRIPTS.resyncRemove.load(this.commands),
+      SCRIPTS.resyncAdd.load(this.commands),
+    ]);
     replyInt(await SCRIPTS.resyncBegin.run(this.commands, this.head), 'resync begin');
   }
 
@@ -116,40 +128,41 @@ class ResyncSteps {
   }
 
   /**
-   * Rewrites the entries that changed meanwhile until none did, then registers the node. Resolves
-   * false when a survivor reaped the node during the resync (the caller starts over).
+   * Rewrites the entries that changed meanwhile (a few passes, while they keep changing), then
+   * registers the node. Resolves false when a survivor reaped the node during the resync (the
+   * caller starts over).
    */
   async catchUpAndFinish(): Promise<boolean> {
     const { mirror } = this.node;
-    for (let pass = 1; ; pass++) {
-      const touched = mirror.takeTouched();
-      if (touched.length > 0 && pass <= MAX_CATCH_UP_PASSES) {
-        await this.rewrite(touched);
-        continue;
-      }
-      const registered =
-        replyInt(await SCRIPTS.resyncFinish.run(this.commands, this.head), 'resync finish') === 1;
-      if (!registered) return false;
-      if (!mirror.hasTouched || pass > MAX_CATCH_UP_PASSES) return true;
+    for (let pass = 0; pass < MAX_CATCH_UP_PASSES && mirror.hasTouched; pass++) {
+      await this.rewrite(mirror.takeTouched());
     }
+    const finished = await SCRIPTS.resyncFinish.run(this.commands, this.head);
+    return replyInt(finished, 'resync finish') === 1;
   }
 
-  /** Removals first (as in a full pass), then additions. */
-  private async rewrite(touched: readonly MirrorEntryRef[]): Promise<void> {
+  /**
+   * Rewrites these entries as the mirror holds them now: removals first (as in a full pass), then
+   * additions. Every batch is sent before this returns (nothing is awaited in between), so the
+   * rewrite reaches Redis before any command sent after it.
+   */
+  rewrite(touched: readonly MirrorEntryRef[]): Promise<void> {
+    const sent: Promise<void>[] = [];
     const removals = new ResyncBatch();
     for (const ref of touched) {
       const group = removeGroup(ref.kind, encodeAppId(ref.appId), ref.channel, ref.socketId);
       if (this.holds(group)) continue;
       removals.add(group);
-      if (removals.full) await this.remove(removals);
+      if (removals.full) sent.push(this.remove(removals));
     }
-    await this.remove(removals);
+    sent.push(this.remove(removals));
     const additions = new ResyncBatch();
     for (const ref of touched) {
       this.addTo(additions, ref);
-      if (additions.full) await this.add(additions);
+      if (additions.full) sent.push(this.add(additions));
     }
-    await this.add(additions);
+    sent.push(this.add(additions));
+    return Promise.all(sent).then(() => undefined);
   }
 
   /** Adds the entry's RESYNC_ADD group when the mirror still holds it. */
@@ -212,7 +225,13 @@ class ResyncSteps {
   }
 }
 
-function removeGroup(kind: MirrorEntryKind, app: string, channel: string, socketId: string) {
+/** A RESYNC_REMOVE argument group. */
+function removeGroup(
+  kind: MirrorEntryKind,
+  app: string,
+  channel: string,
+  socketId: string,
+): string[] {
   return [kind, app, channel, socketId];
 }
 

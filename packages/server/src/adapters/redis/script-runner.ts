@@ -14,6 +14,11 @@ export class LuaScript {
     this.sha1 = createHash('sha1').update(source).digest('hex');
   }
 
+  /** Makes sure Redis knows the script, so that {@link run} needs no EVAL fallback. */
+  async load(redis: Redis): Promise<void> {
+    await redis.call('SCRIPT', ['LOAD', this.source]);
+  }
+
   /**
    * Runs the script with no KEYS and the given ARGV. The arguments are passed as one array, never
    * spread into a call (callers keep each call bounded, see resync-batch.ts).
