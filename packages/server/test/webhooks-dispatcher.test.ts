@@ -15,7 +15,7 @@ import {
   resolveServerOptions,
   type WebhookTarget,
 } from '../src/index';
-import { silentLogger } from '../src/observability/logger';
+import { createLogger, silentLogger } from '../src/observability/logger';
 import { Metrics } from '../src/observability/metrics';
 import { WebhookDispatcher, type WebhookDispatcherOptions } from '../src/webhooks/dispatcher';
 import type { ServerWebhookEvent } from '../src/webhooks/events';
@@ -264,6 +264,84 @@ describe('WebhookDispatcher', () => {
     await hooks.close();
     expect(receiver.received.flatMap(eventsOf)).toHaveLength(2);
     expect(hooks.queueStats).toEqual({ queuedEvents: 0, queuedBytes: 0, inFlightRequests: 0 });
+  });
+
+  it("keeps each app's guaranteed share of the total when another app fills it", async () => {
+    const receiver = await startWebhookReceiver();
+    const { dispatcher: hooks, metrics } = dispatcher({
+      maxQueuedBytes: 20_000,
+      maxQueuedBytesPerApp: 20_000,
+      maxQueuedBytesPerTarget: 20_000,
+      appCount: 2,
+      batchMs: 10_000,
+    });
+    const [quiet, noisy] = resolveServerOptions({
+      logger: silentLogger,
+      apps: [
+        { ...HOOK_APP, webhooks: [{ url: receiver.url }] },
+        {
+          id: 'noisy',
+          key: 'noisy-key',
+          secret: 'noisy-secret',
+          webhooks: [{ url: receiver.url }],
+        },
+      ],
+    }).apps as [ResolvedApp, ResolvedApp];
+    const bigEvent = (index: number): ServerWebhookEvent => ({
+      name: 'client_event',
+      channel: 'private-x',
+      event: 'client-e',
+      data: 'x'.repeat(900),
+      socket_id: `1.${index}`,
+    });
+    for (let index = 0; index < 50; index++) hooks.emit(noisy, bigEvent(index));
+    expect(hooks.queuedBytesOf('noisy')).toBeLessThanOrEqual(10_000);
+    expect(
+      metrics.get('pushwire_webhooks_dropped_total', {
+        app_id: 'noisy',
+        reason: 'total_bytes_full',
+      }),
+    ).toBeGreaterThan(30);
+    for (let index = 0; index < 9; index++) hooks.emit(quiet, bigEvent(index));
+    expect(hooks.queuedBytesOf(HOOK_APP.id)).toBeGreaterThan(8_000);
+    expect(metrics.render()).not.toContain(`app_id="${HOOK_APP.id}",reason=`);
+    expect(hooks.queueStats.queuedBytes).toBeLessThanOrEqual(20_000);
+    await hooks.close();
+    const quietEvents = receiver.received
+      .filter((hook) => hook.headers['x-pusher-key'] === HOOK_APP.key)
+      .flatMap(eventsOf);
+    expect(quietEvents).toHaveLength(9);
+  });
+
+  it('logs drops at most once per interval per app, without secrets', async () => {
+    const lines: string[] = [];
+    const { dispatcher: hooks, metrics } = dispatcher({
+      logger: createLogger({ level: 'debug', write: (line) => lines.push(line) }),
+      maxQueuedEventsPerTarget: 1,
+      batchMs: 10_000,
+    });
+    const app = appWith([{ url: 'http://user:hunter22@127.0.0.1:9/x?token=tok-123' }]);
+    for (let index = 0; index < 100; index++)
+      hooks.emit(app, { name: 'channel_occupied', channel: `c${index}` });
+    expect(
+      metrics.get('pushwire_webhooks_dropped_total', {
+        app_id: HOOK_APP.id,
+        reason: 'target_events_full',
+      }),
+    ).toBe(99);
+    const warnings = lines.filter((line) => line.includes('webhook backlog full'));
+    expect(warnings).toHaveLength(1);
+    expect(JSON.parse(warnings[0] as string)).toMatchObject({
+      level: 'warn',
+      app: HOOK_APP.id,
+      reason: 'target_events_full',
+      dropped: 1,
+      url: 'http://127.0.0.1:9/x',
+      limit: 1,
+    });
+    for (const secret of ['hunter22', 'tok-123', HOOK_APP.secret]) {
+      expect(lines.join('\n')).not.toContain(secret);
+    }
   });
 
   it('refuses the removed maxQueuedEvents option with a clear error', () => {

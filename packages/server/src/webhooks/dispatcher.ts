@@ -368,12 +368,16 @@ export class WebhookDispatcher {
       const target = targets[index] as ResolvedWebhookTarget;
       if (!target.events.includes(event.name)) continue;
       if (target.channelPrefix !== '' && !event.channel.startsWith(target.channelPrefix)) continue;
+      const queue = this.#queueFor(app, index);
+      if (queue.events >= this.#maxEventsPerTarget) {
+        this.#drops.record(app, 'target_events_full', 1, target, this.#maxEventsPerTarget);
+        continue;
+      }
       if (queued === undefined) {
         const json = JSON.stringify(event);
         queued = { json, bytes: Buffer.byteLength(json, 'utf8') + SEPARATOR_BYTES };
       }
-      const queue = this.#queueFor(app, index);
-      const refusal = this.#admit(queue, queued.bytes);
+      const refusal = this.#admitBytes(queue, queued.bytes);
       if (refusal !== undefined) {
         this.#drops.record(app, refusal, 1, target, this.#limitOf(refusal));
         continue;
@@ -397,22 +401,14 @@ export class WebhookDispatcher {
     return queue;
   }
 
-  /** Reserves room for one event of `bytes` in `queue`, or says which cap is full. */
-  #admit(queue: TargetQueue, bytes: number): WebhookDropReason | undefined {
-    if (queue.events >= this.#maxEventsPerTarget) return 'target_events_full';
+  /** Reserves `bytes` for one more event of `queue`, or says which byte cap is full. */
+  #admitBytes(queue: TargetQueue, bytes: number): WebhookDropReason | undefined {
     if (queue.bytes + bytes > this.#maxBytesPerTarget) return 'target_bytes_full';
     return this.#budget.tryReserve(queue.app.id, bytes);
   }
 
   #limitOf(reason: WebhookDropReason): number | undefined {
-    switch (reason) {
-      case 'target_events_full':
-        return this.#maxEventsPerTarget;
-      case 'target_bytes_full':
-        return this.#maxBytesPerTarget;
-      default:
-        return undefined;
-    }
+    return reason === 'target_bytes_full' ? this.#maxBytesPerTarget : undefined;
   }
 
   /** Starts the batching window of `queue`, or sends at once when batching is off or it is full. */
