@@ -158,6 +158,8 @@ export class WebhookDispatcher {
   #queuedEvents = 0;
   #inFlight = 0;
   #closing = false;
+  /** close() finished: even a late debounce confirmation no longer queues anything. */
+  #closed = false;
   #idleWaiters: (() => void)[] = [];
 
   constructor(options: WebhookDispatcherOptions) {
@@ -289,6 +291,7 @@ export class WebhookDispatcher {
       this.#pump(queue);
     }
     if (!this.#isIdle()) await this.#waitForIdle(timeoutMs);
+    this.#closed = true;
     this.#http.destroy();
   }
 
@@ -362,6 +365,10 @@ export class WebhookDispatcher {
 
   /** Routes `event` to the backlog of each target that wants it, within that backlog's caps. */
   #enqueue(app: ResolvedApp, event: ServerWebhookEvent): void {
+    if (this.#closed) {
+      this.#drops.record(app, 'closed', 1);
+      return;
+    }
     const targets = app.webhooks;
     let queued: QueuedEvent | undefined;
     for (let index = 0; index < targets.length; index++) {
