@@ -4,7 +4,7 @@
  * mode, retry after a 500, giving up after the window, filtering, the vacate/remove debounce,
  * the bounded per-target queue (events and serialized bytes), and flushing on close().
  */
-import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pusher as SdkPusher } from '@pushwire/sdk';
 import Pusher from 'pusher';
@@ -342,6 +342,74 @@ describe('WebhookDispatcher', () => {
     for (const secret of ['hunter22', 'tok-123', HOOK_APP.secret]) {
       expect(lines.join('\n')).not.toContain(secret);
     }
+  });
+
+  it('bounds the time and memory a receiver can take from one POST', async () => {
+    const answers: ((res: ServerResponse) => void)[] = [
+      // 2xx headers, then a body that never ends: the status decides once the deadline passes.
+      (res) => {
+        res.writeHead(200);
+        res.write('partial');
+      },
+      // A 4 MiB answer: read only up to a small cap, then the socket is closed.
+      (res) => {
+        res.writeHead(200);
+        res.end(Buffer.alloc(4 * 1_048_576));
+      },
+      // No answer at all: a timeout, retried.
+      () => undefined,
+    ];
+    let index = 0;
+    const server = createHttpServer((req, res) => {
+      req.resume();
+      const answer = answers[Math.min(index++, answers.length - 1)];
+      answer?.(res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    onTestFinished(
+      () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    );
+    const { port } = server.address() as AddressInfo;
+    const { dispatcher: hooks, metrics } = dispatcher({
+      batchMs: 0,
+      requestTimeoutMs: 200,
+      concurrencyPerTarget: 1,
+      retryWindowMs: 250,
+      retryBaseDelayMs: 10,
+    });
+    const app = appWith([{ url: `http://127.0.0.1:${port}/h` }]);
+    for (const channel of ['a', 'b', 'c']) hooks.emit(app, { name: 'channel_occupied', channel });
+    await eventually(() => metrics.get('pushwire_webhooks_sent_total', { result: 'failed' }) === 1);
+    expect(metrics.get('pushwire_webhooks_sent_total', { result: 'ok' })).toBe(2);
+    expect(metrics.get('pushwire_webhooks_sent_total', { result: 'retry' })).toBeGreaterThan(0);
+    expect(hooks.queueStats).toEqual({ queuedEvents: 0, queuedBytes: 0, inFlightRequests: 0 });
+  });
+
+  it('validates the webhook queue options of the server', () => {
+    const resolved = resolveServerOptions({ logger: silentLogger });
+    expect(resolved).toMatchObject({
+      webhookMaxQueuedBytes: 67_108_864,
+      webhookMaxQueuedBytesPerApp: 16_777_216,
+      webhookMaxQueuedBytesPerTarget: 8_388_608,
+      webhookMaxQueuedEventsPerTarget: 10_000,
+      webhookConcurrencyPerTarget: 8,
+      webhookRequestTimeoutMs: 10_000,
+    });
+    expect(() => resolveServerOptions({ webhookMaxQueuedBytes: 10 })).toThrow(
+      'webhookMaxQueuedBytes',
+    );
+    expect(() => resolveServerOptions({ webhookConcurrencyPerTarget: 0 })).toThrow(
+      'webhookConcurrencyPerTarget',
+    );
+    expect(() =>
+      resolveServerOptions({ maxQueuedEvents: 5 } as unknown as Parameters<
+        typeof resolveServerOptions
+      >[0]),
+    ).toThrow('unknown option');
   });
 
   it('refuses the removed maxQueuedEvents option with a clear error', () => {
