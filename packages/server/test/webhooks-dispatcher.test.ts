@@ -458,5 +458,8 @@ describe('WebhookDispatcher', () => {
     expect(() =>
       appWith([{ url: receiver.url, headers: { 'Content-Type': 'text/plain' } }]),
     ).toThrow('is set by the server and cannot be overridden');
+    expect(() => appWith([{ url: receiver.url, headers: { 'Content-Length': '1' } }])).toThrow(
+      'is part of the HTTP framing and cannot be set',
+    );
   });
 });
