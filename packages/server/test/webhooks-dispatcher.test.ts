@@ -381,7 +381,7 @@ describe('WebhookDispatcher', () => {
       retryWindowMs: 250,
       retryBaseDelayMs: 10,
     });
-    const app = appWith([{ url: `http://127.0.0.1:${port}/h` }]);
+    const app = appWith([{ url: `HTTP://127.0.0.1:${port}/h` }]);
     for (const channel of ['a', 'b', 'c']) hooks.emit(app, { name: 'channel_occupied', channel });
     await eventually(() => metrics.get('pushwire_webhooks_sent_total', { result: 'failed' }) === 1);
     expect(metrics.get('pushwire_webhooks_sent_total', { result: 'ok' })).toBe(2);
@@ -460,6 +460,9 @@ describe('WebhookDispatcher', () => {
     ).toThrow('is set by the server and cannot be overridden');
     expect(() => appWith([{ url: receiver.url, headers: { 'Content-Length': '1' } }])).toThrow(
       'is part of the HTTP framing and cannot be set',
+    );
+    expect(() => appWith([{ url: receiver.url, headers: { 'X-Bad': 'a\u0000b' } }])).toThrow(
+      'must be a single-line string',
     );
   });
 });

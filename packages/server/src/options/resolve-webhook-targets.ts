@@ -54,7 +54,8 @@ function resolveHeaders(value: unknown, option: string): Readonly<Record<string,
       if (HOP_BY_HOP_HEADERS.has(name.toLowerCase())) {
         throw new ServerConfigError(headerOption, 'is part of the HTTP framing and cannot be set');
       }
-      if (typeof header !== 'string' || /[\r\n]/.test(header)) {
+      // What an HTTP header value may hold (as node:http checks it): no control characters but tab.
+      if (typeof header !== 'string' || /[^\t\x20-\x7e\x80-\xff]/.test(header)) {
         throw new ServerConfigError(headerOption, 'must be a single-line string');
       }
       headers[name] = header;
