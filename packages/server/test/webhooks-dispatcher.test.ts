@@ -4,7 +4,7 @@
  * mode, retry after a 500, giving up after the window, filtering, the vacate/remove debounce,
  * the bounded per-target queue (events and serialized bytes), and flushing on close().
  */
-import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pusher as SdkPusher } from '@pushwire/sdk';
 import Pusher from 'pusher';
@@ -15,7 +15,7 @@ import {
   resolveServerOptions,
   type WebhookTarget,
 } from '../src/index';
-import { silentLogger } from '../src/observability/logger';
+import { createLogger, silentLogger } from '../src/observability/logger';
 import { Metrics } from '../src/observability/metrics';
 import { WebhookDispatcher, type WebhookDispatcherOptions } from '../src/webhooks/dispatcher';
 import type { ServerWebhookEvent } from '../src/webhooks/events';
@@ -266,6 +266,152 @@ describe('WebhookDispatcher', () => {
     expect(hooks.queueStats).toEqual({ queuedEvents: 0, queuedBytes: 0, inFlightRequests: 0 });
   });
 
+  it("keeps each app's guaranteed share of the total when another app fills it", async () => {
+    const receiver = await startWebhookReceiver();
+    const { dispatcher: hooks, metrics } = dispatcher({
+      maxQueuedBytes: 20_000,
+      maxQueuedBytesPerApp: 20_000,
+      maxQueuedBytesPerTarget: 20_000,
+      appCount: 2,
+      batchMs: 10_000,
+    });
+    const [quiet, noisy] = resolveServerOptions({
+      logger: silentLogger,
+      apps: [
+        { ...HOOK_APP, webhooks: [{ url: receiver.url }] },
+        {
+          id: 'noisy',
+          key: 'noisy-key',
+          secret: 'noisy-secret',
+          webhooks: [{ url: receiver.url }],
+        },
+      ],
+    }).apps as [ResolvedApp, ResolvedApp];
+    const bigEvent = (index: number): ServerWebhookEvent => ({
+      name: 'client_event',
+      channel: 'private-x',
+      event: 'client-e',
+      data: 'x'.repeat(900),
+      socket_id: `1.${index}`,
+    });
+    for (let index = 0; index < 50; index++) hooks.emit(noisy, bigEvent(index));
+    expect(hooks.queuedBytesOf('noisy')).toBeLessThanOrEqual(10_000);
+    expect(
+      metrics.get('pushwire_webhooks_dropped_total', {
+        app_id: 'noisy',
+        reason: 'total_bytes_full',
+      }),
+    ).toBeGreaterThan(30);
+    for (let index = 0; index < 9; index++) hooks.emit(quiet, bigEvent(index));
+    expect(hooks.queuedBytesOf(HOOK_APP.id)).toBeGreaterThan(8_000);
+    expect(metrics.render()).not.toContain(`app_id="${HOOK_APP.id}",reason=`);
+    expect(hooks.queueStats.queuedBytes).toBeLessThanOrEqual(20_000);
+    await hooks.close();
+    const quietEvents = receiver.received
+      .filter((hook) => hook.headers['x-pusher-key'] === HOOK_APP.key)
+      .flatMap(eventsOf);
+    expect(quietEvents).toHaveLength(9);
+  });
+
+  it('logs drops at most once per interval per app, without secrets', async () => {
+    const lines: string[] = [];
+    const { dispatcher: hooks, metrics } = dispatcher({
+      logger: createLogger({ level: 'debug', write: (line) => lines.push(line) }),
+      maxQueuedEventsPerTarget: 1,
+      batchMs: 10_000,
+    });
+    const app = appWith([{ url: 'http://user:hunter22@127.0.0.1:9/x?token=tok-123' }]);
+    for (let index = 0; index < 100; index++)
+      hooks.emit(app, { name: 'channel_occupied', channel: `c${index}` });
+    expect(
+      metrics.get('pushwire_webhooks_dropped_total', {
+        app_id: HOOK_APP.id,
+        reason: 'target_events_full',
+      }),
+    ).toBe(99);
+    const warnings = lines.filter((line) => line.includes('webhook backlog full'));
+    expect(warnings).toHaveLength(1);
+    expect(JSON.parse(warnings[0] as string)).toMatchObject({
+      level: 'warn',
+      app: HOOK_APP.id,
+      reason: 'target_events_full',
+      dropped: 1,
+      url: 'http://127.0.0.1:9/x',
+      limit: 1,
+    });
+    for (const secret of ['hunter22', 'tok-123', HOOK_APP.secret]) {
+      expect(lines.join('\n')).not.toContain(secret);
+    }
+  });
+
+  it('bounds the time and memory a receiver can take from one POST', async () => {
+    const answers: ((res: ServerResponse) => void)[] = [
+      // 2xx headers, then a body that never ends: the status decides once the deadline passes.
+      (res) => {
+        res.writeHead(200);
+        res.write('partial');
+      },
+      // A 4 MiB answer: read only up to a small cap, then the socket is closed.
+      (res) => {
+        res.writeHead(200);
+        res.end(Buffer.alloc(4 * 1_048_576));
+      },
+      // No answer at all: a timeout, retried.
+      () => undefined,
+    ];
+    let index = 0;
+    const server = createHttpServer((req, res) => {
+      req.resume();
+      const answer = answers[Math.min(index++, answers.length - 1)];
+      answer?.(res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    onTestFinished(
+      () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    );
+    const { port } = server.address() as AddressInfo;
+    const { dispatcher: hooks, metrics } = dispatcher({
+      batchMs: 0,
+      requestTimeoutMs: 200,
+      concurrencyPerTarget: 1,
+      retryWindowMs: 250,
+      retryBaseDelayMs: 10,
+    });
+    const app = appWith([{ url: `HTTP://127.0.0.1:${port}/h` }]);
+    for (const channel of ['a', 'b', 'c']) hooks.emit(app, { name: 'channel_occupied', channel });
+    await eventually(() => metrics.get('pushwire_webhooks_sent_total', { result: 'failed' }) === 1);
+    expect(metrics.get('pushwire_webhooks_sent_total', { result: 'ok' })).toBe(2);
+    expect(metrics.get('pushwire_webhooks_sent_total', { result: 'retry' })).toBeGreaterThan(0);
+    expect(hooks.queueStats).toEqual({ queuedEvents: 0, queuedBytes: 0, inFlightRequests: 0 });
+  });
+
+  it('validates the webhook queue options of the server', () => {
+    const resolved = resolveServerOptions({ logger: silentLogger });
+    expect(resolved).toMatchObject({
+      webhookMaxQueuedBytes: 67_108_864,
+      webhookMaxQueuedBytesPerApp: 16_777_216,
+      webhookMaxQueuedBytesPerTarget: 8_388_608,
+      webhookMaxQueuedEventsPerTarget: 10_000,
+      webhookConcurrencyPerTarget: 8,
+      webhookRequestTimeoutMs: 10_000,
+    });
+    expect(() => resolveServerOptions({ webhookMaxQueuedBytes: 10 })).toThrow(
+      'webhookMaxQueuedBytes',
+    );
+    expect(() => resolveServerOptions({ webhookConcurrencyPerTarget: 0 })).toThrow(
+      'webhookConcurrencyPerTarget',
+    );
+    expect(() =>
+      resolveServerOptions({ maxQueuedEvents: 5 } as unknown as Parameters<
+        typeof resolveServerOptions
+      >[0]),
+    ).toThrow('unknown option');
+  });
+
   it('refuses the removed maxQueuedEvents option with a clear error', () => {
     expect(
       () =>
@@ -312,5 +458,11 @@ describe('WebhookDispatcher', () => {
     expect(() =>
       appWith([{ url: receiver.url, headers: { 'Content-Type': 'text/plain' } }]),
     ).toThrow('is set by the server and cannot be overridden');
+    expect(() => appWith([{ url: receiver.url, headers: { 'Content-Length': '1' } }])).toThrow(
+      'is part of the HTTP framing and cannot be set',
+    );
+    expect(() => appWith([{ url: receiver.url, headers: { 'X-Bad': 'a\u0000b' } }])).toThrow(
+      'must be a single-line string',
+    );
   });
 });

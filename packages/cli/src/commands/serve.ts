@@ -71,7 +71,8 @@ function optionsFromFlags(
   if (flags['webhook-url'] !== undefined) {
     options.webhooks = flags['webhook-url'].map((url) => {
       if (!/^https?:\/\/./.test(url)) {
-        throw new UsageError(`--webhook-url must be an http:// or https:// URL, got "${url}"`, {
+        // The value is not echoed: a webhook URL may carry credentials or a token.
+        throw new UsageError('--webhook-url must be an http:// or https:// URL', {
           command: NAME,
         });
       }

@@ -12,6 +12,18 @@ const WEBHOOK_TARGET_KEYS: readonly string[] = ['url', 'events', 'headers', 'cha
 
 /** Header names a webhook target may not set: the dispatcher owns them. */
 const RESERVED_WEBHOOK_HEADERS = new Set(['content-type', 'x-pusher-key', 'x-pusher-signature']);
+/** Header names of the HTTP framing, which only the HTTP client may set. */
+const HOP_BY_HOP_HEADERS = new Set([
+  'connection',
+  'content-length',
+  'expect',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
 const HEADER_NAME_PATTERN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 function resolveEvents(value: unknown, option: string): readonly WebhookEventName[] {
@@ -39,7 +51,11 @@ function resolveHeaders(value: unknown, option: string): Readonly<Record<string,
       if (RESERVED_WEBHOOK_HEADERS.has(name.toLowerCase())) {
         throw new ServerConfigError(headerOption, 'is set by the server and cannot be overridden');
       }
-      if (typeof header !== 'string' || /[\r\n]/.test(header)) {
+      if (HOP_BY_HOP_HEADERS.has(name.toLowerCase())) {
+        throw new ServerConfigError(headerOption, 'is part of the HTTP framing and cannot be set');
+      }
+      // What an HTTP header value may hold (as node:http checks it): no control characters but tab.
+      if (typeof header !== 'string' || /[^\t\x20-\x7e\x80-\xff]/.test(header)) {
         throw new ServerConfigError(headerOption, 'must be a single-line string');
       }
       headers[name] = header;

@@ -158,6 +158,8 @@ export class WebhookDispatcher {
   #queuedEvents = 0;
   #inFlight = 0;
   #closing = false;
+  /** close() finished: even a late debounce confirmation no longer queues anything. */
+  #closed = false;
   #idleWaiters: (() => void)[] = [];
 
   constructor(options: WebhookDispatcherOptions) {
@@ -289,6 +291,7 @@ export class WebhookDispatcher {
       this.#pump(queue);
     }
     if (!this.#isIdle()) await this.#waitForIdle(timeoutMs);
+    this.#closed = true;
     this.#http.destroy();
   }
 
@@ -362,18 +365,26 @@ export class WebhookDispatcher {
 
   /** Routes `event` to the backlog of each target that wants it, within that backlog's caps. */
   #enqueue(app: ResolvedApp, event: ServerWebhookEvent): void {
+    if (this.#closed) {
+      this.#drops.record(app, 'closed', 1);
+      return;
+    }
     const targets = app.webhooks;
     let queued: QueuedEvent | undefined;
     for (let index = 0; index < targets.length; index++) {
       const target = targets[index] as ResolvedWebhookTarget;
       if (!target.events.includes(event.name)) continue;
       if (target.channelPrefix !== '' && !event.channel.startsWith(target.channelPrefix)) continue;
+      const queue = this.#queueFor(app, index);
+      if (queue.events >= this.#maxEventsPerTarget) {
+        this.#drops.record(app, 'target_events_full', 1, target, this.#maxEventsPerTarget);
+        continue;
+      }
       if (queued === undefined) {
         const json = JSON.stringify(event);
         queued = { json, bytes: Buffer.byteLength(json, 'utf8') + SEPARATOR_BYTES };
       }
-      const queue = this.#queueFor(app, index);
-      const refusal = this.#admit(queue, queued.bytes);
+      const refusal = this.#admitBytes(queue, queued.bytes);
       if (refusal !== undefined) {
         this.#drops.record(app, refusal, 1, target, this.#limitOf(refusal));
         continue;
@@ -397,22 +408,14 @@ export class WebhookDispatcher {
     return queue;
   }
 
-  /** Reserves room for one event of `bytes` in `queue`, or says which cap is full. */
-  #admit(queue: TargetQueue, bytes: number): WebhookDropReason | undefined {
-    if (queue.events >= this.#maxEventsPerTarget) return 'target_events_full';
+  /** Reserves `bytes` for one more event of `queue`, or says which byte cap is full. */
+  #admitBytes(queue: TargetQueue, bytes: number): WebhookDropReason | undefined {
     if (queue.bytes + bytes > this.#maxBytesPerTarget) return 'target_bytes_full';
     return this.#budget.tryReserve(queue.app.id, bytes);
   }
 
   #limitOf(reason: WebhookDropReason): number | undefined {
-    switch (reason) {
-      case 'target_events_full':
-        return this.#maxEventsPerTarget;
-      case 'target_bytes_full':
-        return this.#maxBytesPerTarget;
-      default:
-        return undefined;
-    }
+    return reason === 'target_bytes_full' ? this.#maxBytesPerTarget : undefined;
   }
 
   /** Starts the batching window of `queue`, or sends at once when batching is off or it is full. */

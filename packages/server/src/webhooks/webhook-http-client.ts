@@ -67,7 +67,7 @@ export class WebhookHttpClient {
       };
       const onAbort = (): void => stop('aborted');
       try {
-        const https = post.url.startsWith('https:');
+        const https = /^https:/i.test(post.url);
         request = (https ? httpsRequest : httpRequest)(post.url, {
           method: 'POST',
           headers: { ...post.headers, 'content-length': String(Buffer.byteLength(post.body)) },

@@ -2,7 +2,8 @@
  * @module webhooks/webhook-url
  * Webhook URLs without their secrets: the one redaction used wherever a webhook URL could reach a
  * log, an error or a metric (no userinfo, no query, no fragment), and the split of a URL's
- * `user:password@` into an `Authorization: Basic` header (fetch refuses URLs with credentials).
+ * `user:password@` into an `Authorization: Basic` header (HTTP clients such as fetch refuse URLs
+ * with credentials, and a header keeps them out of every place the URL is shown).
  */
 
 const REDACTED_URL = '[invalid url]';
@@ -24,7 +25,7 @@ export function redactUrlsInText(text: string): string {
   return text.replace(URL_IN_TEXT_PATTERN, (match) => redactWebhookUrl(match));
 }
 
-/** A webhook URL ready for fetch, and the credentials it carried (if any) as a header value. */
+/** A webhook URL ready to request, and the credentials it carried (if any) as a header value. */
 export interface SplitWebhookUrl {
   /** The URL without `user:password@` (unchanged text when it had none). */
   readonly url: string;

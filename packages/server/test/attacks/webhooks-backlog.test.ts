@@ -102,19 +102,22 @@ describe('attack: webhook backlog', () => {
       apps: [{ ...FLOODER, webhooks: [{ url: hanging.url }] }],
       shutdownTimeoutMs: 200,
     });
-    const [client] = await flooders(wsUrl, FLOODER, 1);
-    if (client === undefined) throw new Error('no client');
+    // 20 connections, so that no single one sends much per second (a per-connection inbound
+    // budget must not be what bounds this test).
+    const clients = await flooders(wsUrl, FLOODER, 20);
     // 5,000 control characters: 5,000 bytes of data (under maxEventBytes), 30,000 once escaped.
-    const frame = floodFrame(0, '\u0001'.repeat(5_000));
+    const frames = clients.map((_, index) => floodFrame(index, '\u0001'.repeat(5_000)));
     const queuedBytes = () =>
       server.metrics.get('pushwire_webhooks_queued_bytes', { app_id: FLOODER.id });
     let peakQueuedBytes = 0;
     const rssBefore = process.memoryUsage().rss;
     let peakRss = rssBefore;
     // 4,000 events (about 120 MB once escaped), in steps the server has processed before the next.
-    for (let step = 0; step < 40; step++) {
-      for (let index = 0; index < 100; index++) client.send(frame);
-      await client.roundTrip();
+    for (let step = 0; step < 20; step++) {
+      clients.forEach((client, index) => {
+        for (let sent = 0; sent < 10; sent++) client.send(frames[index] as string);
+      });
+      await Promise.all(clients.map((client) => client.roundTrip()));
       peakQueuedBytes = Math.max(peakQueuedBytes, queuedBytes());
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
     }
