@@ -50,11 +50,14 @@ export function handleClientEvent(
   if (app.limits.maxEventBytes > 0 && bytes > app.limits.maxEventBytes) {
     throw reject(`Client event data is ${bytes} bytes; the limit is ${app.limits.maxEventBytes}`);
   }
-  if (!connection.clientEventLimiter.tryTake()) {
+  const decision = connection.clientEventLimiter.take();
+  if (decision !== 'allowed') {
     ctx.metrics.inc('pushwire_dropped_messages_total', { reason: 'rate_limited' });
+    // One error per one-second window: answering every dropped event would amplify a flood.
+    if (decision === 'refused_again') return;
     throw new ProtocolError(
       'client_event_rate_limited',
-      `Client event rate limit exceeded (${app.limits.clientEventsPerSecond}/s); event dropped`,
+      `Client event rate limit exceeded (${app.limits.clientEventsPerSecond}/s); events are dropped until the next second`,
       CloseCode.ClientEventRejected,
     );
   }
