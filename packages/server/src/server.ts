@@ -4,7 +4,9 @@
  * handler and the WebSocket gateway, and gives them an explicit lifecycle. With `redisUrl` and no
  * `adapter`, the Redis adapter is loaded when the server starts (ioredis stays optional). `listen()` binds its own
  * node:http server (port 0 allowed); `attach()` shares an existing one (REST on `request`, WebSocket
- * on `upgrade`); `close()` is idempotent and graceful: stop accepting, 4200 to every socket, drain
+ * on `upgrade`, and counts every accepted socket against `maxConnectionsPerIp` on `connection`);
+ * a server created by `listen()` also gets Node's request and headers timeouts from
+ * `requestTimeoutMs`. `close()` is idempotent and graceful: stop accepting, 4200 to every socket, drain
  * HTTP, flush webhooks, close the adapter, all within `shutdownTimeoutMs`.
  */
 

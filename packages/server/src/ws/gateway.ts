@@ -1,8 +1,9 @@
 /**
  * @module ws/gateway
  * The WebSocket side of one node: accepts upgrades (noServer `ws`, one WebSocketServer per
- * distinct `maxFrameBytes`), runs the handshake checks with Pusher close codes, owns every
- * {@link Connection}, dispatches client messages through each connection's task chain, cleans up
+ * distinct `maxFrameBytes`), runs the connection limits and handshake checks with Pusher close
+ * codes, owns every {@link Connection}, charges each inbound frame to the connection's budget
+ * (4100 past it) and dispatches client messages through each connection's task chain, cleans up
  * through the adapter on close, and implements the adapter's callbacks (fan-out to local
  * subscribers, user termination, cluster changes it did not cause, health).
  */

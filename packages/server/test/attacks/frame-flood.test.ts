@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { connect as connectTcp, type Socket } from 'node:net';
 import { channelAuthSignature } from '@pushwire/sdk';
 import { describe, expect, it } from 'vitest';
+import { InboundBudget, inboundBudgetFor } from '../../src/ws/inbound-budget';
 import { APP, connect, eventually, startServer } from '../ws-helpers';
 import { encodeClientFrame, PingMonitor } from './support';
 
@@ -198,5 +199,46 @@ describe('attack: single-connection frame flood', () => {
     await eventually(() => client.count('pusher_internal:subscription_succeeded') === 200);
     await client.roundTrip();
     expect(client.count('pusher:error')).toBe(0);
+  });
+});
+
+describe('inbound budget', () => {
+  it('spends a burst, then refills at the per-second rates (frames and bytes)', () => {
+    let now = 0;
+    const budget = new InboundBudget(
+      { framesPerSecond: 10, frameBurst: 5, bytesPerSecond: 1_000, byteBurst: 2_000 },
+      () => now,
+    );
+    for (let i = 0; i < 5; i++) expect(budget.tryTake(10)).toBe(true);
+    expect(budget.tryTake(10)).toBe(false);
+    now += 100; // one frame's worth of refill
+    expect(budget.tryTake(10)).toBe(true);
+    expect(budget.tryTake(10)).toBe(false);
+    now += 10_000; // full again, capped at the bursts
+    expect(budget.tryTake(2_001)).toBe(false);
+    expect(budget.tryTake(1_990)).toBe(true);
+    expect(budget.tryTake(20)).toBe(false);
+  });
+
+  it('never lets the budget undercut the app: client-event rate and frame size', () => {
+    const options = {
+      inboundFramesPerSecond: 100,
+      inboundFrameBurst: 1_000,
+      inboundBytesPerSecond: 1_048_576,
+      inboundByteBurst: 8_388_608,
+    };
+    const relaxed = inboundBudgetFor(options, {
+      clientEventsPerSecond: 100,
+      maxFrameBytes: 4_194_304,
+    });
+    expect(relaxed.framesPerSecond).toBe(200);
+    expect(relaxed.byteBurst).toBe(8_388_608);
+    const big = inboundBudgetFor(options, { clientEventsPerSecond: 10, maxFrameBytes: 16_777_216 });
+    expect(big.byteBurst).toBe(33_554_432);
+    const off = inboundBudgetFor(
+      { ...options, inboundFramesPerSecond: 0 },
+      { clientEventsPerSecond: 100, maxFrameBytes: 1 },
+    );
+    expect(off.framesPerSecond).toBe(0);
   });
 });
