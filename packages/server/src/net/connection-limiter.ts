@@ -5,13 +5,13 @@
  * `maxConnectionsPerIp` is destroyed before anything is read from it: that is what bounds
  * slow-request floods. Sockets from trusted proxies are not counted by address; their WebSocket
  * connections are counted against the client IP from `X-Forwarded-For` instead, at the upgrade.
- * `maxConnections` caps this node's WebSocket connections. Only open sockets are in the map, so its
- * size is bounded by the sockets the process holds.
+ * `maxConnections` caps this node's WebSocket connections. An IPv6 client counts as its /64. Only
+ * open sockets are in the map, so its size is bounded by the sockets the process holds.
  */
 
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import { clientIp, normalizeIp } from './client-ip';
+import { clientIp, ipLimitKey, normalizeIp } from './client-ip';
 import type { TrustedProxies } from './trusted-proxies';
 
 export interface ConnectionLimits {
@@ -41,11 +41,6 @@ export class ConnectionLimiter {
     this.#trusted = trusted;
   }
 
-  /** Open sockets and proxied connections counted for `ip` (for tests and metrics). */
-  countFor(ip: string): number {
-    return this.#perIp.get(ip) ?? 0;
-  }
-
   /**
    * Counts a newly accepted TCP socket against its remote IP until it closes.
    * @returns false when the IP is over its limit: the caller destroys the socket.
@@ -53,8 +48,9 @@ export class ConnectionLimiter {
   admitSocket(socket: Socket): boolean {
     const ip = normalizeIp(socket.remoteAddress);
     if (this.#limits.maxConnectionsPerIp === 0 || ip === '' || this.#trusted.has(ip)) return true;
-    if (!this.#acquire(ip)) return false;
-    socket.once('close', () => this.#release(ip));
+    const key = ipLimitKey(ip);
+    if (!this.#acquire(key)) return false;
+    socket.once('close', () => this.#release(key));
     return true;
   }
 
@@ -74,14 +70,15 @@ export class ConnectionLimiter {
     }
     const ip = clientIp(remote, request.headers['x-forwarded-for'], this.#trusted);
     if (this.#trusted.has(ip)) return { ok: true, release: NOTHING_TO_RELEASE };
-    if (!this.#acquire(ip)) return { ok: false, reason: 'ip_limit' };
+    const key = ipLimitKey(ip);
+    if (!this.#acquire(key)) return { ok: false, reason: 'ip_limit' };
     let released = false;
     return {
       ok: true,
       release: () => {
         if (released) return;
         released = true;
-        this.#release(ip);
+        this.#release(key);
       },
     };
   }

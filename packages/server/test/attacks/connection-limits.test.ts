@@ -9,7 +9,7 @@
 import { connect as connectTcp, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { optionsFromEnv } from '../../src/apps/load-config';
-import { clientIp } from '../../src/net/client-ip';
+import { clientIp, ipLimitKey } from '../../src/net/client-ip';
 import { TrustedProxies } from '../../src/net/trusted-proxies';
 import { DEFAULT_MAX_CONNECTIONS_PER_IP } from '../../src/options/defaults';
 import { resolveServerOptions } from '../../src/options/resolve';
@@ -144,6 +144,16 @@ describe('client IP and trusted proxies', () => {
     expect(clientIp('10.0.0.1', ['1.1.1.1', '203.0.113.5'], trusted)).toBe('203.0.113.5');
     expect(clientIp('10.0.0.1', 'garbage, 10.0.0.3', trusted)).toBe('10.0.0.3');
     expect(clientIp('10.0.0.1', '', trusted)).toBe('10.0.0.1');
+  });
+
+  it('counts an IPv6 client as its /64 network and an IPv4 client as itself', () => {
+    expect(ipLimitKey('203.0.113.5')).toBe('203.0.113.5');
+    expect(ipLimitKey('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(ipLimitKey('2001:db8:1:2:bbbb:cccc:dddd:eeee')).toBe('2001:db8:1:2::/64');
+    expect(ipLimitKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(ipLimitKey('::1')).toBe('0:0:0:0::/64');
+    expect(ipLimitKey('64:ff9b::1.2.3.4')).toBe('64:ff9b:0:0::/64');
+    expect(ipLimitKey('fe80:0000:0000:0000:0001::')).toBe('fe80:0:0:0::/64');
   });
 
   it('validates trustedProxies and reads the limits from the environment', () => {
