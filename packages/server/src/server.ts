@@ -4,7 +4,9 @@
  * handler and the WebSocket gateway, and gives them an explicit lifecycle. With `redisUrl` and no
  * `adapter`, the Redis adapter is loaded when the server starts (ioredis stays optional). `listen()` binds its own
  * node:http server (port 0 allowed); `attach()` shares an existing one (REST on `request`, WebSocket
- * on `upgrade`); `close()` is idempotent and graceful: stop accepting, 4200 to every socket, drain
+ * on `upgrade`, and counts every accepted socket against `maxConnectionsPerIp` on `connection`);
+ * a server created by `listen()` also gets Node's request and headers timeouts from
+ * `requestTimeoutMs`. `close()` is idempotent and graceful: stop accepting, 4200 to every socket, drain
  * HTTP, flush webhooks, close the adapter, all within `shutdownTimeoutMs`.
  */
 
@@ -14,7 +16,7 @@ import {
   type IncomingMessage,
   type ServerResponse,
 } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Adapter } from './adapters/adapter';
 import { DeferredAdapter } from './adapters/deferred-adapter';
@@ -24,6 +26,8 @@ import { type AppStore, createAppStore } from './apps/app-store';
 import { LocalRegistry } from './channels/local-registry';
 import { SubscriptionCountNotifier } from './channels/subscription-count';
 import { createHttpHandler } from './http/handler';
+import { ConnectionLimiter } from './net/connection-limiter';
+import { TrustedProxies } from './net/trusted-proxies';
 import type { Logger } from './observability/logger';
 import { Metrics } from './observability/metrics';
 import { type ResolvedServerOptions, resolveServerOptions, type ServerOptions } from './options';
@@ -34,6 +38,8 @@ import { WsGateway } from './ws/gateway';
 /** Deadline for a connection to sign in or join a private channel (`requireUserAuthentication`). */
 export const DEFAULT_USER_AUTHENTICATION_TIMEOUT_MS = 30_000;
 const MS_PER_SECOND = 1000;
+/** Longest interval between Node's checks of `requestTimeout` / `headersTimeout`. */
+const REQUEST_TIMEOUT_CHECK_MAX_MS = 1000;
 
 /** Where the server listens. */
 export interface ServerAddress {
@@ -73,6 +79,7 @@ export class PushwireServer {
   readonly #logger: Logger;
   readonly #webhooks: WebhookDispatcher;
   readonly #gateway: WsGateway;
+  readonly #limiter: ConnectionLimiter;
   readonly #subscriptionCounts: SubscriptionCountNotifier;
   readonly #handleRequest: (req: IncomingMessage, res: ServerResponse) => void;
   #state: Lifecycle = 'idle';
@@ -110,13 +117,21 @@ export class PushwireServer {
       registry: new LocalRegistry(),
       subscriptionCounts: this.#subscriptionCounts,
     };
-    this.#gateway = new WsGateway(ctx, {
-      activityTimeoutMs:
-        timing.activityTimeoutMs ?? this.#options.activityTimeoutSec * MS_PER_SECOND,
-      pongTimeoutMs: timing.pongTimeoutMs ?? this.#options.pongTimeoutSec * MS_PER_SECOND,
-      userAuthenticationTimeoutMs:
-        timing.userAuthenticationTimeoutMs ?? DEFAULT_USER_AUTHENTICATION_TIMEOUT_MS,
-    });
+    this.#limiter = new ConnectionLimiter(
+      this.#options,
+      new TrustedProxies(this.#options.trustedProxies),
+    );
+    this.#gateway = new WsGateway(
+      ctx,
+      {
+        activityTimeoutMs:
+          timing.activityTimeoutMs ?? this.#options.activityTimeoutSec * MS_PER_SECOND,
+        pongTimeoutMs: timing.pongTimeoutMs ?? this.#options.pongTimeoutSec * MS_PER_SECOND,
+        userAuthenticationTimeoutMs:
+          timing.userAuthenticationTimeoutMs ?? DEFAULT_USER_AUTHENTICATION_TIMEOUT_MS,
+      },
+      this.#limiter,
+    );
     this.#handleRequest = createHttpHandler({
       options: this.#options,
       apps: this.#apps,
@@ -171,7 +186,13 @@ export class PushwireServer {
   async listen(): Promise<ServerAddress> {
     if (this.#httpServer !== undefined)
       throw new Error('The server is already listening or attached');
-    const server = createHttpServer();
+    const { requestTimeoutMs } = this.#options;
+    const server = createHttpServer({
+      // Node's defaults hold a slow request for up to 300 s; the checks run every interval.
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(REQUEST_TIMEOUT_CHECK_MAX_MS, requestTimeoutMs),
+    });
     this.#ownsHttpServer = true;
     await this.attach(server);
     const { host, port } = this.#options;
@@ -208,6 +229,7 @@ export class PushwireServer {
       throw new Error('The server is already listening or attached');
     }
     this.#httpServer = httpServer;
+    httpServer.on('connection', this.#onConnection);
     if (options.rest !== false) httpServer.on('request', this.#onRequest);
     httpServer.on('upgrade', this.#onUpgrade);
     await this.#start();
@@ -234,6 +256,13 @@ export class PushwireServer {
     });
     return this.#started;
   }
+
+  /** Counts every accepted socket against its IP; one over `maxConnectionsPerIp` is destroyed. */
+  readonly #onConnection = (socket: Socket): void => {
+    if (this.#limiter.admitSocket(socket)) return;
+    this.#metrics.inc('pushwire_errors_total', { kind: 'ip_limit' });
+    socket.destroy();
+  };
 
   readonly #onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     this.#handleRequest(req, res);
@@ -279,6 +308,7 @@ export class PushwireServer {
     if (server !== undefined) {
       server.off('request', this.#onRequest);
       server.off('upgrade', this.#onUpgrade);
+      server.off('connection', this.#onConnection);
     }
 
     // 4. Flush webhooks (their debounce confirmations still read the adapter), then the adapter.

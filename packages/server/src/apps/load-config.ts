@@ -25,6 +25,9 @@ export const ENV_VARIABLES = Object.freeze({
   PUSHWIRE_RELAXED: 'relaxed',
   PUSHWIRE_LOG_LEVEL: 'logLevel',
   PUSHWIRE_REDIS_URL: 'redisUrl',
+  PUSHWIRE_MAX_CONNECTIONS: 'maxConnections',
+  PUSHWIRE_MAX_CONNECTIONS_PER_IP: 'maxConnectionsPerIp',
+  PUSHWIRE_TRUSTED_PROXIES: 'trustedProxies',
   PUSHWIRE_CONFIG: '(config file path)',
 } as const);
 
@@ -122,6 +125,16 @@ function envPort(env: Environment): number | undefined {
   return port;
 }
 
+/** A non-negative integer variable (`0` = unlimited for the connection limits). */
+function envCount(env: Environment, name: string): number | undefined {
+  const value = env[name]?.trim();
+  if (value === undefined || value === '') return undefined;
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
+    throw new ServerConfigError(name, 'must be a non-negative integer', 'the environment');
+  }
+  return Number(value);
+}
+
 function envApps(env: Environment): FileServerOptions['apps'] {
   const id = env['PUSHWIRE_APP_ID'];
   const key = env['PUSHWIRE_APP_KEY'];
@@ -207,6 +220,17 @@ export function optionsFromEnv(env: Environment): FileServerOptions {
   if (level) options['logLevel'] = level;
   const redisUrl = env['PUSHWIRE_REDIS_URL']?.trim();
   if (redisUrl) options['redisUrl'] = redisUrl;
+  const maxConnections = envCount(env, 'PUSHWIRE_MAX_CONNECTIONS');
+  if (maxConnections !== undefined) options['maxConnections'] = maxConnections;
+  const maxConnectionsPerIp = envCount(env, 'PUSHWIRE_MAX_CONNECTIONS_PER_IP');
+  if (maxConnectionsPerIp !== undefined) options['maxConnectionsPerIp'] = maxConnectionsPerIp;
+  const proxies = env['PUSHWIRE_TRUSTED_PROXIES'];
+  if (proxies !== undefined && proxies.trim() !== '') {
+    options['trustedProxies'] = proxies
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '');
+  }
 
   const result = options as FileServerOptions;
   try {
@@ -234,6 +258,12 @@ function envNameFor(option: string): string {
       return 'PUSHWIRE_LOG_LEVEL';
     case 'redisUrl':
       return 'PUSHWIRE_REDIS_URL';
+    case 'maxConnections':
+      return 'PUSHWIRE_MAX_CONNECTIONS';
+    case 'maxConnectionsPerIp':
+      return 'PUSHWIRE_MAX_CONNECTIONS_PER_IP';
+    case 'trustedProxies':
+      return `PUSHWIRE_TRUSTED_PROXIES (${option})`;
     case 'apps':
       return `PUSHWIRE_APP_* / PUSHWIRE_APPS (${option})`;
     default:

@@ -136,7 +136,8 @@ export function createHttpHandler(ctx: HttpContext): HttpHandler {
         status: error.status,
         reason: error.message,
       });
-      if (error.status === 413) res.shouldKeepAlive = false;
+      // The rest of the body is not read: the connection cannot carry another request.
+      if (error.status === 413 || error.status === 408) res.shouldKeepAlive = false;
       send(
         res,
         route,
@@ -173,7 +174,7 @@ export function createHttpHandler(ctx: HttpContext): HttpHandler {
     }
     let body = EMPTY_BUFFER;
     if (method === 'GET' || method === 'HEAD') req.resume();
-    else body = await readBody(req, app.limits.maxRequestBytes);
+    else body = await readBody(req, app.limits.maxRequestBytes, options.requestTimeoutMs);
     const query = parseQuery(rawQuery);
     const failure = verifyRequest({
       method,

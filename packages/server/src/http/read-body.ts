@@ -1,8 +1,10 @@
 /**
  * @module http/read-body
- * Reads a request body into one buffer with a hard size cap. Past the cap nothing more is kept:
- * the rest is discarded (so the client can still read the 413), and a client that keeps sending
- * far beyond the cap has its connection closed.
+ * Reads a request body into one buffer with a hard size cap and a deadline. A declared
+ * `Content-Length` over the cap is refused at once, without waiting for the body. Past the cap
+ * nothing more is kept: the rest is discarded (so the client can still read the 413), and a client
+ * that keeps sending far beyond the cap has its connection closed. A body not complete by the
+ * deadline is refused with 408.
  */
 import type { IncomingMessage } from 'node:http';
 import { HttpError } from './http-error';
@@ -19,17 +21,30 @@ const EMPTY = Buffer.alloc(0);
 
 /**
  * Resolves to the raw body bytes. Rejects with a 413 {@link HttpError} when the body is larger
- * than `maxBytes` (declared or actual), or with {@link RequestAbortedError}.
+ * than `maxBytes` (a declared length at once, an actual one as it arrives), with a 408 when it is
+ * not complete within `timeoutMs`, or with {@link RequestAbortedError}. After a 408 or 413 the
+ * caller answers with `Connection: close`.
  */
-export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+export function readBody(
+  req: IncomingMessage,
+  maxBytes: number,
+  timeoutMs: number,
+): Promise<Buffer> {
+  const tooLargeError = () =>
+    new HttpError(413, `Request body is larger than the limit of ${maxBytes} bytes`);
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) return Promise.reject(tooLargeError());
   return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    let tooLarge = Number.isFinite(declared) && declared > maxBytes;
+    let tooLarge = false;
     const chunks: Buffer[] = [];
     let received = 0;
     let settled = false;
+    const timer = setTimeout(() => {
+      fail(new HttpError(408, `Request body not received within ${timeoutMs} ms`));
+    }, timeoutMs);
 
     const cleanup = () => {
+      clearTimeout(timer);
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);
@@ -41,9 +56,6 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
       cleanup();
       reject(error);
     };
-    const tooLargeError = () =>
-      new HttpError(413, `Request body is larger than the limit of ${maxBytes} bytes`);
-
     const onData = (chunk: Buffer) => {
       received += chunk.length;
       if (!tooLarge && received > maxBytes) {

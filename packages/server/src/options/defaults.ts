@@ -35,6 +35,27 @@ export const DEFAULT_WEBHOOK_CONCURRENCY_PER_TARGET = 8;
 export const DEFAULT_WEBHOOK_REQUEST_TIMEOUT_MS = 10_000;
 /** Accepted clock skew of a REST request's `auth_timestamp` (Pusher: 600 s). */
 export const DEFAULT_AUTH_TIMESTAMP_TOLERANCE_SEC = 600;
+/**
+ * WebSocket connections on this node, all apps together; `0` = unlimited. Unlimited by default: the
+ * right cap depends on the machine (file descriptors, memory), and the per-IP limit already stops
+ * one address from taking every socket.
+ */
+export const DEFAULT_MAX_CONNECTIONS = 0;
+/**
+ * Open sockets per client IP (HTTP and WebSocket); `0` = unlimited. Generous for offices and
+ * mobile carriers behind one address, small enough that one address cannot take a 1,024-fd node.
+ */
+export const DEFAULT_MAX_CONNECTIONS_PER_IP = 256;
+/** Deadline to receive a request's headers and body (Node's own default is 300 s). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+/** Inbound frames per second per connection (token refill); `0` = unlimited. */
+export const DEFAULT_INBOUND_FRAMES_PER_SECOND = 100;
+/** Inbound frames a connection may send at once (e.g. resubscribing to every channel on reconnect). */
+export const DEFAULT_INBOUND_FRAME_BURST = 1_000;
+/** Inbound bytes per second per connection (token refill); `0` = unlimited. */
+export const DEFAULT_INBOUND_BYTES_PER_SECOND = 1_048_576;
+/** Inbound bytes a connection may send at once (raised to two `maxFrameBytes` frames if larger). */
+export const DEFAULT_INBOUND_BYTE_BURST = 8_388_608;
 
 /**
  * The development app used when no `apps` are configured. Unlike configured apps (off unless they

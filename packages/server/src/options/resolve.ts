@@ -3,6 +3,7 @@
  * `resolveServerOptions()`: validates every option, app and webhook and fills every default.
  */
 import type { Adapter } from '../adapters/adapter';
+import { trustedProxyProblem } from '../net/trusted-proxies';
 import { createLogger, isLogLevel, type Logger } from '../observability/logger';
 import { ServerConfigError } from './config-error';
 import {
@@ -10,9 +11,16 @@ import {
   DEFAULT_APP,
   DEFAULT_AUTH_TIMESTAMP_TOLERANCE_SEC,
   DEFAULT_HOST,
+  DEFAULT_INBOUND_BYTE_BURST,
+  DEFAULT_INBOUND_BYTES_PER_SECOND,
+  DEFAULT_INBOUND_FRAME_BURST,
+  DEFAULT_INBOUND_FRAMES_PER_SECOND,
   DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_MAX_CONNECTIONS_PER_IP,
   DEFAULT_PONG_TIMEOUT_SEC,
   DEFAULT_PORT,
+  DEFAULT_REQUEST_TIMEOUT_MS,
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
   DEFAULT_VACATE_DELAY_MS,
   DEFAULT_WEBHOOK_BATCH_MS,
@@ -69,10 +77,31 @@ const SERVER_OPTION_KEYS: readonly (keyof ServerOptions)[] = [
   'webhookConcurrencyPerTarget',
   'webhookRequestTimeoutMs',
   'authTimestampToleranceSec',
+  'maxConnections',
+  'maxConnectionsPerIp',
+  'trustedProxies',
+  'requestTimeoutMs',
+  'inboundFramesPerSecond',
+  'inboundFrameBurst',
+  'inboundBytesPerSecond',
+  'inboundByteBurst',
 ];
 
 /** Smallest accepted webhook byte cap (one small event must fit). */
 const MIN_WEBHOOK_QUEUE_BYTES = 1_024;
+
+/** The `trustedProxies` entries, each an IP or CIDR range. */
+function resolveTrustedProxies(value: unknown): readonly string[] {
+  if (value === undefined) return Object.freeze([]);
+  const entries = readArray(value, 'trustedProxies').map((entry, index) => {
+    const option = `trustedProxies[${index}]`;
+    const text = readString(entry, option).trim();
+    const problem = trustedProxyProblem(text);
+    if (problem !== undefined) throw new ServerConfigError(option, problem);
+    return text;
+  });
+  return Object.freeze(entries);
+}
 
 /** The apps (the development app when none are given); ids and keys must be unique. */
 function resolveApps(
@@ -208,6 +237,14 @@ export function resolveServerOptions(input: ServerOptions = {}): ResolvedServerO
       DEFAULT_AUTH_TIMESTAMP_TOLERANCE_SEC,
       1,
     ),
+    maxConnections: integer('maxConnections', DEFAULT_MAX_CONNECTIONS, 0),
+    maxConnectionsPerIp: integer('maxConnectionsPerIp', DEFAULT_MAX_CONNECTIONS_PER_IP, 0),
+    trustedProxies: resolveTrustedProxies(raw['trustedProxies']),
+    requestTimeoutMs: integer('requestTimeoutMs', DEFAULT_REQUEST_TIMEOUT_MS, 1),
+    inboundFramesPerSecond: integer('inboundFramesPerSecond', DEFAULT_INBOUND_FRAMES_PER_SECOND, 0),
+    inboundFrameBurst: integer('inboundFrameBurst', DEFAULT_INBOUND_FRAME_BURST, 1),
+    inboundBytesPerSecond: integer('inboundBytesPerSecond', DEFAULT_INBOUND_BYTES_PER_SECOND, 0),
+    inboundByteBurst: integer('inboundByteBurst', DEFAULT_INBOUND_BYTE_BURST, 1),
     ...(adapter === undefined ? {} : { adapter: adapter as unknown as Adapter }),
     ...(redisUrl === undefined ? {} : { redisUrl }),
   };

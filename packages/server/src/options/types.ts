@@ -156,6 +156,32 @@ export interface ServerOptions {
   readonly webhookRequestTimeoutMs?: number;
   /** Accepted skew of a REST `auth_timestamp`, in seconds. @default 600 */
   readonly authTimestampToleranceSec?: number;
+  /**
+   * WebSocket connections on this node, all apps together (unlike the per-app, cluster-wide
+   * `apps[].limits.maxConnections`); over it an upgrade is closed with 4100. `0` = unlimited.
+   * Env `PUSHWIRE_MAX_CONNECTIONS`. @default 0
+   */
+  readonly maxConnections?: number;
+  /**
+   * Open sockets per client IP (HTTP and WebSocket; behind `trustedProxies`, WebSocket connections
+   * per forwarded client IP). `0` = unlimited. Env `PUSHWIRE_MAX_CONNECTIONS_PER_IP`. @default 256
+   */
+  readonly maxConnectionsPerIp?: number;
+  /**
+   * Proxies (IPs or CIDR ranges, IPv4 or IPv6) whose `X-Forwarded-For` names the client IP.
+   * Env `PUSHWIRE_TRUSTED_PROXIES` (comma-separated). @default [] (the header is ignored)
+   */
+  readonly trustedProxies?: readonly string[];
+  /** Deadline to receive an HTTP request's headers and body; later → 408. @default 10000 */
+  readonly requestTimeoutMs?: number;
+  /** Inbound frames per second per connection; `0` = unlimited. @default 100 */
+  readonly inboundFramesPerSecond?: number;
+  /** Frames a connection may send in one burst before the per-second rate applies. @default 1000 */
+  readonly inboundFrameBurst?: number;
+  /** Inbound bytes per second per connection; `0` = unlimited. @default 1048576 */
+  readonly inboundBytesPerSecond?: number;
+  /** Bytes a connection may send in one burst (at least two `maxFrameBytes`). @default 8388608 */
+  readonly inboundByteBurst?: number;
 }
 
 /** The options with every default filled. `adapter` stays optional: the server creates the default. */
@@ -185,4 +211,12 @@ export interface ResolvedServerOptions {
   readonly webhookConcurrencyPerTarget: number;
   readonly webhookRequestTimeoutMs: number;
   readonly authTimestampToleranceSec: number;
+  readonly maxConnections: number;
+  readonly maxConnectionsPerIp: number;
+  readonly trustedProxies: readonly string[];
+  readonly requestTimeoutMs: number;
+  readonly inboundFramesPerSecond: number;
+  readonly inboundFrameBurst: number;
+  readonly inboundBytesPerSecond: number;
+  readonly inboundByteBurst: number;
 }

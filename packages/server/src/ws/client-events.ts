@@ -67,11 +67,14 @@ export function handleClientEvent(
   if (input.event.length > app.limits.maxEventNameLength) {
     throw reject(`Client event name is longer than ${app.limits.maxEventNameLength} characters`);
   }
-  if (!connection.clientEventLimiter.tryTake()) {
+  const decision = connection.clientEventLimiter.take();
+  if (decision !== 'allowed') {
     ctx.metrics.inc('pushwire_dropped_messages_total', { reason: 'rate_limited' });
+    // One error per one-second window: answering every dropped event would amplify a flood.
+    if (decision === 'refused_again') return;
     throw new ProtocolError(
       'client_event_rate_limited',
-      `Client event rate limit exceeded (${app.limits.clientEventsPerSecond}/s); event dropped`,
+      `Client event rate limit exceeded (${app.limits.clientEventsPerSecond}/s); events are dropped until the next second`,
       CloseCode.ClientEventRejected,
     );
   }

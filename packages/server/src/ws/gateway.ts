@@ -1,15 +1,16 @@
 /**
  * @module ws/gateway
  * The WebSocket side of one node: accepts upgrades (noServer `ws`, one WebSocketServer per
- * distinct `maxFrameBytes`), runs the handshake checks with Pusher close codes, owns every
- * {@link Connection}, dispatches client messages through each connection's task chain, cleans up
+ * distinct `maxFrameBytes`), runs the connection limits and handshake checks with Pusher close
+ * codes, owns every {@link Connection}, charges each inbound frame to the connection's budget
+ * (4100 past it) and dispatches client messages through each connection's task chain, cleans up
  * through the adapter on close, and implements the adapter's callbacks (fan-out to local
  * subscribers, user termination, cluster changes it did not cause, health).
  */
 
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type WebSocket, WebSocketServer } from 'ws';
+import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import type {
   AdapterHandlers,
   AdapterHealth,
@@ -19,17 +20,21 @@ import type {
 import { serverToUserId } from '../channels/channel-kind';
 import { applyClusterChanges } from '../channels/cluster-changes';
 import { unsubscribe } from '../channels/subscribe-flow';
+import type { ConnectionLimiter } from '../net/connection-limiter';
 import type { ResolvedApp } from '../options';
 import { CloseCode } from '../protocol/close-codes';
 import { connectionEstablishedFrame, errorFrame } from '../protocol/frames';
 import { Connection } from './connection';
 import type { CoreContext } from './core-context';
 import { isOriginAllowed, isSupportedProtocol, readHandshake, rejectUpgrade } from './handshake';
+import { InboundBudget, inboundBudgetFor } from './inbound-budget';
 import { handleFrame } from './message-dispatch';
 import { createSocketIds } from './socket-id';
 
 /** Frame size limit for upgrades whose key matches no app (they are closed right away). */
 const UNKNOWN_APP_MAX_FRAME_BYTES = 4096;
+/** How long a connection closed for flooding may take to finish the close handshake. */
+const FLOODER_CLOSE_GRACE_MS = 1000;
 
 export interface GatewayTiming {
   readonly activityTimeoutMs: number;
@@ -41,15 +46,17 @@ export interface GatewayTiming {
 export class WsGateway implements AdapterHandlers {
   readonly #ctx: CoreContext;
   readonly #timing: GatewayTiming;
+  readonly #limiter: ConnectionLimiter;
   readonly #servers = new Map<number, WebSocketServer>();
   readonly #socketIds = createSocketIds();
   /** Per connection: resolves once it closed and its adapter cleanup finished. */
   readonly #lifetimes = new Map<Connection, Promise<void>>();
   #draining = false;
 
-  constructor(ctx: CoreContext, timing: GatewayTiming) {
+  constructor(ctx: CoreContext, timing: GatewayTiming, limiter: ConnectionLimiter) {
     this.#ctx = ctx;
     this.#timing = timing;
+    this.#limiter = limiter;
   }
 
   get connectionCount(): number {
@@ -72,6 +79,13 @@ export class WsGateway implements AdapterHandlers {
     const server = this.#serverFor(app?.limits.maxFrameBytes ?? UNKNOWN_APP_MAX_FRAME_BYTES);
     server.handleUpgrade(request, socket, head, (ws) => {
       if (this.#draining) return refuse(ws, CloseCode.Reconnect, 'Server is shutting down');
+      // Checked before any per-connection state exists; 4100 makes pusher-js back off and retry.
+      const admission = this.#limiter.admitUpgrade(request, this.connectionCount);
+      if (!admission.ok) {
+        this.#ctx.metrics.inc('pushwire_errors_total', { kind: admission.reason });
+        return refuse(ws, CloseCode.OverCapacity, 'Over capacity; reconnect later');
+      }
+      ws.once('close', admission.release);
       if (app === undefined) {
         return refuse(ws, CloseCode.AppNotFound, 'Application does not exist');
       }
@@ -196,7 +210,7 @@ export class WsGateway implements AdapterHandlers {
       }),
     );
 
-    ws.on('message', (data, isBinary) => handleFrame(ctx, connection, data, isBinary));
+    ws.on('message', this.#receiver(ws, connection));
     ws.on('pong', () => connection.touch());
     ws.on('error', (error: Error & { code?: string }) => {
       const tooBig = error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
@@ -260,10 +274,59 @@ export class WsGateway implements AdapterHandlers {
     );
   }
 
+  /**
+   * The `message` listener of a connection: each frame is charged to the connection's inbound
+   * budget before it is parsed. The first frame over budget closes the connection with 4100 and
+   * stops reading from it; frames already received after that are dropped and counted.
+   */
+  #receiver(ws: WebSocket, connection: Connection): (data: RawData, isBinary: boolean) => void {
+    const ctx = this.#ctx;
+    const budget = new InboundBudget(inboundBudgetFor(ctx.options, connection.app.limits));
+    let overBudget = false;
+    /** Frames dropped after the first one, added to the metric once the socket closes. */
+    let droppedAfterClose = 0;
+    return (data, isBinary) => {
+      if (overBudget) {
+        droppedAfterClose += 1;
+        return;
+      }
+      if (budget.tryTake(rawDataBytes(data))) {
+        handleFrame(ctx, connection, data, isBinary);
+        return;
+      }
+      overBudget = true;
+      ctx.metrics.inc('pushwire_dropped_messages_total', { reason: 'inbound_budget' });
+      ctx.metrics.inc('pushwire_errors_total', { kind: 'inbound_budget' });
+      ctx.logger.debug('connection over its inbound budget', { socketId: connection.socketId });
+      connection.closeWith(
+        CloseCode.OverCapacity,
+        'Too many messages; reconnect later and send fewer',
+      );
+      ws.pause();
+      ws.once('close', () => {
+        if (droppedAfterClose === 0) return;
+        const labels = { reason: 'inbound_budget' };
+        ctx.metrics.inc('pushwire_dropped_messages_total', labels, droppedAfterClose);
+      });
+      setTimeout(() => ws.terminate(), FLOODER_CLOSE_GRACE_MS).unref();
+    };
+  }
+
   /** Whole seconds for the handshake (pusher-js needs a positive number). */
   #handshakeActivityTimeoutSec(): number {
     return Math.max(1, Math.round(this.#timing.activityTimeoutMs / 1000));
   }
+}
+
+/** Size of one received message, whatever shape `ws` delivered it in. */
+function rawDataBytes(data: RawData): number {
+  if (Buffer.isBuffer(data)) return data.length;
+  if (Array.isArray(data)) {
+    let total = 0;
+    for (const part of data) total += part.length;
+    return total;
+  }
+  return data.byteLength;
 }
 
 /** Sends the error frame then closes with the same code, before a connection exists. */

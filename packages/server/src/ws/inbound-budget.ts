@@ -1,0 +1,82 @@
+/**
+ * @module ws/inbound-budget
+ * Per-connection inbound frame budget: two token buckets (frames and bytes per second, each with a
+ * burst) checked for every WebSocket message before it is parsed. A connection that spends its
+ * burst faster than the refill is over budget; the gateway then closes it with 4100. The burst is
+ * generous so that a reconnecting client resubscribing to hundreds of channels at once stays within it.
+ */
+
+/** Rates and bursts of one connection's budget. A rate of `0` disables that bucket. */
+export interface InboundBudgetLimits {
+  readonly framesPerSecond: number;
+  readonly frameBurst: number;
+  readonly bytesPerSecond: number;
+  readonly byteBurst: number;
+}
+
+/** Inbound budget settings of the server (see `inbound*` in ServerOptions). */
+export interface InboundBudgetOptions {
+  readonly inboundFramesPerSecond: number;
+  readonly inboundFrameBurst: number;
+  readonly inboundBytesPerSecond: number;
+  readonly inboundByteBurst: number;
+}
+
+/** What the app's own limits require of the budget. */
+export interface InboundBudgetAppLimits {
+  readonly clientEventsPerSecond: number;
+  readonly maxFrameBytes: number;
+}
+
+/**
+ * The budget of a connection to an app: the server's settings, raised where the app's limits need
+ * more (client events at twice their rate limit, and two full-size frames of burst).
+ */
+export function inboundBudgetFor(
+  options: InboundBudgetOptions,
+  limits: InboundBudgetAppLimits,
+): InboundBudgetLimits {
+  const framesPerSecond = options.inboundFramesPerSecond;
+  return {
+    framesPerSecond:
+      framesPerSecond === 0 ? 0 : Math.max(framesPerSecond, 2 * limits.clientEventsPerSecond),
+    frameBurst: options.inboundFrameBurst,
+    bytesPerSecond: options.inboundBytesPerSecond,
+    byteBurst: Math.max(options.inboundByteBurst, 2 * limits.maxFrameBytes),
+  };
+}
+
+export class InboundBudget {
+  readonly #limits: InboundBudgetLimits;
+  readonly #now: () => number;
+  #frames: number;
+  #bytes: number;
+  #lastRefillMs: number;
+
+  constructor(limits: InboundBudgetLimits, now: () => number = Date.now) {
+    this.#limits = limits;
+    this.#now = now;
+    this.#frames = limits.frameBurst;
+    this.#bytes = limits.byteBurst;
+    this.#lastRefillMs = now();
+  }
+
+  /** Spends one frame of `bytes`; false when either bucket cannot pay for it. */
+  tryTake(bytes: number): boolean {
+    const { framesPerSecond, frameBurst, bytesPerSecond, byteBurst } = this.#limits;
+    const now = this.#now();
+    const elapsedSec = Math.max(0, now - this.#lastRefillMs) / 1000;
+    this.#lastRefillMs = now;
+    if (framesPerSecond > 0) {
+      this.#frames = Math.min(frameBurst, this.#frames + elapsedSec * framesPerSecond);
+      if (this.#frames < 1) return false;
+    }
+    if (bytesPerSecond > 0) {
+      this.#bytes = Math.min(byteBurst, this.#bytes + elapsedSec * bytesPerSecond);
+      if (this.#bytes < bytes) return false;
+    }
+    if (framesPerSecond > 0) this.#frames -= 1;
+    if (bytesPerSecond > 0) this.#bytes -= bytes;
+    return true;
+  }
+}
