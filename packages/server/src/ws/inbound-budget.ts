@@ -26,11 +26,16 @@ export interface InboundBudgetOptions {
 export interface InboundBudgetAppLimits {
   readonly clientEventsPerSecond: number;
   readonly maxFrameBytes: number;
+  readonly maxSubscriptionsPerConnection: number;
 }
+
+/** Frames a reconnecting client sends besides its subscribes (sign-in, pings, a few events). */
+const RECONNECT_FRAME_HEADROOM = 100;
 
 /**
  * The budget of a connection to an app: the server's settings, raised where the app's limits need
- * more (client events at twice their rate limit, and two full-size frames of burst).
+ * more (client events at twice their rate limit, two full-size frames of burst, and a frame burst
+ * that lets a client at the subscription cap resubscribe to all its channels at once on reconnect).
  */
 export function inboundBudgetFor(
   options: InboundBudgetOptions,
@@ -40,7 +45,10 @@ export function inboundBudgetFor(
   return {
     framesPerSecond:
       framesPerSecond === 0 ? 0 : Math.max(framesPerSecond, 2 * limits.clientEventsPerSecond),
-    frameBurst: options.inboundFrameBurst,
+    frameBurst: Math.max(
+      options.inboundFrameBurst,
+      limits.maxSubscriptionsPerConnection + RECONNECT_FRAME_HEADROOM,
+    ),
     bytesPerSecond: options.inboundBytesPerSecond,
     byteBurst: Math.max(options.inboundByteBurst, 2 * limits.maxFrameBytes),
   };

@@ -1,6 +1,6 @@
 /**
  * Attack (issue 8.14): amplification by repeating a subscribe. A member of a presence channel with
- * a 100-member roster sends the same valid subscribe 2,000 times; each used to be answered with
+ * a 100-member roster sends the same valid subscribe 1,000 times; each used to be answered with
  * the whole roster (65x more bytes out than in). Pusher answers a subscribe to a channel the
  * connection holds with a small `pusher:error` ("Existing subscription to channel ..."), and so
  * must this server: no more bytes out than in, and nothing changes in the channel.
@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { APP, connect, eventually, startServer } from '../ws-helpers';
 
 const ROSTER = 100;
-const REPEATS = 2_000;
+// Within the default inbound frame burst: the budget would otherwise close the connection first.
+const REPEATS = 1_000;
 const CHANNEL = 'presence-room';
 
 describe('repeated subscribe to a held presence channel', () => {

@@ -220,7 +220,7 @@ describe('inbound budget', () => {
     expect(budget.tryTake(20)).toBe(false);
   });
 
-  it('never lets the budget undercut the app: client-event rate and frame size', () => {
+  it('never lets the budget undercut the app: client-event rate, frame size, subscription cap', () => {
     const options = {
       inboundFramesPerSecond: 100,
       inboundFrameBurst: 1_000,
@@ -230,15 +230,24 @@ describe('inbound budget', () => {
     const relaxed = inboundBudgetFor(options, {
       clientEventsPerSecond: 100,
       maxFrameBytes: 4_194_304,
+      maxSubscriptionsPerConnection: 10_000,
     });
     expect(relaxed.framesPerSecond).toBe(200);
     expect(relaxed.byteBurst).toBe(8_388_608);
-    const big = inboundBudgetFor(options, { clientEventsPerSecond: 10, maxFrameBytes: 16_777_216 });
+    // A client at the subscription cap resubscribes to everything at once when it reconnects.
+    expect(relaxed.frameBurst).toBe(10_100);
+    const big = inboundBudgetFor(options, {
+      clientEventsPerSecond: 10,
+      maxFrameBytes: 16_777_216,
+      maxSubscriptionsPerConnection: 1_000,
+    });
     expect(big.byteBurst).toBe(33_554_432);
+    expect(big.frameBurst).toBe(1_100);
     const off = inboundBudgetFor(
       { ...options, inboundFramesPerSecond: 0 },
-      { clientEventsPerSecond: 100, maxFrameBytes: 1 },
+      { clientEventsPerSecond: 100, maxFrameBytes: 1, maxSubscriptionsPerConnection: 0 },
     );
+    expect(off.frameBurst).toBe(1_000);
     expect(off.framesPerSecond).toBe(0);
   });
 });

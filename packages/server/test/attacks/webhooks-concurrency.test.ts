@@ -53,6 +53,8 @@ describe('attack: outbound webhook sockets', () => {
       apps: [{ ...SENDER, webhooks: [{ url: hanging.url }] }],
       webhookBatchMs: 1,
       shutdownTimeoutMs: 200,
+      // One connection sends them all: raise its inbound frame burst above the default 1,100.
+      inboundFrameBurst: 5_000,
     });
     // 3,000 events make 30 full batches of 100.
     await sendClientEvents(wsUrl(SENDER.key), 3_000);
