@@ -115,6 +115,22 @@ describe('optionsFromEnv', () => {
       redisUrl: 'redis://127.0.0.1:6379',
     });
     expect(optionsFromEnv({})).toEqual({});
+    // Every server-wide numeric limit and timing has a variable named after its key.
+    expect(
+      optionsFromEnv({
+        PUSHWIRE_REQUEST_TIMEOUT_MS: '5000',
+        PUSHWIRE_INBOUND_FRAME_BURST: '2000',
+        PUSHWIRE_WEBHOOK_MAX_QUEUED_BYTES: '1048576',
+        PUSHWIRE_WEBHOOK_CONCURRENCY_PER_TARGET: '4',
+        PUSHWIRE_MAX_BUFFERED_BYTES: '65536',
+      }),
+    ).toEqual({
+      requestTimeoutMs: 5000,
+      inboundFrameBurst: 2000,
+      webhookMaxQueuedBytes: 1_048_576,
+      webhookConcurrencyPerTarget: 4,
+      maxBufferedBytes: 65_536,
+    });
     expect(optionsFromEnv({ PUSHWIRE_RELAXED: '0' })).toEqual({ relaxed: false });
   });
 
@@ -133,6 +149,8 @@ describe('optionsFromEnv', () => {
     [{ PUSHWIRE_WEBHOOK_URLS: 'ftp://x' }, 'PUSHWIRE_WEBHOOK_URLS (webhooks[0].url)'],
     [{ PUSHWIRE_LOG_LEVEL: 'chatty' }, 'PUSHWIRE_LOG_LEVEL'],
     [{ PUSHWIRE_REDIS_URL: 'localhost:6379' }, 'PUSHWIRE_REDIS_URL'],
+    [{ PUSHWIRE_REQUEST_TIMEOUT_MS: '1.5' }, 'PUSHWIRE_REQUEST_TIMEOUT_MS'],
+    [{ PUSHWIRE_WEBHOOK_MAX_QUEUED_BYTES: '10' }, 'PUSHWIRE_WEBHOOK_MAX_QUEUED_BYTES'],
   ])('%j → error naming %s', (env, option) => {
     const error = thrown(() => optionsFromEnv(env));
     expect(error.option).toBe(option);

@@ -12,8 +12,44 @@ import { isPlainObject } from '../util/is-plain-object';
 /** What a config file (and the environment) can set: every option except live objects. */
 export type FileServerOptions = Omit<ServerOptions, 'adapter' | 'logger'>;
 
+/**
+ * The server-wide numeric limits and timings, each settable from the environment as
+ * `PUSHWIRE_` + its name in upper snake case (`requestTimeoutMs` → `PUSHWIRE_REQUEST_TIMEOUT_MS`).
+ */
+const NUMERIC_ENV_OPTIONS = [
+  'activityTimeoutSec',
+  'pongTimeoutSec',
+  'shutdownTimeoutMs',
+  'maxBufferedBytes',
+  'vacateDelayMs',
+  'authTimestampToleranceSec',
+  'maxConnections',
+  'maxConnectionsPerIp',
+  'requestTimeoutMs',
+  'inboundFramesPerSecond',
+  'inboundFrameBurst',
+  'inboundBytesPerSecond',
+  'inboundByteBurst',
+  'webhookBatchMs',
+  'webhookMaxQueuedBytes',
+  'webhookMaxQueuedBytesPerApp',
+  'webhookMaxQueuedBytesPerTarget',
+  'webhookMaxQueuedEventsPerTarget',
+  'webhookConcurrencyPerTarget',
+  'webhookRequestTimeoutMs',
+] as const satisfies readonly (keyof ServerOptions)[];
+
+/** `maxConnectionsPerIp` → `PUSHWIRE_MAX_CONNECTIONS_PER_IP`. */
+function envNameOf(option: string): string {
+  return `PUSHWIRE_${option.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()}`;
+}
+
+const NUMERIC_ENV_NAMES: ReadonlyMap<string, string> = new Map(
+  NUMERIC_ENV_OPTIONS.map((option) => [option, envNameOf(option)]),
+);
+
 /** The environment variables the server reads, each mapped to an option. */
-export const ENV_VARIABLES = Object.freeze({
+export const ENV_VARIABLES: Readonly<Record<string, string>> = Object.freeze({
   PUSHWIRE_PORT: 'port',
   PUSHWIRE_HOST: 'host',
   PUSHWIRE_APP_ID: 'apps[0].id',
@@ -25,11 +61,10 @@ export const ENV_VARIABLES = Object.freeze({
   PUSHWIRE_RELAXED: 'relaxed',
   PUSHWIRE_LOG_LEVEL: 'logLevel',
   PUSHWIRE_REDIS_URL: 'redisUrl',
-  PUSHWIRE_MAX_CONNECTIONS: 'maxConnections',
-  PUSHWIRE_MAX_CONNECTIONS_PER_IP: 'maxConnectionsPerIp',
   PUSHWIRE_TRUSTED_PROXIES: 'trustedProxies',
+  ...Object.fromEntries([...NUMERIC_ENV_NAMES].map(([option, name]) => [name, option])),
   PUSHWIRE_CONFIG: '(config file path)',
-} as const);
+});
 
 /** An environment: `process.env` or any map of strings. */
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -220,10 +255,10 @@ export function optionsFromEnv(env: Environment): FileServerOptions {
   if (level) options['logLevel'] = level;
   const redisUrl = env['PUSHWIRE_REDIS_URL']?.trim();
   if (redisUrl) options['redisUrl'] = redisUrl;
-  const maxConnections = envCount(env, 'PUSHWIRE_MAX_CONNECTIONS');
-  if (maxConnections !== undefined) options['maxConnections'] = maxConnections;
-  const maxConnectionsPerIp = envCount(env, 'PUSHWIRE_MAX_CONNECTIONS_PER_IP');
-  if (maxConnectionsPerIp !== undefined) options['maxConnectionsPerIp'] = maxConnectionsPerIp;
+  for (const [option, name] of NUMERIC_ENV_NAMES) {
+    const value = envCount(env, name);
+    if (value !== undefined) options[option] = value;
+  }
   const proxies = env['PUSHWIRE_TRUSTED_PROXIES'];
   if (proxies !== undefined && proxies.trim() !== '') {
     options['trustedProxies'] = proxies
@@ -258,16 +293,12 @@ function envNameFor(option: string): string {
       return 'PUSHWIRE_LOG_LEVEL';
     case 'redisUrl':
       return 'PUSHWIRE_REDIS_URL';
-    case 'maxConnections':
-      return 'PUSHWIRE_MAX_CONNECTIONS';
-    case 'maxConnectionsPerIp':
-      return 'PUSHWIRE_MAX_CONNECTIONS_PER_IP';
     case 'trustedProxies':
       return `PUSHWIRE_TRUSTED_PROXIES (${option})`;
     case 'apps':
       return `PUSHWIRE_APP_* / PUSHWIRE_APPS (${option})`;
     default:
-      return option;
+      return (root === undefined ? undefined : NUMERIC_ENV_NAMES.get(root)) ?? option;
   }
 }
 
