@@ -259,6 +259,24 @@ describe('presence channels', () => {
     // The same user as the member already in is still allowed in a full channel.
     await b.join('presence-full', '{"user_id":"1"}');
   });
+
+  it('refuses a user_info nested too deep to serialize as over the limit, not as an internal error', async () => {
+    const { server, wsUrl } = await startServer({ apps: [APP] });
+    const client = await connect(wsUrl());
+    const socketId = await client.socketId();
+    // Arrays nest in 2 bytes a level: 14,000 levels fit in one 32 KB frame and overflow the stack.
+    const depth = 14_000;
+    const channel = 'presence-deep';
+    const channelData = `{"user_id":"1","user_info":${'['.repeat(depth)}1${']'.repeat(depth)}}`;
+    client.subscribe(
+      channel,
+      channelAuthSignature({ ...APP, socketId, channel, channelData }),
+      channelData,
+    );
+    const error = await client.event('pusher:subscription_error', channel);
+    expect(error.data).toMatchObject({ type: 'LimitReached', status: 4301 });
+    expect(server.metrics.render()).not.toContain('kind="internal"');
+  });
 });
 
 describe('cache channels', () => {

@@ -21,6 +21,18 @@ function normalizeUserId(value: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * UTF-8 bytes of `value` as JSON; a value that cannot be serialized (nested too deep) counts as
+ * infinitely large, so it is refused as over the limit rather than failing as an internal error.
+ */
+function serializedBytes(value: unknown): number {
+  try {
+    return Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
+}
+
 /** Checks the limits of an already-built member. */
 export function checkMemberLimits(member: PresenceMember, limits: PresenceLimits): PresenceMember {
   if (limits.maxUserIdLength > 0 && member.userId.length > limits.maxUserIdLength) {
@@ -32,13 +44,15 @@ export function checkMemberLimits(member: PresenceMember, limits: PresenceLimits
     );
   }
   if (limits.maxPresenceUserInfoBytes > 0 && member.userInfo !== undefined) {
-    const bytes = Buffer.byteLength(JSON.stringify(member.userInfo) ?? '', 'utf8');
+    const bytes = serializedBytes(member.userInfo);
     if (bytes > limits.maxPresenceUserInfoBytes) {
       throw new SubscriptionError(
         'subscription_limit',
         'LimitReached',
         4301,
-        `Presence user_info is ${bytes} bytes; the limit is ${limits.maxPresenceUserInfoBytes}`,
+        Number.isFinite(bytes)
+          ? `Presence user_info is ${bytes} bytes; the limit is ${limits.maxPresenceUserInfoBytes}`
+          : 'Presence user_info cannot be serialized (nested too deep)',
       );
     }
   }
