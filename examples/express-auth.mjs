@@ -63,7 +63,8 @@ app.post('/pusher/user-auth', express.urlencoded({ extended: false }), (req, res
 // Webhooks must be verified over the exact bytes received: use express.raw, not express.json.
 app.post('/pusher/webhooks', express.raw({ type: '*/*' }), (req, res) => {
   const webhook = pusher.webhook({ headers: req.headers, body: req.body });
-  if (!webhook.isValid()) {
+  // maxAgeMs refuses replays: a signature alone stays valid forever (retries last 5 minutes).
+  if (!webhook.isValid(undefined, { maxAgeMs: 10 * 60_000 })) {
     res.status(401).send('invalid webhook signature');
     return;
   }
