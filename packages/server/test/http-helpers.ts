@@ -4,7 +4,11 @@
  * official `pusher` client pointed at it, raw signed requests built with the SDK's `signRequest`
  * (to produce requests the official client refuses to send), and a webhook receiver.
  */
-import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type Server as HttpServer,
+  type IncomingHttpHeaders,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { signRequest } from '@pushwire/sdk';
 import Pusher from 'pusher';
@@ -143,6 +147,19 @@ export async function rejectionOf(call: Promise<unknown>): Promise<PusherRequest
 }
 
 /** One request received by a {@link WebhookReceiver}. */
+/** Listens on 127.0.0.1 port 0 until the running test ends (then closes every socket); the port. */
+export async function listenUntilTestEnds(server: HttpServer): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onTestFinished(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+  return (server.address() as AddressInfo).port;
+}
+
 export interface ReceivedWebhook {
   readonly headers: IncomingHttpHeaders;
   readonly rawBody: string;
@@ -185,15 +202,7 @@ export async function startWebhookReceiver(
       });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  const { port } = server.address() as AddressInfo;
+  const port = await listenUntilTestEnds(server);
   return {
     url: `http://127.0.0.1:${port}/hooks`,
     received,

@@ -19,7 +19,7 @@ import { createLogger, silentLogger } from '../src/observability/logger';
 import { Metrics } from '../src/observability/metrics';
 import { WebhookDispatcher, type WebhookDispatcherOptions } from '../src/webhooks/dispatcher';
 import type { ServerWebhookEvent } from '../src/webhooks/events';
-import { type ReceivedWebhook, startWebhookReceiver } from './http-helpers';
+import { listenUntilTestEnds, type ReceivedWebhook, startWebhookReceiver } from './http-helpers';
 import { eventually } from './ws-helpers';
 
 const HOOK_APP: AppOptions = { id: '77', key: 'hook-key', secret: 'hook-secret-9876' };
@@ -365,15 +365,7 @@ describe('WebhookDispatcher', () => {
       const answer = answers[Math.min(index++, answers.length - 1)];
       answer?.(res);
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    onTestFinished(
-      () =>
-        new Promise<void>((resolve) => {
-          server.closeAllConnections();
-          server.close(() => resolve());
-        }),
-    );
-    const { port } = server.address() as AddressInfo;
+    const port = await listenUntilTestEnds(server);
     const { dispatcher: hooks, metrics } = dispatcher({
       batchMs: 0,
       requestTimeoutMs: 200,

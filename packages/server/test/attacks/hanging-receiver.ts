@@ -4,8 +4,7 @@
  * stuck backend), counting the sockets it holds open at once and in total.
  */
 import { createServer as createHttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { onTestFinished } from 'vitest';
+import { listenUntilTestEnds } from '../http-helpers';
 
 /** A receiver that never answers. */
 export interface HangingReceiver {
@@ -39,15 +38,7 @@ export async function startHangingReceiver(): Promise<HangingReceiver> {
       open--;
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  const { port } = server.address() as AddressInfo;
+  const port = await listenUntilTestEnds(server);
   return {
     url: `http://127.0.0.1:${port}/hooks`,
     get openSockets() {

@@ -11,6 +11,7 @@ import { resolveServerOptions, ServerConfigError } from '../../src/index';
 import { createLogger } from '../../src/observability/logger';
 import { Metrics } from '../../src/observability/metrics';
 import { WebhookDispatcher } from '../../src/webhooks/dispatcher';
+import { listenUntilTestEnds } from '../http-helpers';
 import { APP, connect, eventually, startServer } from '../ws-helpers';
 
 const USER = 'hook@user';
@@ -34,15 +35,8 @@ async function startReceiver(status: number): Promise<{ port: number; seen: Seen
       res.writeHead(status).end();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  return { port: (server.address() as AddressInfo).port, seen };
+  const port = await listenUntilTestEnds(server);
+  return { port, seen };
 }
 
 /** A port nothing listens on (connections are refused). */
