@@ -39,6 +39,8 @@ async function runServer(redisUrl, keyPrefix) {
     port: 0,
     logLevel: 'error',
     relaxed: true,
+    // Every subscriber comes from this machine: no per-address cap on a load generator.
+    maxConnectionsPerIp: 0,
     apps: [APP],
     ...(adapter ? { adapter } : {}),
   });

@@ -37,7 +37,13 @@ async function runServer(kind) {
   let broadcast = async () => {};
   if (kind === 'ours') {
     const { createServer } = await import('@pushwire/server');
-    const server = createServer({ port: 0, logLevel: 'error', relaxed: true });
+    // Every connection comes from this machine: no per-address cap on a load generator.
+    const server = createServer({
+      port: 0,
+      logLevel: 'error',
+      relaxed: true,
+      maxConnectionsPerIp: 0,
+    });
     ({ port } = await server.listen());
   } else {
     const { WebSocketServer } = await import('ws');
