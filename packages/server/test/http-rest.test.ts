@@ -40,6 +40,22 @@ describe('POST /apps/{id}/events', () => {
     expect(sender.count('ping')).toBe(0);
   });
 
+  it('answers user_count and subscription_count together for a presence channel', async () => {
+    const rest = await startRestServer();
+    const client = await connect(rest.wsUrl());
+    await client.join('presence-room', presenceData('1'), REST_APP);
+    const response = await rest.pusher().get({
+      path: '/channels/presence-room',
+      params: { info: 'user_count,subscription_count' },
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      occupied: true,
+      user_count: 1,
+      subscription_count: 1,
+    });
+  });
+
   it('returns the requested info per channel type', async () => {
     const rest = await startRestServer();
     const client = await connect(rest.wsUrl());

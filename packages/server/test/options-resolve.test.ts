@@ -114,8 +114,15 @@ describe('resolveServerOptions defaults', () => {
         ],
         headers: {},
         channelPrefix: '',
+        channelSuffix: '',
       },
-      { url: 'http://one.test', events: ['member_added'], headers: {}, channelPrefix: '' },
+      {
+        url: 'http://one.test',
+        events: ['member_added'],
+        headers: {},
+        channelPrefix: '',
+        channelSuffix: '',
+      },
     ]);
   });
 
@@ -172,6 +179,7 @@ describe('resolveServerOptions errors', () => {
       'single-line',
     ],
     [{ webhooks: [{ url: 'http://x', channelPrefix: 1 }] }, 'webhooks[0].channelPrefix', 'string'],
+    [{ webhooks: [{ url: 'http://x', channelSuffix: [] }] }, 'webhooks[0].channelSuffix', 'string'],
     [{ logLevel: 'loud' }, 'logLevel', 'must be one of'],
     [{ logger: { info() {} } }, 'logger', 'must have debug, info, warn and error'],
     [{ pathPrefix: 'pusher' }, 'pathPrefix', 'must be a path starting with "/"'],

@@ -177,6 +177,33 @@ describe('WebhookDispatcher', () => {
     expect(eventsOf(all as ReceivedWebhook)).toHaveLength(3);
   });
 
+  it('filters by channel suffix, alone or with a prefix', async () => {
+    const bySuffix = await startWebhookReceiver();
+    const byBoth = await startWebhookReceiver();
+    const { dispatcher: hooks } = dispatcher();
+    const app = appWith([
+      { url: bySuffix.url, events: ['channel_occupied'], channelSuffix: '-orders' },
+      {
+        url: byBoth.url,
+        events: ['channel_occupied'],
+        channelPrefix: 'private-',
+        channelSuffix: '-orders',
+      },
+    ]);
+    for (const channel of ['shop-orders', 'private-shop-orders', 'private-shop', 'orders-x']) {
+      hooks.emit(app, { name: 'channel_occupied', channel });
+    }
+    const [suffixed] = await bySuffix.waitFor(1);
+    expect(eventsOf(suffixed as ReceivedWebhook).map((event) => event.channel)).toEqual([
+      'shop-orders',
+      'private-shop-orders',
+    ]);
+    const [both] = await byBoth.waitFor(1);
+    expect(eventsOf(both as ReceivedWebhook).map((event) => event.channel)).toEqual([
+      'private-shop-orders',
+    ]);
+  });
+
   it('cancels a pending vacated when the channel is re-occupied, and sends it otherwise', async () => {
     const receiver = await startWebhookReceiver();
     const { dispatcher: hooks } = dispatcher();

@@ -16,6 +16,17 @@ describe('pusher:signin', () => {
     expect(frame).toEqual({ event: 'pusher:signin_success', data: { user_data: USER } });
   });
 
+  it('accepts a numeric id (as Laravel sends it) and uses its string form', async () => {
+    const { wsUrl } = await startServer();
+    const client = await connect(wsUrl());
+    const numeric = JSON.stringify({ id: 42, user_info: { name: 'Ada' } });
+    await client.signin(numeric);
+    const frame = await client.event('pusher:signin_success');
+    expect(frame).toEqual({ event: 'pusher:signin_success', data: { user_data: numeric } });
+    // The user is "42": its server-to-user channel is open to this connection.
+    await client.join('#server-to-user-42');
+  });
+
   it('closes with 4009 on a bad signature', async () => {
     const { wsUrl } = await startServer();
     const client = await connect(wsUrl());

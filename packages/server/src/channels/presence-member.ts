@@ -15,7 +15,8 @@ export interface PresenceLimits {
   readonly maxPresenceUserInfoBytes: number;
 }
 
-function normalizeUserId(value: unknown): string | undefined {
+/** A user id as Pusher accepts it: a non-empty string, or a finite number in its string form. */
+export function normalizeUserId(value: unknown): string | undefined {
   if (typeof value === 'string' && value !== '') return value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return undefined;

@@ -38,11 +38,6 @@ export async function channelState(ctx: HttpContext, request: ApiRequest): Promi
   if (info?.has('user_count') && !presence) {
     throw badRequest('info=user_count is only available for presence channels');
   }
-  if (info?.has('subscription_count') && presence) {
-    throw badRequest(
-      'info=subscription_count is not available for presence channels; use user_count',
-    );
-  }
   if (info?.has('cache') && !isCacheChannel(channel)) {
     throw badRequest('info=cache is only available for cache channels');
   }

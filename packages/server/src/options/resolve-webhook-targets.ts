@@ -8,7 +8,13 @@ import { ServerConfigError } from './config-error';
 import { type ResolvedWebhookTarget, WEBHOOK_EVENT_NAMES, type WebhookEventName } from './types';
 import { readArray, readHttpUrl, readObject, rejectUnknownKeys, typeOf } from './validate';
 
-const WEBHOOK_TARGET_KEYS: readonly string[] = ['url', 'events', 'headers', 'channelPrefix'];
+const WEBHOOK_TARGET_KEYS: readonly string[] = [
+  'url',
+  'events',
+  'headers',
+  'channelPrefix',
+  'channelSuffix',
+];
 
 /** Header names a webhook target may not set: the dispatcher owns them. */
 const RESERVED_WEBHOOK_HEADERS = new Set(['content-type', 'x-pusher-key', 'x-pusher-signature']);
@@ -99,14 +105,22 @@ function resolveWebhookTarget(input: unknown, option: string): ResolvedWebhookTa
     resolveHeaders(target['headers'], `${option}.headers`),
     option,
   );
-  const prefix = target['channelPrefix'];
-  if (prefix !== undefined && typeof prefix !== 'string') {
-    throw new ServerConfigError(
-      `${option}.channelPrefix`,
-      `must be a string, got ${typeOf(prefix)}`,
-    );
+  return Object.freeze({
+    url,
+    events,
+    headers,
+    channelPrefix: readAffix(target['channelPrefix'], `${option}.channelPrefix`),
+    channelSuffix: readAffix(target['channelSuffix'], `${option}.channelSuffix`),
+  });
+}
+
+/** A channel-name filter (`channelPrefix`, `channelSuffix`): a string, `''` when absent. */
+function readAffix(value: unknown, option: string): string {
+  if (value === undefined) return '';
+  if (typeof value !== 'string') {
+    throw new ServerConfigError(option, `must be a string, got ${typeOf(value)}`);
   }
-  return Object.freeze({ url, events, headers, channelPrefix: prefix ?? '' });
+  return value;
 }
 
 /** The targets of a `webhooks` array (`[]` when absent), each validated and filled. */

@@ -41,6 +41,8 @@ export interface WebhookTarget {
   readonly headers?: Readonly<Record<string, string>>;
   /** Only events whose channel starts with this prefix are sent. @default '' (all) */
   readonly channelPrefix?: string;
+  /** Only events whose channel ends with this suffix are sent (with a prefix: both must match). @default '' (all) */
+  readonly channelSuffix?: string;
 }
 
 /** A webhook target with every field filled. */
@@ -50,6 +52,7 @@ export interface ResolvedWebhookTarget {
   readonly events: readonly WebhookEventName[];
   readonly headers: Readonly<Record<string, string>>;
   readonly channelPrefix: string;
+  readonly channelSuffix: string;
 }
 
 /** One Pusher app served by this server. */

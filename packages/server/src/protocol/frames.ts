@@ -57,8 +57,9 @@ export function subscriptionErrorFrame(
   });
 }
 
+/** `pusher:cache_miss` carries no `data` (as soketi and Reverb send it: pusher-js hands handlers `undefined`). */
 export function cacheMissFrame(channel: string): string {
-  return JSON.stringify({ event: 'pusher:cache_miss', channel, data: EMPTY_DATA });
+  return JSON.stringify({ event: 'pusher:cache_miss', channel });
 }
 
 export function subscriptionCountFrame(channel: string, count: number): string {

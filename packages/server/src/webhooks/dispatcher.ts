@@ -1,6 +1,6 @@
 /**
  * @module webhooks/dispatcher
- * Sends webhooks off the hot path: filters events per target (event type, channel prefix),
+ * Sends webhooks off the hot path: filters events per target (event type, channel prefix and suffix),
  * collects them per (app, target) for a short window into one POST, signs exactly the bytes sent
  * (`X-Pusher-Signature` = HMAC-SHA256 of the body with the app secret), retries non-2xx answers
  * and network errors with exponential backoff for up to 5 minutes, and debounces
@@ -374,7 +374,8 @@ export class WebhookDispatcher {
     for (let index = 0; index < targets.length; index++) {
       const target = targets[index] as ResolvedWebhookTarget;
       if (!target.events.includes(event.name)) continue;
-      if (target.channelPrefix !== '' && !event.channel.startsWith(target.channelPrefix)) continue;
+      if (!event.channel.startsWith(target.channelPrefix)) continue;
+      if (!event.channel.endsWith(target.channelSuffix)) continue;
       const queue = this.#queueFor(app, index);
       if (queue.events >= this.#maxEventsPerTarget) {
         this.#drops.record(app, 'target_events_full', 1, target, this.#maxEventsPerTarget);

@@ -1,12 +1,14 @@
 /**
  * @module ws/signin
  * `pusher:signin` (user authentication): verifies `socket_id::user::user_data` with the app secret,
- * requires `user_data` to be a JSON object with a non-empty string `id` (pusher-js needs it), and
+ * requires `user_data` to be a JSON object with an `id` (a non-empty string, or a number used in its
+ * string form, as Laravel apps send and soketi accepts), and
  * replies `pusher:signin_success` with the exact `user_data` string. Any failure, including a second
  * signin as a different user, is fatal: `pusher:error` 4009 and close 4009.
  * @see https://pusher.com/docs/channels/library_auth_reference/pusher-websockets-protocol/#pusher-signin
  */
 
+import { normalizeUserId } from '../channels/presence-member';
 import { isValidUserAuth } from '../channels/verify-auth';
 import { CloseCode } from '../protocol/close-codes';
 import { signinSuccessFrame } from '../protocol/frames';
@@ -29,9 +31,9 @@ function parseUserData(userData: string): { id: string; userInfo: unknown } {
     throw fail('Invalid user_data: expected a JSON object');
   }
   const record = parsed as Record<string, unknown>;
-  const id = record['id'];
-  if (typeof id !== 'string' || id === '') {
-    throw fail('Invalid user_data: "id" must be a non-empty string');
+  const id = normalizeUserId(record['id']);
+  if (id === undefined) {
+    throw fail('Invalid user_data: "id" must be a non-empty string or a number');
   }
   return { id, userInfo: record['user_info'] };
 }
