@@ -10,6 +10,8 @@ import { type CliIo, ExitCode } from './cli-io';
 import {
   CREDENTIAL_FLAGS,
   type Credentials,
+  describeEndpoint,
+  isLoopbackHost,
   RELAXED_SDK_LIMITS,
   resolveCredentials,
 } from './config';
@@ -32,7 +34,10 @@ export const CREDENTIALS_HELP = `Credentials (first match wins, field by field):
   --url URL                http(s)://KEY:SECRET@HOST:PORT/apps/APP_ID
   --app-id ID --key KEY --secret SECRET
   --host HOST --port PORT --tls | --no-tls   or   --cluster CLUSTER (api-CLUSTER.pusher.com)
-  env PUSHER_URL, then PUSHER_APP_ID, PUSHER_KEY, PUSHER_SECRET, PUSHER_HOST, PUSHER_PORT, PUSHER_CLUSTER
+                           a loopback host (127.0.0.1, localhost) means plain HTTP on port 6001
+                           unless --tls or --port say otherwise; other hosts use HTTPS on 443
+  env PUSHER_URL, then PUSHER_APP_ID, PUSHER_KEY (or PUSHER_APP_KEY), PUSHER_SECRET (or
+  PUSHER_APP_SECRET), PUSHER_HOST, PUSHER_PORT, PUSHER_SCHEME (http|https), PUSHER_CLUSTER
   default: http://app-key:app-secret@127.0.0.1:6001/apps/app-id (the app of \`pushwire serve\`)
   --timeout MS             request timeout in milliseconds
   --encryption-master-key BASE64   for private-encrypted- channels (env PUSHER_ENCRYPTION_MASTER_KEY)
@@ -117,7 +122,7 @@ export function defineSdkCommand<S extends FlagSpecs>(definition: {
       } catch (error) {
         if (error instanceof UsageError) throw error;
         printError(io, { json }, error, secrets);
-        const hint = flagHint(error);
+        const hint = flagHint(error) ?? connectionHint(error, credentials);
         if (hint !== undefined && !json) io.stderr.write(`${hint}\n`);
         return error instanceof Error && INPUT_ERROR_NAMES.has(error.name)
           ? ExitCode.Usage
@@ -151,6 +156,16 @@ const FLAG_FOR_OPTION: Readonly<Record<string, string>> = {
   cluster: '--cluster (or PUSHER_CLUSTER)',
   timeout: '--timeout MS',
 };
+
+/** On a refused connection to this machine: the server is probably not running. */
+function connectionHint(error: unknown, credentials: Credentials): string | undefined {
+  if (!(error instanceof Error) || (error as { code?: unknown }).code !== 'ECONNREFUSED') {
+    return undefined;
+  }
+  const { endpoint } = credentials;
+  if (endpoint.kind !== 'host' || !isLoopbackHost(endpoint.host)) return undefined;
+  return `Nothing is listening at ${describeEndpoint(credentials).replace(/\/apps\/.*$/, '')}: start a local server with "pushwire serve" (or set --host/--port, PUSHER_HOST/PUSHER_PORT).`;
+}
 
 function flagHint(error: unknown): string | undefined {
   if (!(error instanceof Error) || error.name !== 'ConfigurationError' || !('option' in error)) {

@@ -1,8 +1,9 @@
 /**
  * @module config
  * Credentials for the SDK commands (trigger, channels, channel, users, auth), resolved in one
- * order, field by field: `--url` > individual flags > `PUSHER_*` environment > the local
- * development server that `pushwire serve` starts with no setup.
+ * order, field by field: `--url` > individual flags > `PUSHER_*` environment (the official SDKs'
+ * names and the ones Laravel apps have: `PUSHER_APP_KEY`, `PUSHER_APP_SECRET`, `PUSHER_SCHEME`) >
+ * the local development server that `pushwire serve` starts with no setup.
  */
 import type { FlagSpecs, FlagValues } from './args';
 import { parseIntegerFlag } from './args';
@@ -123,8 +124,10 @@ function envLayers(
   if (url !== undefined) layers.push(parsePusherUrl(url, 'PUSHER_URL', command));
   const fields: CredentialLayer = {};
   const appId = nonEmpty(env['PUSHER_APP_ID']);
-  const key = nonEmpty(env['PUSHER_KEY']);
-  const secret = nonEmpty(env['PUSHER_SECRET']);
+  // Laravel's .env names (PUSHER_APP_KEY, PUSHER_APP_SECRET) beside the official SDKs' ones.
+  const key = nonEmpty(env['PUSHER_KEY']) ?? nonEmpty(env['PUSHER_APP_KEY']);
+  const secret = nonEmpty(env['PUSHER_SECRET']) ?? nonEmpty(env['PUSHER_APP_SECRET']);
+  const scheme = nonEmpty(env['PUSHER_SCHEME'])?.toLowerCase();
   const host = nonEmpty(env['PUSHER_HOST']);
   const port = nonEmpty(env['PUSHER_PORT']);
   const cluster = nonEmpty(env['PUSHER_CLUSTER']);
@@ -135,6 +138,12 @@ function envLayers(
   if (host !== undefined) fields.host = host;
   if (port !== undefined) {
     fields.port = parseIntegerFlag(command, 'port (PUSHER_PORT)', port, { min: 1, max: MAX_PORT });
+  }
+  if (scheme !== undefined) {
+    if (scheme !== 'http' && scheme !== 'https') {
+      throw new UsageError('PUSHER_SCHEME must be http or https', { command });
+    }
+    fields.useTLS = scheme === 'https';
   }
   layers.push(fields);
   return layers;
@@ -216,21 +225,28 @@ export function resolveCredentials(
   return credentials;
 }
 
+/** True for this machine's addresses: `localhost`, 127.0.0.0/8 and `::1`. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127\.\d+\.\d+\.\d+$/.test(bare);
+}
+
 /**
  * The endpoint from the merged layers. With no host and no cluster anywhere, it is the local
  * development server (a port or TLS setting still applies to it). A host or a cluster set in a
- * layer replaces the endpoint of the earlier layers, including their port and TLS; TLS is then on
- * unless set off (the SDK's default).
+ * layer replaces the endpoint of the earlier layers, including their port and TLS. A loopback host
+ * (`--host 127.0.0.1`) is taken as a local `pushwire serve`: plain HTTP on its port 6001 unless set
+ * otherwise, never a silent switch to HTTPS on 443; any other host gets TLS unless set off (the
+ * SDK's default).
  */
 function toEndpoint(layer: CredentialLayer): Endpoint {
   if (layer.cluster !== undefined) {
     return { kind: 'cluster', cluster: layer.cluster, useTLS: layer.useTLS ?? true };
   }
   const host = layer.host ?? DEFAULT_DEV_LAYER.host ?? '127.0.0.1';
-  const isDefault = layer.host === undefined;
-  const port = layer.port ?? (isDefault ? DEFAULT_DEV_LAYER.port : undefined);
-  // The local dev server speaks plain HTTP; any other host gets TLS unless told otherwise.
-  const useTLS = layer.useTLS ?? !isDefault;
+  const local = layer.host === undefined || isLoopbackHost(host);
+  const useTLS = layer.useTLS ?? !local;
+  const port = layer.port ?? (local && !useTLS ? DEFAULT_DEV_LAYER.port : undefined);
   return port === undefined ? { kind: 'host', host, useTLS } : { kind: 'host', host, port, useTLS };
 }
 

@@ -278,6 +278,7 @@ describe('SDK commands against pushwire serve', () => {
       [['auth', 'channel', 'not-a-socket', 'private-x'], 'ValidationError'],
       [['trigger', 'bad channel!', 'ev', ...['--port', '1']], 'ValidationError'],
       [['channel', '--url', 'http://nokey@127.0.0.1/apps/1'], '--url must have the form'],
+      [['trigger', 'ch', 'ev', '{oops', '--port', '1'], 'DATA is not valid JSON'],
     ];
     const results = await Promise.all(cases.map(([args]) => runCli(args)));
     cases.forEach(([args, message], index) => {
@@ -308,9 +309,21 @@ describe('SDK commands against pushwire serve', () => {
     });
   });
 
-  it('exits 1 with a connection error when nothing listens', async () => {
+  it('exits 1 with a connection error naming the endpoint, and a hint on loopback', async () => {
     const result = await runCli(['channels', '--port', '1', '--timeout', '3000']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^pushwire: \w+Error/);
+    expect(result.stderr).toContain('GET http://127.0.0.1:1/apps/app-id/channels failed');
+    expect(result.stderr).toContain('start a local server with "pushwire serve"');
+  });
+
+  it('sends data that is not JSON only with --raw', async () => {
+    const subscriber = await connectRawSubscriber(serve.port);
+    onTestFinished(() => subscriber.close());
+    await subscriber.subscribe('raw-ch');
+    const result = await runCli(['trigger', 'raw-ch', 'ev', 'plain text', '--raw', ...target]);
+    expect(result.code).toBe(0);
+    const frame = await subscriber.waitForFrame((f) => f.event === 'ev', 'ev');
+    expect(frame.data).toBe('plain text');
   });
 });

@@ -57,6 +57,51 @@ describe('resolveCredentials', () => {
     expect(host.endpoint).toEqual({ kind: 'host', host: 'example.test', useTLS: true });
   });
 
+  it('takes a loopback host as a local pushwire serve: plain HTTP on 6001, never HTTPS on 443', () => {
+    for (const host of ['127.0.0.1', 'localhost', '::1', '127.0.1.1']) {
+      expect(resolveCredentials({ host }, {}, 'x').endpoint).toEqual({
+        kind: 'host',
+        host,
+        port: 6001,
+        useTLS: false,
+      });
+    }
+    expect(resolveCredentials({}, { PUSHER_HOST: '127.0.0.1' }, 'x').endpoint).toEqual({
+      kind: 'host',
+      host: '127.0.0.1',
+      port: 6001,
+      useTLS: false,
+    });
+    // Asked for explicitly, TLS still applies (its port is then the SDK's default, 443).
+    expect(resolveCredentials({ host: 'localhost', tls: true }, {}, 'x').endpoint).toEqual({
+      kind: 'host',
+      host: 'localhost',
+      useTLS: true,
+    });
+  });
+
+  it('reads the variable names Laravel apps have (PUSHER_APP_KEY, PUSHER_APP_SECRET, PUSHER_SCHEME)', () => {
+    const env = {
+      PUSHER_APP_ID: 'laravel-id',
+      PUSHER_APP_KEY: 'laravel-key',
+      PUSHER_APP_SECRET: 'laravel-secret',
+      PUSHER_HOST: 'realtime.example.test',
+      PUSHER_PORT: '6001',
+      PUSHER_SCHEME: 'http',
+    };
+    expect(resolveCredentials({}, env, 'trigger')).toEqual({
+      appId: 'laravel-id',
+      key: 'laravel-key',
+      secret: 'laravel-secret',
+      endpoint: { kind: 'host', host: 'realtime.example.test', port: 6001, useTLS: false },
+    });
+    // The official SDKs' names win where both are set.
+    expect(resolveCredentials({}, { ...env, PUSHER_KEY: 'sdk-key' }, 'trigger').key).toBe(
+      'sdk-key',
+    );
+    expect(() => resolveCredentials({}, { PUSHER_SCHEME: 'ftp' }, 'trigger')).toThrow(UsageError);
+  });
+
   it('keeps the default host when only the port or TLS is given', () => {
     expect(resolveCredentials({ port: '6002' }, {}, 'x').endpoint).toEqual({
       kind: 'host',

@@ -44,6 +44,7 @@ import {
   resolveOptions,
 } from './options';
 import { readEnv } from './runtime/env';
+import { originOf } from './transport/origin';
 import { selectTransport } from './transport/select-transport';
 import type { ClosableTransport, Endpoint } from './transport/types';
 import type {
@@ -121,7 +122,11 @@ export class Pusher {
     const resolved = resolveOptions(options);
     this.#options = resolved;
     this.#transport = this.#createTransport(resolved.endpoint);
-    this.#rest = this.#createRestClient(this.#transport, `/apps/${resolved.appId}`);
+    this.#rest = this.#createRestClient(
+      this.#transport,
+      resolved.endpoint,
+      `/apps/${resolved.appId}`,
+    );
     const masterKey = resolved.masterKey === undefined ? {} : { masterKey: resolved.masterKey };
     this.#authContext = {
       key: resolved.key,
@@ -175,8 +180,7 @@ export class Pusher {
 
   /** Base URL of the REST API (no credentials). */
   get baseUrl(): string {
-    const { scheme, host, port } = this.#options.endpoint;
-    return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}/apps/${this.#options.appId}`;
+    return `${originOf(this.#options.endpoint)}/apps/${this.#options.appId}`;
   }
 
   /**
@@ -384,12 +388,17 @@ export class Pusher {
     });
   }
 
-  #createRestClient(transport: ClosableTransport, pathPrefix: string): RestClient {
+  #createRestClient(
+    transport: ClosableTransport,
+    endpoint: Endpoint,
+    pathPrefix: string,
+  ): RestClient {
     const o = this.#options;
     return new RestClient({
       key: o.key,
       secret: o.secret,
       pathPrefix,
+      origin: originOf(endpoint),
       transport: transport.send,
       timeoutMs: o.timeoutMs,
       retry: o.retry,
@@ -403,6 +412,7 @@ export class Pusher {
       this.#notifyTransport = this.#createTransport(this.#options.notificationEndpoint);
       this.#notifyRest = this.#createRestClient(
         this.#notifyTransport,
+        this.#options.notificationEndpoint,
         `${NOTIFICATION_PATH_PREFIX}${this.#options.appId}`,
       );
     }

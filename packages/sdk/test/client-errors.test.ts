@@ -126,7 +126,7 @@ describe('transport failures', () => {
     expect(httpError.connectPhase).toBe(true);
     expect(httpError.cause).toBeInstanceOf(Error);
     expect(httpError.message).toBe(
-      `POST /apps/${TEST_APP_ID}/events failed: request failed (ECONNREFUSED)`,
+      `POST http://127.0.0.1:${port}/apps/${TEST_APP_ID}/events failed: request failed (ECONNREFUSED)`,
     );
     expect(everythingShown(error)).not.toContain(TEST_SECRET);
     expect(everythingShown(error)).not.toContain('auth_signature');

@@ -1,7 +1,8 @@
 /**
  * @module commands/trigger
  * `pushwire trigger CHANNEL[,CHANNEL...] EVENT [DATA|-]`: publish one event through the SDK.
- * DATA is sent as given (a JSON text is delivered to clients as that JSON); `-` reads it from stdin.
+ * DATA must be JSON and is sent as given (clients receive that JSON text); `--raw` sends any text as
+ * a plain string; `-` reads it from stdin.
  */
 
 import type { CliIo } from '../cli-io';
@@ -13,10 +14,11 @@ const NAME = 'trigger';
 
 const HELP = `Usage: pushwire trigger CHANNEL[,CHANNEL...] EVENT [DATA|-] [options]
 
-Publish EVENT to one or more channels (comma-separated). DATA is sent as given, e.g. '{"text":"hi"}';
-"-" reads it from stdin; omitted, the data is {}.
+Publish EVENT to one or more channels (comma-separated). DATA is JSON, sent as given, e.g.
+'{"text":"hi"}'; "-" reads it from stdin; omitted, the data is {}.
 
 Options:
+  --raw                    send DATA as a plain string, even if it is not JSON
   --socket-id ID           exclude this connection from receiving the event
   --info ATTRS             ask for channel attributes in the result: user_count,subscription_count
 
@@ -43,6 +45,7 @@ export const triggerCommand = defineSdkCommand({
   summary: 'publish an event to one or more channels',
   help: HELP,
   flags: {
+    raw: { type: 'boolean' },
     'socket-id': { type: 'string' },
     info: { type: 'string' },
   },
@@ -54,6 +57,7 @@ export const triggerCommand = defineSdkCommand({
     if (channels.length === 0) throw new UsageError('missing CHANNEL', { command: NAME });
     const dataArgument = positionals[2];
     const data = dataArgument === '-' ? await readStdin(io) : (dataArgument ?? '{}');
+    if (flags.raw !== true) requireJson(data);
 
     const params = {
       ...(flags['socket-id'] === undefined ? {} : { socketId: flags['socket-id'] }),
@@ -69,6 +73,18 @@ export const triggerCommand = defineSdkCommand({
     });
   },
 });
+
+/** DATA must be a JSON text unless `--raw` is given: a typo must not be published as a string. */
+function requireJson(data: string): void {
+  try {
+    JSON.parse(data);
+  } catch {
+    throw new UsageError(
+      'DATA is not valid JSON; fix it, or pass --raw to send it as a plain string',
+      { command: NAME },
+    );
+  }
+}
 
 /** Lines like `  presence-room: user_count=2` from a trigger result with `info`. */
 function describeChannelAttributes(result: unknown): string[] {

@@ -28,6 +28,8 @@ export interface RestClientConfig {
   readonly secret: string;
   /** Prefix of every path, e.g. `/apps/123`. */
   readonly pathPrefix: string;
+  /** Scheme, host and port of the API (`http://127.0.0.1:6001`), named in network errors. */
+  readonly origin: string;
   readonly transport: Transport;
   readonly timeoutMs: number;
   readonly retry: ResolvedRetryOptions;
@@ -218,19 +220,21 @@ export class RestClient {
       cause: safeCause(failure.cause ?? undefined),
     };
     const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
+    // No response came back: say which endpoint was tried (a wrong host or port is the usual cause).
+    const where = `${method} ${this.#config.origin}${path}`;
     if (failure.code === RESPONSE_TOO_LARGE_CODE && failure.limitBytes !== undefined) {
-      return new ResponseTooLargeError(`${method} ${path} failed: ${failure.message}${tries}`, {
+      return new ResponseTooLargeError(`${where} failed: ${failure.message}${tries}`, {
         ...init,
         limitBytes: failure.limitBytes,
       });
     }
     if (failure.timedOut) {
       return new TimeoutError(
-        `${method} ${path} timed out: no complete response within ${this.#config.timeoutMs} ms${tries}`,
+        `${where} timed out: no complete response within ${this.#config.timeoutMs} ms${tries}`,
         { ...init, timeoutMs: this.#config.timeoutMs },
       );
     }
-    return new HTTPError(`${method} ${path} failed: ${failure.message}${tries}`, init);
+    return new HTTPError(`${where} failed: ${failure.message}${tries}`, init);
   }
 
   #parse<T>(method: string, path: string, response: TransportResponse): T {
