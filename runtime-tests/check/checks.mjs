@@ -213,6 +213,20 @@ async function encryptionRoundTrip(sdk, env) {
 }
 
 /** Runs every check; resolves to { ok, checks: [{ name, ok, error? }] }. Never rejects. */
+/**
+ * Errors of one copy of the SDK are recognized by another's `isPusherError` (`other`: the same SDK
+ * loaded through its other build), although `instanceof` cannot see across copies.
+ */
+function errorBrandAcrossCopies(sdk, other) {
+  const mine = new sdk.ValidationError('field', 'from this copy');
+  const theirs = new other.ValidationError('field', 'from the other copy');
+  equal(mine instanceof other.PusherError, false, 'instanceof across copies (two classes)');
+  equal(other.isPusherError(mine), true, 'isPusherError of the other copy');
+  equal(sdk.isPusherError(theirs), true, 'isPusherError of this copy');
+  equal(sdk.isPusherError(new Error('plain')), false, 'isPusherError of a plain Error');
+}
+
+/** `env.otherCopy`: the SDK through its other build, where the runtime has both (Node CJS). */
 export async function runChecks(sdk, env) {
   const steps = [
     ['rest-signing', () => restSigning(sdk)],
@@ -222,6 +236,9 @@ export async function runChecks(sdk, env) {
     ['trigger', () => realTrigger(sdk, env)],
     ['encryption', () => encryptionRoundTrip(sdk, env)],
   ];
+  if (env.otherCopy !== undefined) {
+    steps.push(['error-brand', () => errorBrandAcrossCopies(sdk, env.otherCopy)]);
+  }
   const checks = [];
   for (const [name, step] of steps) {
     try {

@@ -10,10 +10,18 @@
  *   failed or timed out, or the response body was over `maxResponseBodyBytes`.
  */
 
+/**
+ * The brand of every SDK error, a registered symbol: the same in every copy of the SDK (its ESM and
+ * CommonJS builds, or two versions bundled into one app), where `instanceof` is not.
+ */
+const PUSHER_ERROR_BRAND: unique symbol = Symbol.for('@pushwire/sdk/PusherError');
+
 /** Base class of every error the SDK throws or rejects with. */
 export class PusherError extends Error {
   override readonly name: string = 'PusherError';
 }
+// On the prototype, so that every error carries it without an own (printed) property.
+Object.defineProperty(PusherError.prototype, PUSHER_ERROR_BRAND, { value: true });
 
 /** An option given to the client is missing or invalid; `option` names it. */
 export class ConfigurationError extends PusherError {
@@ -243,7 +251,14 @@ export class ResponseTooLargeError extends HTTPError {
   }
 }
 
-/** True for any error thrown by the SDK (works across bundled copies, by name and shape). */
+/**
+ * True for any error thrown by the SDK, from this copy or any other (ESM and CommonJS builds, or
+ * another version bundled into the app): it checks the SDK's registered brand, not `instanceof`.
+ */
 export function isPusherError(error: unknown): error is PusherError {
-  return error instanceof PusherError;
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { [PUSHER_ERROR_BRAND]?: unknown })[PUSHER_ERROR_BRAND] === true
+  );
 }
