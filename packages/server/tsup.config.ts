@@ -4,7 +4,8 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: { index: 'src/index.ts', 'adapters/redis/index': 'src/adapters/redis/index.ts' },
   format: ['esm'],
-  dts: true,
+  // `@internal` members (test hooks) stay out of the published types.
+  dts: { compilerOptions: { stripInternal: true } },
   clean: true,
   sourcemap: true,
   target: 'node20',

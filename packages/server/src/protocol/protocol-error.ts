@@ -41,7 +41,3 @@ export class ProtocolError extends Error {
     this.fatal = options.fatal ?? false;
   }
 }
-
-export function isProtocolError(value: unknown): value is ProtocolError {
-  return value instanceof ProtocolError;
-}
