@@ -139,6 +139,22 @@ describe('pushwire serve settings', () => {
     expect(JSON.parse(channels.stdout)).toEqual({ channels: { shared: {} } });
   });
 
+  it('says loudly on stderr that Redis is unreachable at start, and answers publishes with 503', async () => {
+    const serve = await startServe(['--redis-url', 'redis://127.0.0.1:1']);
+    onTestFinished(async () => {
+      await serve.stop();
+    });
+    const deadline = Date.now() + 5_000;
+    while (!serve.output().stderr.includes('started without redis') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(serve.output().stderr).toContain('redis adapter started without redis');
+    const local = await runCli(['trigger', 'news', 'hello', '{}', '--port', String(serve.port)]);
+    // Nothing could reach the other nodes: the API says so (503) rather than a silent 200.
+    expect(local.code).toBe(1);
+    expect(local.stderr).toContain('503');
+  });
+
   it('--relaxed raises the limits on both sides; without it each side enforces Pusher limits', async () => {
     const relaxed = await startServe(['--relaxed', '--log-level', 'silent']);
     onTestFinished(async () => {

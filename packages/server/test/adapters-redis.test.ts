@@ -13,6 +13,7 @@ import { REAP_NODE } from '../src/adapters/redis/lua-scripts';
 import {
   byUser,
   type ContractCluster,
+  eventually,
   RecordingHandlers,
   type Removal,
   runAdapterContract,
@@ -297,6 +298,43 @@ describe('RedisAdapter: Redis restart', () => {
       transitioned: true,
       provisional: true,
     });
+  });
+
+  it('logs an unreachable Redis at start loudly, and again until it answers', async () => {
+    const errors: string[] = [];
+    const details: string[] = [];
+    const logger = {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: () => undefined,
+      error: (message: string, meta?: Record<string, unknown>) => {
+        errors.push(message);
+        details.push(JSON.stringify(meta));
+      },
+    };
+    const adapter = new RedisAdapter({
+      url: 'redis://user:hunter2@127.0.0.1:1',
+      keyPrefix: uniquePrefix(),
+      commandTimeoutMs: 500,
+      outageLogIntervalMs: 50,
+      logger,
+    });
+    onTestFinished(() => adapter.close());
+    await adapter.start(new RecordingHandlers());
+    expect(errors[0]).toBe('redis adapter started without redis: serving local clients only');
+    await eventually(
+      async () => errors.length,
+      (count) => count >= 4,
+      'three outage reminders',
+    );
+    expect(errors.slice(1, 4)).toEqual(
+      Array(3).fill('redis still unreachable: serving local clients only'),
+    );
+    expect(details.join('\n')).not.toContain('hunter2');
+    await adapter.close();
+    const afterClose = errors.length;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(errors.length).toBe(afterClose);
   });
 
   it('resyncs in batches to exactly what the node holds, while its clients keep changing', async () => {

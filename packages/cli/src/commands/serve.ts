@@ -157,10 +157,8 @@ export const serveCommand: Command = {
           }),
         };
       }
-      if (options.redisUrl !== undefined && options.adapter === undefined) {
-        const { RedisAdapter } = await import('@pushwire/server/adapters/redis');
-        options = { ...options, adapter: new RedisAdapter({ url: options.redisUrl }) };
-      }
+      // `redisUrl` is the server's to resolve: it loads the Redis adapter with the server's logger
+      // and answers a missing ioredis with a ServerConfigError that says how to fix it.
       server = createServer(options);
     } catch (error) {
       if (error instanceof UsageError) throw error;
@@ -174,6 +172,10 @@ export const serveCommand: Command = {
       address = await server.listen();
     } catch (error) {
       printError(io, { json: false }, error);
+      if (isConfigurationError(error)) {
+        await server.close().catch(() => undefined);
+        return ExitCode.Usage;
+      }
       if (isAddressInUse(error)) {
         io.stderr.write(
           'Another process (another pushwire serve?) uses that port: stop it, or pick one with --port.\n',

@@ -1,7 +1,8 @@
 /**
  * @module adapters/redis/connection
  * The node's two Redis connections (commands and pub/sub) and its view of their health: whether
- * Redis is up, whether the mirror must be resynchronized, one log line per outage, and
+ * Redis is up, whether the mirror must be resynchronized, an error log when an outage starts
+ * (Redis unreachable at start included) repeated every `outageLogIntervalMs` until it ends, and
  * `healthChanged` reports. {@link RedisConnection.shared} runs a command while Redis is up and
  * otherwise answers from a local fallback.
  */
@@ -40,6 +41,8 @@ export class RedisConnection {
   private resyncNeeded = true;
   private isClosing = false;
   private outageLogged = false;
+  private outageSinceMs = 0;
+  private outageReminder: NodeJS.Timeout | undefined;
   private currentHealth: AdapterHealth = { ok: false, detail: 'not started' };
   /** healthChanged reports changes after start() resolved; start's outcome is read via health(). */
   private reportHealth = false;
@@ -111,6 +114,7 @@ export class RedisConnection {
         nodeId: this.config.nodeId,
         detail: this.currentHealth.detail,
       });
+      this.remindUntilBack();
     }
     this.reportHealth = true;
   }
@@ -141,6 +145,7 @@ export class RedisConnection {
         nodeId: this.config.nodeId,
         detail,
       });
+      this.remindUntilBack();
     }
     this.setHealth({ ok: false, detail });
   }
@@ -149,6 +154,7 @@ export class RedisConnection {
   markResynchronized(): void {
     this.resyncNeeded = false;
     this.isUp = true;
+    this.stopReminder();
     if (this.outageLogged) {
       this.outageLogged = false;
       this.logger.info('redis adapter reconnected and resynchronized', {
@@ -161,6 +167,7 @@ export class RedisConnection {
   /** From now on nothing is sent and no outage is reported (close, or a simulated crash). */
   beginClosing(): void {
     this.isClosing = true;
+    this.stopReminder();
   }
 
   /** Quits both connections (a hard disconnect when quitting fails); health becomes 'closed'. */
@@ -173,9 +180,30 @@ export class RedisConnection {
 
   /** Drops both connections at once, as a crashed process would. */
   abandon(): void {
+    this.stopReminder();
     this.isUp = false;
     this.commandClient?.disconnect();
     this.subscriberClient?.disconnect();
+  }
+
+  /** Logs the outage again every `outageLogIntervalMs` until Redis is back or the node closes. */
+  private remindUntilBack(): void {
+    if (this.outageReminder !== undefined) return;
+    this.outageSinceMs = Date.now();
+    this.outageReminder = setInterval(() => {
+      if (this.isUp || this.isClosing) return this.stopReminder();
+      this.logger.error('redis still unreachable: serving local clients only', {
+        nodeId: this.config.nodeId,
+        downForSec: Math.round((Date.now() - this.outageSinceMs) / 1000),
+        detail: this.currentHealth.detail,
+      });
+    }, this.config.outageLogIntervalMs);
+    this.outageReminder.unref();
+  }
+
+  private stopReminder(): void {
+    if (this.outageReminder !== undefined) clearInterval(this.outageReminder);
+    this.outageReminder = undefined;
   }
 
   private setHealth(health: AdapterHealth): void {

@@ -36,6 +36,8 @@ export interface RedisAdapterOptions {
   readonly nodeTimeoutMs?: number;
   /** Fail a Redis command after this long and treat Redis as unavailable. */
   readonly commandTimeoutMs?: number;
+  /** While Redis is unreachable (at start too), the outage is logged again this often. */
+  readonly outageLogIntervalMs?: number;
   readonly logger?: AdapterLogger;
   /** Unique id of this node in the cluster (default `<hostname>-<pid>-<random>`). */
   readonly nodeId?: string;
@@ -45,6 +47,7 @@ export const DEFAULT_KEY_PREFIX = 'pushwire:';
 export const DEFAULT_HEARTBEAT_INTERVAL_MS = 2000;
 export const DEFAULT_NODE_TIMEOUT_MS = 8000;
 export const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
+export const DEFAULT_OUTAGE_LOG_INTERVAL_MS = 10_000;
 const MIN_HEARTBEAT_INTERVAL_MS = 10;
 
 export interface ResolvedRedisAdapterOptions {
@@ -53,6 +56,7 @@ export interface ResolvedRedisAdapterOptions {
   readonly heartbeatIntervalMs: number;
   readonly nodeTimeoutMs: number;
   readonly commandTimeoutMs: number;
+  readonly outageLogIntervalMs: number;
   readonly logger: AdapterLogger | undefined;
   readonly nodeId: string;
 }
@@ -115,6 +119,11 @@ export function resolveRedisAdapterOptions(
       'commandTimeoutMs',
       options.commandTimeoutMs,
       DEFAULT_COMMAND_TIMEOUT_MS,
+    ),
+    outageLogIntervalMs: positiveInteger(
+      'outageLogIntervalMs',
+      options.outageLogIntervalMs,
+      DEFAULT_OUTAGE_LOG_INTERVAL_MS,
     ),
     logger: options.logger,
     nodeId,
