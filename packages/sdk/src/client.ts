@@ -15,7 +15,7 @@ import type {
   UserAuthResponse,
   UserData,
 } from './auth/types';
-import { SERVER_TO_USER_PREFIX, validateChannelName } from './channels/names';
+import { SERVER_TO_USER_PREFIX, SOCKET_ID_PATTERN, validateChannelName } from './channels/names';
 import { ChannelHandle } from './client/channel-handle';
 import {
   buildBatchBody,
@@ -312,12 +312,25 @@ export class Pusher {
     return authorizeChannel(this.#authContext, socketId, channel, presenceData);
   }
 
-  /** The Ruby gem's name for `authorizeChannel` (note the argument order: channel first). */
+  /**
+   * The Ruby gem's name for `authorizeChannel`, in the gem's argument order: channel first. The
+   * official Node SDK's deprecated `authenticate(socketId, channel)` takes them the other way
+   * round; a call in that order is refused with a ValidationError that says so.
+   * @deprecated Use `authorizeChannel(socketId, channel, presenceData)`.
+   */
   authenticate(
     channel: string,
     socketId: string,
     presenceData?: PresenceData | string,
   ): ChannelAuthResponse {
+    if (SOCKET_ID_PATTERN.test(channel) && !SOCKET_ID_PATTERN.test(socketId)) {
+      throw new ValidationError(
+        'socketId',
+        "authenticate(channel, socketId) takes the channel first (the Ruby gem's order); these " +
+          "arguments look like the official Node SDK's (socketId, channel): use " +
+          'authorizeChannel(socketId, channel) instead',
+      );
+    }
     return authorizeChannel(this.#authContext, socketId, channel, presenceData);
   }
 
@@ -504,6 +517,7 @@ export class Pusher {
     return Pusher.defaultClient.authorizeChannel(socketId, channel, presenceData);
   }
 
+  /** @deprecated Use `Pusher.authorizeChannel(socketId, channel, presenceData)`. */
   static authenticate(
     channel: string,
     socketId: string,

@@ -181,6 +181,10 @@ describe('REST endpoints', () => {
     const auth = channel.authorize('1.1', { user_id: 'u1' });
     expect(auth).toEqual(pusher.authorizeChannel('1.1', 'presence-lobby', { user_id: 'u1' }));
     expect(pusher.authenticate('presence-lobby', '1.1', { user_id: 'u1' })).toEqual(auth);
+    // The official Node SDK's order (socketId first) is refused, not signed for the wrong channel.
+    expect(() => pusher.authenticate('1.1', 'presence-lobby', { user_id: 'u1' })).toThrow(
+      /takes the channel first.*use authorizeChannel\(socketId, channel\)/,
+    );
   });
 
   it('empty 2xx bodies resolve to {}; the now option fixes auth_timestamp', async () => {
