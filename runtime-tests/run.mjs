@@ -2,7 +2,7 @@
  * @module runtime-tests/run
  * The runtime matrix: packs @pushwire/sdk (build it first: `npm run build -w @pushwire/sdk`),
  * installs the tarball into runtime-tests/.work, and runs one shared check script on Node 20 (ESM
- * and CJS), Node 24, Bun, Deno and @edge-runtime/vm, against a signature-checking endpoint on
+ * and CJS), Node 24, Bun, Deno, @edge-runtime/vm and Cloudflare's workerd, against a signature-checking endpoint on
  * 127.0.0.1. Prints `ok <runtime>` or `FAIL <runtime>` per runtime and `N passed, N failed`;
  * exits non-zero on any failure, including a missing runtime (nothing is ever skipped).
  * Usage: node runtime-tests/run.mjs
@@ -10,6 +10,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { createServer as createNetServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
@@ -73,7 +74,13 @@ function installTarball() {
       dependencies: { '@pushwire/sdk': version, tweetnacl: '^1.0.3' },
     }),
   );
-  for (const file of ['checks.mjs', 'entry-esm.mjs', 'entry-cjs.cjs', 'entry-edge.mjs']) {
+  for (const file of [
+    'checks.mjs',
+    'entry-esm.mjs',
+    'entry-cjs.cjs',
+    'entry-edge.mjs',
+    'entry-workerd.mjs',
+  ]) {
     cpSync(join(HERE, 'check', file), join(WORK, file));
   }
   return packed[0].filename;
@@ -126,6 +133,109 @@ function runProcess(name, command, args, endpoint) {
       } else {
         resolve({ ...result, ok: result.ok && code === 0 });
       }
+    });
+  });
+}
+
+/** The newest compatibility date this workerd supports (`workerd --version` prints it). */
+function workerdDate(binary) {
+  const printed = execFileSync(binary, ['--version'], { encoding: 'utf8' });
+  const date = /(\d{4}-\d{2}-\d{2})/.exec(printed)?.[1];
+  if (date === undefined) throw new Error(`cannot read workerd's date from "${printed.trim()}"`);
+  return date;
+}
+
+/**
+ * Bundles the Workers entry with esbuild, serves it with the real workerd (its newest
+ * compatibility date, so Node compatibility is on by default) on a free loopback port, and asks
+ * it to run the checks against the endpoint. Outbound requests may reach loopback (the endpoint).
+ */
+async function runWorkerd(name, endpoint) {
+  const binary = join(BIN, 'workerd');
+  if (!existsSync(binary))
+    return { ok: false, checks: [], error: `runtime binary missing: ${binary}` };
+  const esbuild = await import(
+    pathToFileURL(createRequire(join(ROOT, 'package.json')).resolve('esbuild')).href
+  );
+  const bundle = await esbuild.build({
+    entryPoints: [join(WORK, 'entry-workerd.mjs')],
+    absWorkingDir: WORK,
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'neutral',
+    mainFields: ['module', 'main'],
+    conditions: ['workerd', 'worker', 'import'],
+    external: ['crypto', 'node:*'],
+    logLevel: 'silent',
+  });
+  writeFileSync(join(WORK, 'worker.mjs'), bundle.outputFiles[0].text);
+  const port = await freePort();
+  writeFileSync(
+    join(WORK, 'workerd.capnp'),
+    `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [
+    (name = "main", worker = .checks),
+    (name = "loopback", network = (allow = ["public", "private", "local"])),
+  ],
+  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
+);
+const checks :Workerd.Worker = (
+  modules = [(name = "worker.mjs", esModule = embed "worker.mjs")],
+  compatibilityDate = "${workerdDate(binary)}",
+  globalOutbound = "loopback",
+);
+`,
+  );
+  const child = spawn(binary, ['serve', 'workerd.capnp'], {
+    cwd: WORK,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const deadline = Date.now() + RUNTIME_TIMEOUT_MS;
+  try {
+    for (;;) {
+      try {
+        const query = new URLSearchParams({ endpoint, runtime: name });
+        const response = await fetch(`http://127.0.0.1:${port}/?${query}`);
+        const result = await response.json();
+        // workerd warns when a promise of one request settles in another's context: the sign of
+        // a socket kept across requests. None may appear.
+        if (/settled from a different request|cross-request/i.test(output)) {
+          return {
+            ok: false,
+            checks: result.checks ?? [],
+            error: `workerd warned:\n${output.trim()}`,
+          };
+        }
+        return result;
+      } catch (error) {
+        if (Date.now() > deadline || child.exitCode !== null) {
+          return {
+            ok: false,
+            checks: [],
+            error: `workerd gave no result (${error.message}):\n${output.trim()}`,
+          };
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  } finally {
+    child.kill('SIGKILL');
+  }
+}
+
+/** A free TCP port on 127.0.0.1. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createNetServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
     });
   });
 }
@@ -218,6 +328,7 @@ async function main() {
         ),
     ],
     ['edge-runtime', (name) => runEdge(name, endpoint.url)],
+    ['workerd', (name) => runWorkerd(name, endpoint.url)],
   ];
   let passed = 0;
   let failed = 0;

@@ -81,7 +81,7 @@ if (existsSync(report)) {
   failed += 1;
 }
 
-// 4. The packed SDK on every runtime we claim (Node 20, Node 24, Bun, Deno, edge-runtime).
+// 4. The packed SDK on every runtime we claim (Node 20, Node 24, Bun, Deno, edge-runtime, workerd).
 if (args.length === 0) {
   const matrix = spawnSync('node', ['runtime-tests/run.mjs'], {
     cwd: root,

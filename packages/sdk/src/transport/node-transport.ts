@@ -481,6 +481,7 @@ export function createNodeTransport(options: NodeTransportOptions): NodeTranspor
     });
 
   return {
+    kind: 'node',
     send,
     close: () => {
       for (const connection of [...idle]) destroy(connection);

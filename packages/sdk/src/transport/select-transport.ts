@@ -1,8 +1,8 @@
 /**
  * @module transport/select-transport
  * Picks the transport for an endpoint: the injected `fetch` when given; on Node the keep-alive
- * HTTP/1.1 transport over `node:net`/`node:tls`; elsewhere (Bun, Deno, Workers, edge) the
- * global `fetch`.
+ * HTTP/1.1 transport over `node:net`/`node:tls`; elsewhere (Bun, Deno, Cloudflare Workers and
+ * Vercel Edge, even with their Node compatibility on) the global `fetch`.
  */
 import { ConfigurationError } from '../errors';
 import { loadNodeNetModules } from '../runtime/node-net';
@@ -24,7 +24,11 @@ export interface TransportChoice {
 export function selectTransport(choice: TransportChoice): ClosableTransport {
   const limits = { maxResponseBodyBytes: choice.maxResponseBodyBytes };
   if (choice.fetch) {
-    return { send: createFetchTransport(choice.endpoint, choice.fetch, limits), close: () => {} };
+    return {
+      kind: 'fetch',
+      send: createFetchTransport(choice.endpoint, choice.fetch, limits),
+      close: () => {},
+    };
   }
   const modules = loadNodeNetModules();
   if (modules) {
@@ -50,6 +54,7 @@ export function selectTransport(choice: TransportChoice): ClosableTransport {
     );
   }
   return {
+    kind: 'fetch',
     send: createFetchTransport(choice.endpoint, globalFetch.bind(globalThis), limits),
     close: () => {},
   };

@@ -40,6 +40,8 @@ export type Transport = (request: TransportRequest) => Promise<TransportResponse
 
 /** A transport that holds connections can release them. */
 export interface ClosableTransport {
+  /** Which transport this is (named in debug logs): the keep-alive Node one, or `fetch`. */
+  readonly kind: 'node' | 'fetch';
   readonly send: Transport;
   /** Closes idle kept-alive connections. */
   close(): void;
