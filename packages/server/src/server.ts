@@ -272,7 +272,10 @@ export class PushwireServer {
   #listening(bound: BoundAddress): ServerAddress {
     const urlHost = bound.ipv6 ? `[${bound.host}]` : bound.host;
     this.#address = { host: bound.host, port: bound.port, url: `http://${urlHost}:${bound.port}` };
-    this.#logger.info('pushwire listening', { url: this.#address.url });
+    this.#logger.info('pushwire listening', {
+      url: this.#address.url,
+      transport: this.#transportName,
+    });
     return this.#address;
   }
 

@@ -17,23 +17,19 @@ import type {
 } from '../adapters/adapter';
 import { serverToUserId } from '../channels/channel-kind';
 import { applyClusterChanges } from '../channels/cluster-changes';
-import { unsubscribe } from '../channels/subscribe-flow';
 import type { ConnectionLimiter } from '../net/connection-limiter';
 import type { ResolvedApp } from '../options';
 import { CloseCode } from '../protocol/close-codes';
 import { connectionEstablishedFrame, errorFrame } from '../protocol/frames';
 import type { ClientSocket, SocketListener, UpgradeRequest } from '../transports/client-socket';
 import { Connection } from './connection';
+import { ConnectionSession } from './connection-session';
 import type { CoreContext } from './core-context';
 import { isOriginAllowed, isSupportedProtocol } from './handshake';
-import { InboundBudget, inboundBudgetFor } from './inbound-budget';
-import { handleFrame } from './message-dispatch';
 import { createSocketIds } from './socket-id';
 
 /** Frame size limit for upgrades whose key matches no app (they are closed right away). */
 export const UNKNOWN_APP_MAX_FRAME_BYTES = 4096;
-/** How long a connection closed for flooding may take to finish the close handshake. */
-const FLOODER_CLOSE_GRACE_MS = 1000;
 
 export interface GatewayTiming {
   readonly activityTimeoutMs: number;
@@ -190,56 +186,11 @@ export class WsGateway implements AdapterHandlers {
     ctx.registry.addConnection(connection);
     ctx.metrics.set('pushwire_connections', ctx.registry.connectionCount);
     ctx.logger.debug('connection opened', { socketId: connection.socketId, appId: app.id });
-    let counted = false;
-    let finished: () => void = () => undefined;
-    this.#lifetimes.set(
-      connection,
-      new Promise<void>((resolve) => {
-        finished = resolve;
-      }),
-    );
-
-    const receive = this.#receiver(connection);
-    const listener: SocketListener = {
-      onMessage: receive,
-      onPong: () => connection.touch(),
-      onError: (message, tooBig) => {
-        ctx.metrics.inc('pushwire_errors_total', { kind: tooBig ? 'frame_too_large' : 'socket' });
-        ctx.logger.debug('websocket error', { socketId: connection.socketId, error: message });
-      },
-      onClose: (code) => {
-        release();
-        receive.closed();
-        ctx.logger.debug('connection closed', { socketId: connection.socketId, code });
-        connection.closing = true;
-        connection.stopTimers();
-        ctx.registry.removeConnection(connection);
-        if (connection.user !== undefined) ctx.registry.signOut(connection, connection.user.id);
-        ctx.metrics.set('pushwire_connections', ctx.registry.connectionCount);
-        const cleanup = connection.enqueue(
-          async () => {
-            for (const channel of [...connection.subscriptions.keys()]) {
-              try {
-                await unsubscribe(ctx, connection, channel);
-              } catch (error) {
-                ctx.logger.warn('cleanup failed', { channel, error: String(error) });
-              }
-            }
-            if (counted) await ctx.adapter.removeConnection(app.id, connection.socketId);
-          },
-          (error) => ctx.logger.warn('connection cleanup failed', { error: String(error) }),
-        );
-        void cleanup.finally(() => {
-          this.#lifetimes.delete(connection);
-          finished();
-        });
-      },
-    };
-
+    const session = new ConnectionSession(ctx, connection, release, this.#lifetimes);
     connection.enqueue(
       async () => {
         const total = await ctx.adapter.addConnection(app.id, connection.socketId);
-        counted = true;
+        session.counted = true;
         if (app.limits.maxConnections > 0 && total > app.limits.maxConnections) {
           connection.closeWith(
             CloseCode.OverConnectionQuota,
@@ -265,50 +216,7 @@ export class WsGateway implements AdapterHandlers {
         connection.closeWith(CloseCode.Reconnect, 'Server error; please reconnect');
       },
     );
-    return listener;
-  }
-
-  /**
-   * The `message` listener of a connection: each frame is charged to the connection's inbound
-   * budget before it is parsed. The first frame over budget closes the connection with 4100 and
-   * stops reading from it; frames already received after that are dropped and counted (when the
-   * socket closes, through `closed()`).
-   */
-  #receiver(connection: Connection): FrameReceiver {
-    const ctx = this.#ctx;
-    const budget = new InboundBudget(inboundBudgetFor(ctx.options, connection.app.limits));
-    let overBudget = false;
-    /** Frames dropped after the first one, added to the metric once the socket closes. */
-    let droppedAfterClose = 0;
-    const receive = (data: string | Buffer, isBinary: boolean): void => {
-      if (overBudget) {
-        droppedAfterClose += 1;
-        return;
-      }
-      const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
-      if (budget.tryTake(bytes)) {
-        handleFrame(ctx, connection, data, isBinary);
-        return;
-      }
-      overBudget = true;
-      ctx.metrics.inc('pushwire_dropped_messages_total', { reason: 'inbound_budget' });
-      ctx.metrics.inc('pushwire_errors_total', { kind: 'inbound_budget' });
-      ctx.logger.debug('connection over its inbound budget', { socketId: connection.socketId });
-      connection.closeWith(
-        CloseCode.OverCapacity,
-        'Too many messages; reconnect later and send fewer',
-      );
-      connection.socket.pauseReading();
-      setTimeout(() => connection.socket.terminate(), FLOODER_CLOSE_GRACE_MS).unref();
-    };
-    return Object.assign(receive, {
-      closed: () => {
-        if (droppedAfterClose === 0) return;
-        const labels = { reason: 'inbound_budget' };
-        ctx.metrics.inc('pushwire_dropped_messages_total', labels, droppedAfterClose);
-        droppedAfterClose = 0;
-      },
-    });
+    return session;
   }
 
   /** Whole seconds for the handshake (pusher-js needs a positive number). */
@@ -316,11 +224,6 @@ export class WsGateway implements AdapterHandlers {
     return Math.max(1, Math.round(this.#timing.activityTimeoutMs / 1000));
   }
 }
-
-/** A connection's message listener, with the hook that settles its counts once it closed. */
-type FrameReceiver = ((data: string | Buffer, isBinary: boolean) => void) & {
-  readonly closed: () => void;
-};
 
 /** A listener for a socket refused before it became a connection: it only waits for the close. */
 function refusedListener(release: () => void): SocketListener {

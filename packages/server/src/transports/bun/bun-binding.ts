@@ -30,7 +30,8 @@ export class BunBinding implements ServerTransport {
 
   constructor(bun: BunRuntime, hooks: TransportHooks) {
     this.#hooks = hooks;
-    const { options } = hooks;
+    const { options, gateway } = hooks;
+    const openSocket = gateway.open.bind(gateway);
     this.#server = bun.serve<BunClientSocket>({
       port: options.port,
       hostname: options.host,
@@ -47,8 +48,7 @@ export class BunBinding implements ServerTransport {
         idleTimeout: 0,
         sendPings: false,
         perMessageDeflate: false,
-        open: (ws: Socket) =>
-          ws.data.opened(ws, (socket) => hooks.gateway.open(socket, socket.request)),
+        open: (ws: Socket) => ws.data.opened(ws, openSocket),
         message: (ws: Socket, message) => ws.data.message(message),
         pong: (ws: Socket) => ws.data.pong(),
         close: (ws: Socket, code) => ws.data.closed(code),

@@ -14,22 +14,29 @@ const OPEN = 1;
 const TOO_BIG_REASON = 'Max payload size exceeded';
 
 export class BunClientSocket implements ClientSocket {
-  readonly request: UpgradeRequest;
+  /** What the upgrade learned, until the socket is open. */
+  #request: UpgradeRequest | undefined;
   readonly maxFrameBytes: number;
   readonly #releasePeer: () => void;
   #ws: BunServerWebSocket<BunClientSocket> | undefined;
   #listener: SocketListener | undefined;
 
   constructor(request: UpgradeRequest, maxFrameBytes: number, releasePeer: () => void) {
-    this.request = request;
+    this.#request = request;
     this.maxFrameBytes = maxFrameBytes;
     this.#releasePeer = releasePeer;
   }
 
-  /** The socket is open: from now on its events go to `listener`. */
-  opened(ws: BunServerWebSocket<BunClientSocket>, listen: (socket: this) => SocketListener): void {
+  /** The socket is open: `open` (the gateway's) returns the listener of its events. */
+  opened(
+    ws: BunServerWebSocket<BunClientSocket>,
+    open: (socket: ClientSocket, request: UpgradeRequest) => SocketListener,
+  ): void {
+    const request = this.#request;
+    if (request === undefined) return;
+    this.#request = undefined;
     this.#ws = ws;
-    this.#listener = listen(this);
+    this.#listener = open(this, request);
   }
 
   get isOpen(): boolean {

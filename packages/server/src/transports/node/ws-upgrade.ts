@@ -7,13 +7,38 @@
 
 import { type IncomingMessage, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type RawData, WebSocketServer } from 'ws';
+import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import type { WsGateway } from '../../ws/gateway';
 import { readHandshake } from '../../ws/handshake';
+import type { SocketListener } from '../client-socket';
 import { WsClientSocket } from './ws-client-socket';
 
 /** `ws`'s error code for a frame over `maxPayload`. */
 const FRAME_TOO_LARGE = 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
+
+/** Where a socket keeps the gateway's listener, so that one set of `ws` listeners serves all. */
+const LISTENER = Symbol('pushwire.listener');
+type ListenedWebSocket = WebSocket & { [LISTENER]: SocketListener };
+
+function listenerOf(ws: WebSocket): SocketListener {
+  return (ws as ListenedWebSocket)[LISTENER];
+}
+
+function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  listenerOf(this).onMessage(messageBytes(data), isBinary);
+}
+
+function onPong(this: WebSocket): void {
+  listenerOf(this).onPong();
+}
+
+function onError(this: WebSocket, error: Error & { code?: string }): void {
+  listenerOf(this).onError(error.message, error.code === FRAME_TOO_LARGE);
+}
+
+function onClose(this: WebSocket, code: number): void {
+  listenerOf(this).onClose(code);
+}
 
 export class WsUpgrades {
   readonly #gateway: WsGateway;
@@ -35,19 +60,15 @@ export class WsUpgrades {
     }
     const server = this.#serverFor(this.#gateway.maxFrameBytesFor(handshake.key));
     server.handleUpgrade(request, socket, head, (ws) => {
-      const listener = this.#gateway.open(new WsClientSocket(ws), {
+      (ws as ListenedWebSocket)[LISTENER] = this.#gateway.open(new WsClientSocket(ws), {
         ...handshake,
         remoteAddress: request.socket.remoteAddress,
         forwardedFor: request.headers['x-forwarded-for'],
       });
-      ws.on('message', (data: RawData, isBinary: boolean) =>
-        listener.onMessage(messageBytes(data), isBinary),
-      );
-      ws.on('pong', () => listener.onPong());
-      ws.on('error', (error: Error & { code?: string }) =>
-        listener.onError(error.message, error.code === FRAME_TOO_LARGE),
-      );
-      ws.once('close', (code: number) => listener.onClose(code));
+      ws.on('message', onMessage);
+      ws.on('pong', onPong);
+      ws.on('error', onError);
+      ws.on('close', onClose);
     });
   }
 
