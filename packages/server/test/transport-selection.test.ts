@@ -8,7 +8,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createServer, ServerConfigError } from '../src/index';
 import { listenUntilTestEnds, REST_APP, signedRequest } from './http-helpers';
-import { APP, RawClient, startServer } from './ws-helpers';
+import { eventually, RawClient, startServer } from './ws-helpers';
 
 const underBun = typeof (globalThis as { Bun?: unknown }).Bun !== 'undefined';
 const available = underBun ? (['node', 'bun'] as const) : (['node'] as const);
@@ -47,13 +47,30 @@ describe('transport selection', () => {
     }
   });
 
+  it.each(available)(
+    'transport: %s closes a frame over the largest maxFrameBytes with 1009 and counts it',
+    async (transport) => {
+      const { server, wsUrl } = await startServer({
+        transport,
+        apps: [{ ...REST_APP, limits: { maxFrameBytes: 8192 } }],
+      });
+      const client = new RawClient(wsUrl(REST_APP.key));
+      await client.socketId();
+      client.send({ event: 'pusher:ping', data: 'x'.repeat(9000) });
+      expect((await client.closed).code).toBe(1009);
+      await eventually(() =>
+        server.metrics.render().includes('pushwire_errors_total{kind="frame_too_large"} 1'),
+      );
+    },
+  );
+
   it('rejects an unknown transport name', () => {
     expect(() => createServer({ transport: 'uws' as 'node' })).toThrow(ServerConfigError);
   });
 
   it('attach() serves on node:http whatever the runtime', async () => {
     const http = createHttpServer();
-    const server = createServer({ logLevel: 'silent', apps: [APP] });
+    const server = createServer({ logLevel: 'silent', apps: [REST_APP] });
     onTestFinished(() => server.close());
     await server.attach(http);
     const port = await listenUntilTestEnds(http);

@@ -2,9 +2,8 @@
  * @module ws/gateway
  * The WebSocket side of one node, whatever transport carries it: checks each opened socket
  * (draining, connection limits, app, protocol, origin) with Pusher close codes, owns every
- * {@link Connection}, charges each inbound frame to the connection's budget (4100 past it) and
- * dispatches client messages through each connection's task chain, cleans up through the adapter
- * on close, and implements the adapter's callbacks (fan-out to local subscribers, user
+ * {@link Connection} and the {@link ConnectionSession} that handles its socket's events (inbound
+ * budget, dispatch, cleanup through the adapter on close), and implements the adapter's callbacks (fan-out to local subscribers, user
  * termination, cluster changes it did not cause, health). Transports hand it a
  * {@link ClientSocket} and feed the {@link SocketListener} it returns.
  */

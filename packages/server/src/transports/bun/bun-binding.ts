@@ -51,7 +51,7 @@ export class BunBinding implements ServerTransport {
         open: (ws: Socket) => ws.data.opened(ws, openSocket),
         message: (ws: Socket, message) => ws.data.message(message),
         pong: (ws: Socket) => ws.data.pong(),
-        close: (ws: Socket, code) => ws.data.closed(code),
+        close: (ws: Socket, code, reason) => ws.data.closed(code, reason),
       },
     });
   }

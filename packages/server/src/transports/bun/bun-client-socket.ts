@@ -12,6 +12,8 @@ import type { BunServerWebSocket } from './bun-api';
 
 const OPEN = 1;
 const TOO_BIG_REASON = 'Max payload size exceeded';
+/** How Bun reports (code 1006) a socket it closed for a frame over `maxPayloadLength`. */
+const BUN_TOO_BIG_REASON = 'Received too big message';
 
 export class BunClientSocket implements ClientSocket {
   /** What the upgrade learned, until the socket is open. */
@@ -80,8 +82,9 @@ export class BunClientSocket implements ClientSocket {
     this.#listener?.onPong();
   }
 
-  closed(code: number): void {
+  closed(code: number, reason: string): void {
     this.#releasePeer();
+    if (reason === BUN_TOO_BIG_REASON) this.#listener?.onError(reason, true);
     this.#listener?.onClose(code);
     this.#listener = undefined;
   }
