@@ -11,12 +11,13 @@ import { HttpError, RequestAbortedError } from '../../http/http-error';
 
 const EMPTY = Buffer.alloc(0);
 
-/** Serves `api` to one fetch request; resolves to undefined when the client went away. */
+/** Serves `api` to one fetch request. */
 export function answerFetch(api: HttpApi, request: Request, url: string): Promise<Response> {
   return new Promise((resolve) => {
     const exchange = new FetchHttpRequest(request, url);
-    api(exchange, (answer) => resolve(toResponse(answer)));
+    // Nobody reads this answer: the client went away during its body.
     exchange.onAbort(() => resolve(new Response(null, { status: 499 })));
+    api(exchange, (answer) => resolve(toResponse(answer)));
   });
 }
 
