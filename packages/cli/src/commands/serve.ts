@@ -199,7 +199,7 @@ export const serveCommand: Command = {
         );
       }
       await server.close().catch(() => undefined);
-      return ExitCode.Failure;
+      return isConfigurationError(error) ? ExitCode.Usage : ExitCode.Failure;
     }
     io.stdout.write(
       `${formatBanner({
