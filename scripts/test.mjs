@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BUN_EXCLUDED_TESTS, BUN_PROJECTS, bunTestNamePattern } from './bun-transport-tests.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -79,6 +80,45 @@ if (existsSync(report)) {
   if (vitest.status !== 0 && failed === 0) failed += 1;
 } else {
   failed += 1;
+}
+
+// 3b. The server's wire tests again under Bun, on its native WebSocket transport. The tests that
+// check node:http-only behaviour are listed, with the reason, in scripts/bun-transport-tests.mjs.
+if (args.length === 0) {
+  const bunReport = join(root, '.test-results', 'vitest-bun.json');
+  const bun = join(root, 'runtime-tests', 'node_modules', '.bin', 'bun');
+  const bunRun = run(
+    bun,
+    [
+      '--bun',
+      join('node_modules', '.bin', 'vitest'),
+      'run',
+      ...BUN_PROJECTS.flatMap((project) => ['--project', project]),
+      '-t',
+      bunTestNamePattern(),
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile=${bunReport}`,
+    ],
+    { env: { ...process.env, PATH: `${dirname(bun)}:${process.env.PATH ?? ''}` } },
+  );
+  if (existsSync(bunReport)) {
+    const result = JSON.parse(readFileSync(bunReport, 'utf8'));
+    const skipped = (result.numPendingTests ?? 0) + (result.numTodoTests ?? 0);
+    passed += result.numPassedTests ?? 0;
+    failed += result.numFailedTests ?? 0;
+    // Only the listed tests may be left out; any other skip counts as a failure.
+    const unexpected = Math.abs(skipped - BUN_EXCLUDED_TESTS.length);
+    if (unexpected > 0)
+      console.error(`Bun run: ${skipped} skipped, ${BUN_EXCLUDED_TESTS.length} listed as excluded`);
+    failed += unexpected;
+    console.log(
+      `Bun transport: ${result.numPassedTests ?? 0} passed, ${result.numFailedTests ?? 0} failed, ${skipped} excluded (scripts/bun-transport-tests.mjs)`,
+    );
+    if (bunRun.status !== 0 && (result.numFailedTests ?? 0) === 0 && unexpected === 0) failed += 1;
+  } else {
+    failed += 1;
+  }
 }
 
 // 4. The packed SDK on every runtime we claim (Node 20, Node 24, Bun, Deno, edge-runtime, workerd).

@@ -273,6 +273,7 @@ describe('SDK commands against pushwire serve', () => {
       [['auth', 'channel', '1.2', 'presence-x'], 'presence channels need --user-id'],
       [['auth', 'user', '1.2'], 'missing --user-data'],
       [['serve', '--log-level', 'loud'], '--log-level must be one of'],
+      [['serve', '--transport', 'uws'], '--transport must be one of'],
       [['serve', '--webhook-url', 'ftp://x'], '--webhook-url must be an http:// or https:// URL'],
       [['auth', 'user', '1.2', '--user-data', '{oops'], '--user-data must be valid JSON'],
       [['auth', 'channel', 'not-a-socket', 'private-x'], 'ValidationError'],

@@ -54,6 +54,7 @@ export {
   resolveServerOptions,
   ServerConfigError,
   type ServerOptions,
+  type TransportChoice,
   type WebhookEventName,
   type WebhookTarget,
 } from './options';

@@ -2,22 +2,14 @@
  * @module server
  * The server object: `createServer()` wires the options, apps, adapter, webhooks, metrics, the REST
  * handler and the WebSocket gateway, and gives them an explicit lifecycle. With `redisUrl` and no
- * `adapter`, the Redis adapter is loaded when the server starts (ioredis stays optional). `listen()` binds its own
- * node:http server (port 0 allowed); `attach()` shares an existing one (REST on `request`, WebSocket
- * on `upgrade`, and counts every accepted socket against `maxConnectionsPerIp` on `connection`);
- * a server created by `listen()` also gets Node's request and headers timeouts from
- * `requestTimeoutMs`. `close()` is idempotent and graceful: stop accepting, 4200 to every socket, drain
- * HTTP, flush webhooks, close the adapter, all within `shutdownTimeoutMs`.
+ * `adapter`, the Redis adapter is loaded when the server starts (ioredis stays optional).
+ * `listen()` binds a transport of its own (port 0 allowed): Bun.serve's native WebSockets under
+ * Bun, a node:http server with `ws` otherwise (`transport` forces either); `attach()` shares an
+ * existing node:http server. `close()` is idempotent and graceful: stop accepting, 4200 to every
+ * socket, drain HTTP, flush webhooks, close the adapter, all within `shutdownTimeoutMs`.
  */
 
-import {
-  createServer as createHttpServer,
-  type Server as HttpServer,
-  type IncomingMessage,
-  type ServerResponse,
-} from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
+import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { Adapter } from './adapters/adapter';
 import { DeferredAdapter } from './adapters/deferred-adapter';
 import { loadRedisAdapter } from './adapters/load-redis-adapter';
@@ -25,12 +17,23 @@ import { LocalAdapter } from './adapters/local/local-adapter';
 import { type AppStore, createAppStore } from './apps/app-store';
 import { LocalRegistry } from './channels/local-registry';
 import { SubscriptionCountNotifier } from './channels/subscription-count';
-import { createHttpHandler } from './http/handler';
+import { createHttpApi, type HttpApi } from './http/handler';
 import { ConnectionLimiter } from './net/connection-limiter';
 import { TrustedProxies } from './net/trusted-proxies';
 import type { Logger } from './observability/logger';
 import { Metrics } from './observability/metrics';
-import { type ResolvedServerOptions, resolveServerOptions, type ServerOptions } from './options';
+import {
+  type ResolvedServerOptions,
+  resolveServerOptions,
+  ServerConfigError,
+  type ServerOptions,
+  type TransportChoice,
+} from './options';
+import { type BunRuntime, bunRuntime } from './transports/bun/bun-api';
+import { BunBinding } from './transports/bun/bun-binding';
+import { nodeRequestListener } from './transports/node/http-listener';
+import { createOwnHttpServer, NodeBinding } from './transports/node/node-binding';
+import type { BoundAddress, ServerTransport, TransportHooks } from './transports/server-transport';
 import { WebhookDispatcher } from './webhooks/dispatcher';
 import type { CoreContext } from './ws/core-context';
 import { WsGateway } from './ws/gateway';
@@ -38,8 +41,6 @@ import { WsGateway } from './ws/gateway';
 /** Deadline for a connection to sign in or join a private channel (`requireUserAuthentication`). */
 export const DEFAULT_USER_AUTHENTICATION_TIMEOUT_MS = 30_000;
 const MS_PER_SECOND = 1000;
-/** Longest interval between Node's checks of `requestTimeout` / `headersTimeout`. */
-const REQUEST_TIMEOUT_CHECK_MAX_MS = 1000;
 
 /** Where the server listens. */
 export interface ServerAddress {
@@ -81,12 +82,14 @@ export class PushwireServer {
   readonly #gateway: WsGateway;
   readonly #limiter: ConnectionLimiter;
   readonly #subscriptionCounts: SubscriptionCountNotifier;
+  readonly #httpApi: HttpApi;
   readonly #handleRequest: (req: IncomingMessage, res: ServerResponse) => void;
   #state: Lifecycle = 'idle';
   #started: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
   #httpServer: HttpServer | undefined;
-  #ownsHttpServer = false;
+  #transport: ServerTransport | undefined;
+  #transportName: 'node' | 'bun' | undefined;
   #address: ServerAddress | undefined;
 
   constructor(options: ServerOptions = {}, timing: ServerTimingOverrides = {}) {
@@ -132,7 +135,7 @@ export class PushwireServer {
       },
       this.#limiter,
     );
-    this.#handleRequest = createHttpHandler({
+    this.#httpApi = createHttpApi({
       options: this.#options,
       apps: this.#apps,
       adapter: this.#adapter,
@@ -142,6 +145,7 @@ export class PushwireServer {
       isDraining: () => this.#state !== 'running',
       connectionCount: () => this.#gateway.connectionCount,
     });
+    this.#handleRequest = nodeRequestListener(this.#httpApi);
   }
 
   /** The configured apps. */
@@ -174,6 +178,14 @@ export class PushwireServer {
     return this.#gateway.connectionCount;
   }
 
+  /**
+   * What carries the server once it listens or is attached: `'node'` (node:http + `ws`) or
+   * `'bun'` (Bun.serve's native WebSockets); undefined before.
+   */
+  get transport(): 'node' | 'bun' | undefined {
+    return this.#transportName;
+  }
+
   /** The bound address after `listen()`, otherwise undefined. */
   address(): ServerAddress | undefined {
     return this.#address;
@@ -184,54 +196,42 @@ export class PushwireServer {
    * @returns the bound address.
    */
   async listen(): Promise<ServerAddress> {
-    if (this.#httpServer !== undefined)
+    if (this.#state === 'closing' || this.#state === 'closed') {
+      throw new Error('The server is closed');
+    }
+    if (this.#transport !== undefined)
       throw new Error('The server is already listening or attached');
-    const { requestTimeoutMs } = this.#options;
-    const server = createHttpServer({
-      // Node's defaults hold a slow request for up to 300 s; the checks run every interval.
-      requestTimeout: requestTimeoutMs,
-      headersTimeout: requestTimeoutMs,
-      connectionsCheckingInterval: Math.min(REQUEST_TIMEOUT_CHECK_MAX_MS, requestTimeoutMs),
-    });
-    this.#ownsHttpServer = true;
-    await this.attach(server);
+    const bun = chosenBunRuntime(this.#options.transport);
+    if (bun !== undefined) {
+      // Bun.serve binds at once: the adapter is started first so no upgrade waits for it.
+      await this.#start();
+      const binding = new BunBinding(bun, this.#transportHooks());
+      this.#transport = binding;
+      this.#transportName = 'bun';
+      return this.#listening(binding.address);
+    }
+    const server = createOwnHttpServer(this.#options.requestTimeoutMs);
+    const binding = this.#bind(server, true, true);
+    await this.#start();
     const { host, port } = this.#options;
-    await new Promise<void>((resolve, reject) => {
-      const onError = (error: Error) => reject(error);
-      server.once('error', onError);
-      server.listen(port, host, () => {
-        server.off('error', onError);
-        resolve();
-      });
-    });
-    const bound = server.address() as AddressInfo;
-    const urlHost = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
-    this.#address = {
-      host: bound.address,
-      port: bound.port,
-      url: `http://${urlHost}:${bound.port}`,
-    };
-    this.#logger.info('pushwire listening', { url: this.#address.url });
-    return this.#address;
+    return this.#listening(await binding.listen(host, port));
   }
 
   /**
    * Serves WebSocket traffic (`upgrade`) and, unless `rest: false`, every HTTP request (`request`)
    * of an existing node:http server, which the caller listens on and closes. With `rest: false`,
-   * route pushwire's paths to {@link handleRequest} yourself (e.g. from Express). Resolves once the
-   * adapter is started.
+   * route pushwire's paths to {@link handleRequest} yourself (e.g. from Express). Every accepted
+   * socket is counted against `maxConnectionsPerIp` (`connection`). Resolves once the adapter is
+   * started.
    */
   async attach(httpServer: HttpServer, options: AttachOptions = {}): Promise<void> {
     if (this.#state === 'closing' || this.#state === 'closed') {
       throw new Error('The server is closed');
     }
-    if (this.#httpServer !== undefined && this.#httpServer !== httpServer) {
+    if (this.#transport !== undefined && this.#httpServer !== httpServer) {
       throw new Error('The server is already listening or attached');
     }
-    this.#httpServer = httpServer;
-    httpServer.on('connection', this.#onConnection);
-    if (options.rest !== false) httpServer.on('request', this.#onRequest);
-    httpServer.on('upgrade', this.#onUpgrade);
+    if (this.#transport === undefined) this.#bind(httpServer, false, options.rest !== false);
     await this.#start();
   }
 
@@ -249,6 +249,36 @@ export class PushwireServer {
     return this.#closing;
   }
 
+  #bind(server: HttpServer, owned: boolean, rest: boolean): NodeBinding {
+    const binding = new NodeBinding(this.#transportHooks(), server, owned, rest);
+    this.#httpServer = server;
+    this.#transport = binding;
+    this.#transportName = 'node';
+    return binding;
+  }
+
+  #transportHooks(): TransportHooks {
+    return {
+      options: this.#options,
+      gateway: this.#gateway,
+      http: this.#httpApi,
+      limiter: this.#limiter,
+      metrics: this.#metrics,
+      whenStarted: () =>
+        this.#state === 'running' || this.#state === 'closing' ? undefined : this.#start(),
+    };
+  }
+
+  #listening(bound: BoundAddress): ServerAddress {
+    const urlHost = bound.ipv6 ? `[${bound.host}]` : bound.host;
+    this.#address = { host: bound.host, port: bound.port, url: `http://${urlHost}:${bound.port}` };
+    this.#logger.info('pushwire listening', {
+      url: this.#address.url,
+      transport: this.#transportName,
+    });
+    return this.#address;
+  }
+
   #start(): Promise<void> {
     this.#started ??= this.#adapter.start(this.#gateway).then(() => {
       this.#metrics.set('pushwire_adapter_up', this.#adapter.health().ok ? 1 : 0);
@@ -257,42 +287,16 @@ export class PushwireServer {
     return this.#started;
   }
 
-  /** Counts every accepted socket against its IP; one over `maxConnectionsPerIp` is destroyed. */
-  readonly #onConnection = (socket: Socket): void => {
-    if (this.#limiter.admitSocket(socket)) return;
-    this.#metrics.inc('pushwire_errors_total', { kind: 'ip_limit' });
-    socket.destroy();
-  };
-
-  readonly #onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    this.#handleRequest(req, res);
-  };
-
-  readonly #onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    if (this.#state === 'running' || this.#state === 'closing') {
-      this.#gateway.handleUpgrade(req, socket, head);
-      return;
-    }
-    void this.#start().then(
-      () => this.#gateway.handleUpgrade(req, socket, head),
-      () => socket.destroy(),
-    );
-  };
-
   async #shutdown(): Promise<void> {
     const wasStarted = this.#started !== undefined;
     this.#state = 'closing';
     this.#gateway.startDraining();
     const deadline = Date.now() + this.#options.shutdownTimeoutMs;
     const remaining = () => Math.max(0, deadline - Date.now());
-    const server = this.#httpServer;
+    const transport = this.#transport;
 
     // 1. Stop accepting: no new TCP connections on our own server.
-    const httpClosed =
-      server !== undefined && this.#ownsHttpServer
-        ? new Promise<void>((resolve) => server.close(() => resolve()))
-        : Promise.resolve();
-    if (this.#ownsHttpServer) server?.closeIdleConnections();
+    const httpClosed = transport?.stopAccepting() ?? Promise.resolve();
 
     // 2. 4200 to every socket, wait for their cleanup through the adapter.
     if (wasStarted) await this.#started?.catch(() => undefined);
@@ -300,15 +304,12 @@ export class PushwireServer {
       this.#logger.warn('shutdown timeout: terminating remaining WebSocket connections');
     }
     this.#gateway.terminateAll();
+    transport?.terminateSockets();
 
     // 3. Drain in-flight HTTP requests.
-    if (server !== undefined && this.#ownsHttpServer) {
-      if (!(await withTimeout(httpClosed, remaining()))) server.closeAllConnections();
-    }
-    if (server !== undefined) {
-      server.off('request', this.#onRequest);
-      server.off('upgrade', this.#onUpgrade);
-      server.off('connection', this.#onConnection);
+    if (transport !== undefined) {
+      if (!(await withTimeout(httpClosed, remaining()))) transport.closeConnections();
+      transport.detach();
     }
 
     // 4. Flush webhooks (their debounce confirmations still read the adapter), then the adapter.
@@ -327,6 +328,22 @@ function defaultAdapter(options: ResolvedServerOptions): Adapter {
   const { redisUrl, logger } = options;
   if (redisUrl === undefined) return new LocalAdapter();
   return new DeferredAdapter(() => loadRedisAdapter(redisUrl, logger));
+}
+
+/**
+ * Bun's runtime when `listen()` should use the Bun transport: under Bun unless `transport` is
+ * `'node'`. `'bun'` outside Bun is a configuration error.
+ */
+function chosenBunRuntime(transport: TransportChoice): BunRuntime | undefined {
+  if (transport === 'node') return undefined;
+  const bun = bunRuntime();
+  if (transport === 'bun' && bun === undefined) {
+    throw new ServerConfigError(
+      'transport',
+      '"bun" needs the Bun runtime (run the server with bun)',
+    );
+  }
+  return bun;
 }
 
 /** Creates a server; call `listen()` or `attach()` to start it. */

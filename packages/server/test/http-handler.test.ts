@@ -9,10 +9,10 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Adapter, AdapterHealth } from '../src/adapters/adapter';
 import { LocalAdapter } from '../src/adapters/local/local-adapter';
 import { createAppStore } from '../src/apps/app-store';
-import { createHttpHandler } from '../src/http/handler';
 import { silentLogger } from '../src/observability/logger';
 import { Metrics } from '../src/observability/metrics';
 import { resolveServerOptions } from '../src/options';
+import { createHttpHandler } from '../src/transports/node/http-listener';
 import { WebhookDispatcher } from '../src/webhooks/dispatcher';
 import { REST_APP, rawRequest, signedRequest } from './http-helpers';
 

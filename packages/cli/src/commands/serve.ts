@@ -4,7 +4,13 @@
  * defaults < `--config` file < `PUSHWIRE_*` environment < flags. SIGINT/SIGTERM close it
  * gracefully (exit 0); a second signal exits at once.
  */
-import type { AppOptions, LogLevel, PushwireServer, ServerOptions } from '@pushwire/server';
+import type {
+  AppOptions,
+  LogLevel,
+  PushwireServer,
+  ServerOptions,
+  TransportChoice,
+} from '@pushwire/server';
 import { type FlagSpecs, parseCommandArgs, parseIntegerFlag } from '../args';
 import { type CliIo, ExitCode } from '../cli-io';
 import type { Command } from '../command';
@@ -15,6 +21,7 @@ import { cliInvocation, formatBanner } from './serve-banner';
 const NAME = 'serve';
 const MAX_PORT = 65_535;
 const LOG_LEVELS: readonly LogLevel[] = ['silent', 'error', 'warn', 'info', 'debug'];
+const TRANSPORTS: readonly TransportChoice[] = ['auto', 'node', 'bun'];
 /** Exit code when a second signal interrupts the graceful shutdown (128 + SIGINT). */
 const FORCED_EXIT_CODE = 130;
 
@@ -35,6 +42,8 @@ Options:
   --relaxed                development limits (1 MB events, 1000 channels per trigger, ...)
                                                                      env PUSHWIRE_RELAXED
   --log-level LEVEL        silent, error, warn, info, debug          env PUSHWIRE_LOG_LEVEL default info
+  --transport NAME         auto, node (node:http + ws) or bun (Bun's native WebSockets; run by bun)
+                                                                     env PUSHWIRE_TRANSPORT default auto
   -h, --help               show this help
 
 The default app's id, key and secret come from PUSHWIRE_APP_ID, PUSHWIRE_APP_KEY and
@@ -57,6 +66,7 @@ const SERVE_FLAGS = {
   'redis-url': { type: 'string' },
   relaxed: { type: 'boolean' },
   'log-level': { type: 'string' },
+  transport: { type: 'string' },
 } as const satisfies FlagSpecs;
 
 /** The options given by flags (the last, strongest layer). */
@@ -90,6 +100,15 @@ function optionsFromFlags(
       });
     }
     options.logLevel = known;
+  }
+  if (flags.transport !== undefined) {
+    const transport = TRANSPORTS.find((candidate) => candidate === flags.transport);
+    if (transport === undefined) {
+      throw new UsageError(`--transport must be one of ${TRANSPORTS.join(', ')}`, {
+        command: NAME,
+      });
+    }
+    options.transport = transport;
   }
   return options;
 }
@@ -182,7 +201,7 @@ export const serveCommand: Command = {
         );
       }
       await server.close().catch(() => undefined);
-      return ExitCode.Failure;
+      return isConfigurationError(error) ? ExitCode.Usage : ExitCode.Failure;
     }
     io.stdout.write(
       `${formatBanner({

@@ -61,6 +61,7 @@ export const ENV_VARIABLES: Readonly<Record<string, string>> = Object.freeze({
   PUSHWIRE_RELAXED: 'relaxed',
   PUSHWIRE_LOG_LEVEL: 'logLevel',
   PUSHWIRE_REDIS_URL: 'redisUrl',
+  PUSHWIRE_TRANSPORT: 'transport',
   PUSHWIRE_TRUSTED_PROXIES: 'trustedProxies',
   ...Object.fromEntries([...NUMERIC_ENV_NAMES].map(([option, name]) => [name, option])),
   PUSHWIRE_CONFIG: '(config file path)',
@@ -255,6 +256,8 @@ export function optionsFromEnv(env: Environment): FileServerOptions {
   if (level) options['logLevel'] = level;
   const redisUrl = env['PUSHWIRE_REDIS_URL']?.trim();
   if (redisUrl) options['redisUrl'] = redisUrl;
+  const transport = env['PUSHWIRE_TRANSPORT']?.trim();
+  if (transport) options['transport'] = transport;
   for (const [option, name] of NUMERIC_ENV_NAMES) {
     const value = envCount(env, name);
     if (value !== undefined) options[option] = value;
@@ -293,6 +296,8 @@ function envNameFor(option: string): string {
       return 'PUSHWIRE_LOG_LEVEL';
     case 'redisUrl':
       return 'PUSHWIRE_REDIS_URL';
+    case 'transport':
+      return 'PUSHWIRE_TRANSPORT';
     case 'trustedProxies':
       return `PUSHWIRE_TRUSTED_PROXIES (${option})`;
     case 'apps':

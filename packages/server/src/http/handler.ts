@@ -1,12 +1,11 @@
 /**
  * @module http/handler
- * The server's HTTP entry point: `createHttpHandler(ctx)` returns a `(req, res)` listener that
- * serves the Pusher REST API under `/apps/{app_id}` (with or without the path prefix), the native
+ * The server's HTTP entry point, whatever server carries it: `createHttpApi(ctx)` returns a
+ * `(request, respond)` function that serves the Pusher REST API under `/apps/{app_id}` (with or without the path prefix), the native
  * push stand-in, and `/`, `/health`, `/ready`, `/metrics`. Every response is JSON except
  * `/metrics`. Order of checks for API routes: route → app (404) → body size (413) →
  * signature (401) → app enabled (403) → input (400/413) → action.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { METRICS_CONTENT_TYPE } from '../observability/metrics';
 import {
   channelState,
@@ -16,15 +15,15 @@ import {
 } from './channels-routes';
 import type { ApiRequest, ApiResponse, HttpContext } from './context';
 import { triggerBatch, triggerEvent } from './events-routes';
+import type { HttpAnswer, HttpRequest, Respond } from './exchange';
 import { healthAnswer, readyAnswer } from './health';
-import { HttpError } from './http-error';
+import { HttpError, RequestAbortedError } from './http-error';
 import { acceptNotification, listNotifications, NotificationLog } from './notifications-route';
 import { parseQuery } from './query';
-import { RequestAbortedError, readBody } from './read-body';
 import { verifyRequest } from './verify-request';
 
-/** A request listener for `node:http` (or `http.createServer(handler)`). */
-export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => void;
+/** Answers one request through `respond` (at once for everything but the API routes). */
+export type HttpApi = (request: HttpRequest, respond: Respond) => void;
 
 type RouteName =
   | 'events'
@@ -100,31 +99,34 @@ function decodeParam(raw: string): string {
   }
 }
 
-/** Creates the HTTP request listener for a server. */
-export function createHttpHandler(ctx: HttpContext): HttpHandler {
+/** Creates the HTTP request handler of a server. */
+export function createHttpApi(ctx: HttpContext): HttpApi {
   const { options, metrics, logger } = ctx;
   const prefix = options.pathPrefix;
   const notifications = new NotificationLog();
 
-  const send = (
-    res: ServerResponse,
+  const answer = (
     route: string,
     status: number,
     body: string,
     contentType = JSON_CONTENT_TYPE,
     extraHeaders?: Readonly<Record<string, string>>,
-  ) => {
+    closeConnection = false,
+  ): HttpAnswer => {
     metrics.inc('pushwire_http_requests_total', { route, status: String(status) });
-    if (res.headersSent || res.destroyed) return;
-    res.writeHead(status, {
-      ...extraHeaders,
-      'content-type': contentType,
-      'content-length': Buffer.byteLength(body),
-    });
-    res.end(body);
+    return {
+      status,
+      headers: {
+        ...extraHeaders,
+        'content-type': contentType,
+        'content-length': Buffer.byteLength(body),
+      },
+      body,
+      closeConnection,
+    };
   };
 
-  const sendError = (res: ServerResponse, route: string, error: unknown, req: IncomingMessage) => {
+  const sendError = (respond: Respond, route: string, error: unknown, req: HttpRequest) => {
     if (error instanceof RequestAbortedError) {
       metrics.inc('pushwire_http_requests_total', { route, status: 'aborted' });
       return;
@@ -137,44 +139,46 @@ export function createHttpHandler(ctx: HttpContext): HttpHandler {
         reason: error.message,
       });
       // The rest of the body is not read: the connection cannot carry another request.
-      if (error.status === 413 || error.status === 408) res.shouldKeepAlive = false;
-      send(
-        res,
-        route,
-        error.status,
-        JSON.stringify({ error: error.message }),
-        JSON_CONTENT_TYPE,
-        error.headers,
+      const closeConnection = error.status === 413 || error.status === 408;
+      respond(
+        answer(
+          route,
+          error.status,
+          JSON.stringify({ error: error.message }),
+          JSON_CONTENT_TYPE,
+          error.headers,
+          closeConnection,
+        ),
       );
       return;
     }
     metrics.inc('pushwire_errors_total', { kind: 'http' });
     logger.error('http request failed', { method: req.method, route, error });
-    send(res, route, 500, JSON.stringify({ error: 'Internal server error' }));
+    respond(answer(route, 500, JSON.stringify({ error: 'Internal server error' })));
   };
 
   const runApi = async (
-    req: IncomingMessage,
-    res: ServerResponse,
+    req: HttpRequest,
+    respond: Respond,
     route: ApiRoute,
     rawPath: string,
     rawQuery: string,
   ) => {
-    const method = req.method ?? 'GET';
+    const method = req.method;
     if (!route.methods.includes(method)) {
-      req.resume();
+      req.discardBody();
       throw new HttpError(405, `Method ${method} is not allowed here`, {
         allow: route.methods.join(', '),
       });
     }
     const app = ctx.apps.byId(route.appId);
     if (app === undefined) {
-      req.resume();
+      req.discardBody();
       throw new HttpError(404, `Unknown app id "${route.appId}"`);
     }
     let body = EMPTY_BUFFER;
-    if (method === 'GET' || method === 'HEAD') req.resume();
-    else body = await readBody(req, app.limits.maxRequestBytes, options.requestTimeoutMs);
+    if (method === 'GET' || method === 'HEAD') req.discardBody();
+    else body = await req.readBody(app.limits.maxRequestBytes, options.requestTimeoutMs);
     const query = parseQuery(rawQuery);
     const failure = verifyRequest({
       method,
@@ -217,34 +221,33 @@ export function createHttpHandler(ctx: HttpContext): HttpHandler {
             : acceptNotification(notifications, request);
         break;
     }
-    send(res, route.name, response.status, JSON.stringify(response.body));
+    respond(answer(route.name, response.status, JSON.stringify(response.body)));
   };
 
-  const serveHealth = (res: ServerResponse, route: 'health' | 'ready') => {
-    const answer = route === 'health' ? healthAnswer(ctx) : readyAnswer(ctx);
-    send(res, route, answer.status, JSON.stringify(answer.body));
+  const serveHealth = (route: 'health' | 'ready'): HttpAnswer => {
+    const health = route === 'health' ? healthAnswer(ctx) : readyAnswer(ctx);
+    return answer(route, health.status, JSON.stringify(health.body));
   };
 
-  const serveMetrics = (res: ServerResponse) => {
+  const serveMetrics = (): HttpAnswer => {
     if (!options.metrics) {
-      send(res, 'metrics', 404, JSON.stringify({ error: 'Metrics are disabled' }));
-      return;
+      return answer('metrics', 404, JSON.stringify({ error: 'Metrics are disabled' }));
     }
     metrics.set('pushwire_connections', ctx.connectionCount());
     metrics.set('pushwire_adapter_up', ctx.adapter.health().ok ? 1 : 0);
     // Count this request before rendering so the output includes it.
     metrics.inc('pushwire_http_requests_total', { route: 'metrics', status: '200' });
     const text = metrics.render();
-    if (res.headersSent || res.destroyed) return;
-    res.writeHead(200, {
-      'content-type': METRICS_CONTENT_TYPE,
-      'content-length': Buffer.byteLength(text),
-    });
-    res.end(text);
+    return {
+      status: 200,
+      headers: { 'content-type': METRICS_CONTENT_TYPE, 'content-length': Buffer.byteLength(text) },
+      body: text,
+      closeConnection: false,
+    };
   };
 
-  return (req, res) => {
-    const url = req.url ?? '/';
+  return (req, respond) => {
+    const url = req.url;
     const queryStart = url.indexOf('?');
     const rawPath = queryStart === -1 ? url : url.slice(0, queryStart);
     const rawQuery = queryStart === -1 ? '' : url.slice(queryStart + 1);
@@ -255,29 +258,29 @@ export function createHttpHandler(ctx: HttpContext): HttpHandler {
 
     const route = matchApiRoute(path);
     if (route !== undefined) {
-      runApi(req, res, route, rawPath, rawQuery).catch((error: unknown) =>
-        sendError(res, route.name, error, req),
+      runApi(req, respond, route, rawPath, rawQuery).catch((error: unknown) =>
+        sendError(respond, route.name, error, req),
       );
       return;
     }
-    req.resume();
-    const method = req.method ?? 'GET';
+    req.discardBody();
+    const method = req.method;
     const readOnly = method === 'GET' || method === 'HEAD';
     switch (readOnly ? path : '') {
       case '/':
-        send(res, 'root', 200, JSON.stringify({ ok: true, name: 'pushwire' }));
+        respond(answer('root', 200, JSON.stringify({ ok: true, name: 'pushwire' })));
         return;
       case '/health':
-        serveHealth(res, 'health');
+        respond(serveHealth('health'));
         return;
       case '/ready':
-        serveHealth(res, 'ready');
+        respond(serveHealth('ready'));
         return;
       case '/metrics':
-        serveMetrics(res);
+        respond(serveMetrics());
         return;
       default:
-        send(res, 'not_found', 404, JSON.stringify({ error: 'Not found' }));
+        respond(answer('not_found', 404, JSON.stringify({ error: 'Not found' })));
     }
   };
 }

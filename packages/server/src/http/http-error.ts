@@ -27,3 +27,8 @@ export function badRequest(message: string): HttpError {
 export function payloadTooLarge(message: string): HttpError {
   return new HttpError(413, message);
 }
+
+/** The client went away before the body was complete: nothing can be answered. */
+export class RequestAbortedError extends Error {
+  override readonly name = 'RequestAbortedError';
+}

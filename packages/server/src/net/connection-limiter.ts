@@ -9,8 +9,6 @@
  * open sockets are in the map, so its size is bounded by the sockets the process holds.
  */
 
-import type { IncomingMessage } from 'node:http';
-import type { Socket } from 'node:net';
 import { clientIp, ipLimitKey, normalizeIp } from './client-ip';
 import type { TrustedProxies } from './trusted-proxies';
 
@@ -29,7 +27,13 @@ export type UpgradeAdmission =
   | { readonly ok: true; readonly release: () => void }
   | { readonly ok: false; readonly reason: UpgradeRefusal };
 
-const NOTHING_TO_RELEASE = (): void => undefined;
+/** The outcome of {@link ConnectionLimiter.admitPeer}: `release` must run when the peer is gone. */
+export type PeerAdmission =
+  | { readonly ok: true; readonly release: () => void }
+  | { readonly ok: false };
+
+const ADMITTED_UNCOUNTED = Object.freeze({ ok: true, release: (): void => undefined } as const);
+const REFUSED = Object.freeze({ ok: false } as const);
 
 export class ConnectionLimiter {
   readonly #limits: ConnectionLimits;
@@ -42,36 +46,45 @@ export class ConnectionLimiter {
   }
 
   /**
-   * Counts a newly accepted TCP socket against its remote IP until it closes.
-   * @returns false when the IP is over its limit: the caller destroys the socket.
+   * Counts a peer (a newly accepted TCP socket, or whatever the transport can see of one) against
+   * its remote IP until the transport calls `release`, once, when it is gone.
+   * @returns `ok: false` when the IP is over its limit: the caller drops the peer.
    */
-  admitSocket(socket: Socket): boolean {
-    const ip = normalizeIp(socket.remoteAddress);
-    if (this.#limits.maxConnectionsPerIp === 0 || ip === '' || this.#trusted.has(ip)) return true;
-    const key = ipLimitKey(ip);
-    if (!this.#acquire(key)) return false;
-    socket.once('close', () => this.#release(key));
-    return true;
+  admitPeer(remoteAddress: string | undefined): PeerAdmission {
+    const ip = normalizeIp(remoteAddress);
+    if (this.#limits.maxConnectionsPerIp === 0 || ip === '' || this.#trusted.has(ip)) {
+      return ADMITTED_UNCOUNTED;
+    }
+    return this.#counted(ipLimitKey(ip)) ?? REFUSED;
   }
 
   /**
-   * Checks a WebSocket upgrade against `maxConnections` (given the node's open WebSocket
-   * connections) and, when it comes through a trusted proxy, counts it against the forwarded client IP.
+   * Checks a WebSocket upgrade from `remoteAddress` against `maxConnections` (given the node's
+   * open WebSocket connections) and, when it comes through a trusted proxy, counts it against the
+   * client IP in `forwardedFor` (the `X-Forwarded-For` header).
    */
-  admitUpgrade(request: IncomingMessage, openWebSockets: number): UpgradeAdmission {
+  admitUpgrade(
+    remoteAddress: string | undefined,
+    forwardedFor: string | readonly string[] | undefined,
+    openWebSockets: number,
+  ): UpgradeAdmission {
     const { maxConnections, maxConnectionsPerIp } = this.#limits;
     if (maxConnections > 0 && openWebSockets >= maxConnections) {
       return { ok: false, reason: 'server_full' };
     }
-    const remote = normalizeIp(request.socket.remoteAddress);
+    const remote = normalizeIp(remoteAddress);
     if (maxConnectionsPerIp === 0 || !this.#trusted.has(remote)) {
-      // Direct peers were counted when their socket was accepted.
-      return { ok: true, release: NOTHING_TO_RELEASE };
+      // Direct peers were counted by admitPeer() when the transport accepted them.
+      return ADMITTED_UNCOUNTED;
     }
-    const ip = clientIp(remote, request.headers['x-forwarded-for'], this.#trusted);
-    if (this.#trusted.has(ip)) return { ok: true, release: NOTHING_TO_RELEASE };
-    const key = ipLimitKey(ip);
-    if (!this.#acquire(key)) return { ok: false, reason: 'ip_limit' };
+    const ip = clientIp(remote, forwardedFor, this.#trusted);
+    if (this.#trusted.has(ip)) return ADMITTED_UNCOUNTED;
+    return this.#counted(ipLimitKey(ip)) ?? { ok: false, reason: 'ip_limit' };
+  }
+
+  /** Acquires one slot of `key` with its idempotent release, or undefined when it is full. */
+  #counted(key: string): { readonly ok: true; readonly release: () => void } | undefined {
+    if (!this.#acquire(key)) return undefined;
     let released = false;
     return {
       ok: true,

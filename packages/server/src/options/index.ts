@@ -32,6 +32,7 @@ export {
   type ResolvedServerOptions,
   type ResolvedWebhookTarget,
   type ServerOptions,
+  type TransportChoice,
   WEBHOOK_EVENT_NAMES,
   type WebhookEventName,
   type WebhookTarget,

@@ -39,6 +39,7 @@ import type {
   ResolvedServerOptions,
   ResolvedWebhookTarget,
   ServerOptions,
+  TransportChoice,
 } from './types';
 import {
   isObject,
@@ -66,6 +67,7 @@ const SERVER_OPTION_KEYS: readonly (keyof ServerOptions)[] = [
   'logLevel',
   'metrics',
   'pathPrefix',
+  'transport',
   'shutdownTimeoutMs',
   'maxBufferedBytes',
   'vacateDelayMs',
@@ -134,6 +136,17 @@ function isLoggerLike(value: unknown): value is Logger {
   );
 }
 
+const TRANSPORTS: readonly TransportChoice[] = ['auto', 'node', 'bun'];
+
+function readTransport(value: unknown): TransportChoice {
+  if (value === undefined) return 'auto';
+  const choice = TRANSPORTS.find((transport) => transport === value);
+  if (choice === undefined) {
+    throw new ServerConfigError('transport', 'must be one of auto, node, bun');
+  }
+  return choice;
+}
+
 function normalizePathPrefix(value: unknown): string {
   if (value === undefined || value === '' || value === '/') return '';
   if (typeof value !== 'string' || !value.startsWith('/') || /[?#\s]/.test(value)) {
@@ -198,6 +211,7 @@ export function resolveServerOptions(input: ServerOptions = {}): ResolvedServerO
     logLevel,
     metrics: readBoolean(raw['metrics'], 'metrics', true),
     pathPrefix: normalizePathPrefix(raw['pathPrefix']),
+    transport: readTransport(raw['transport']),
     shutdownTimeoutMs: integer('shutdownTimeoutMs', DEFAULT_SHUTDOWN_TIMEOUT_MS, 0),
     maxBufferedBytes: integer('maxBufferedBytes', DEFAULT_MAX_BUFFERED_BYTES, 1),
     vacateDelayMs: integer('vacateDelayMs', DEFAULT_VACATE_DELAY_MS, 0),

@@ -133,6 +133,13 @@ export interface ServerOptions {
   readonly metrics?: boolean;
   /** Path prefix the server is mounted under (e.g. '/pusher'); requests work with or without it. @default '' */
   readonly pathPrefix?: string;
+  /**
+   * What `listen()` serves with: `'node'` (node:http + `ws`), `'bun'` (Bun.serve's native
+   * WebSockets, under Bun only) or `'auto'` (Bun's when running under Bun, else Node's). `attach()`
+   * and `handleRequest()` are node:http APIs whatever this says. Env `PUSHWIRE_TRANSPORT`.
+   * @default 'auto'
+   */
+  readonly transport?: TransportChoice;
   /** @default 10000 */
   readonly shutdownTimeoutMs?: number;
   /** Per-connection outbound buffer cap (backpressure). @default 1048576 */
@@ -203,6 +210,7 @@ export interface ResolvedServerOptions {
   readonly metrics: boolean;
   /** Normalized: '' or '/segment' without a trailing slash. */
   readonly pathPrefix: string;
+  readonly transport: TransportChoice;
   readonly shutdownTimeoutMs: number;
   readonly maxBufferedBytes: number;
   readonly vacateDelayMs: number;
@@ -223,3 +231,6 @@ export interface ResolvedServerOptions {
   readonly inboundBytesPerSecond: number;
   readonly inboundByteBurst: number;
 }
+
+/** The `transport` option: which WebSocket/HTTP implementation `listen()` uses. */
+export type TransportChoice = 'auto' | 'node' | 'bun';

@@ -6,14 +6,11 @@
  * strictly in arrival order.
  */
 
-import type { WebSocket } from 'ws';
 import type { PresenceMember } from '../adapters/adapter';
 import type { ResolvedApp } from '../options';
 import { errorFrame, PING_FRAME } from '../protocol/frames';
+import type { ClientSocket } from '../transports/client-socket';
 import { PerSecondLimiter } from './rate-limiter';
-
-/** Send options: a Buffer is still a text frame (fan-out encodes the frame to UTF-8 once). */
-const TEXT_FRAME = Object.freeze({ binary: false });
 
 /** How long a socket may stay over `maxBufferedBytes` before it is closed with 4100. */
 export const BACKPRESSURE_GRACE_MS = 1000;
@@ -33,7 +30,7 @@ export interface SignedInUser {
 }
 
 export interface ConnectionOptions {
-  readonly socket: WebSocket;
+  readonly socket: ClientSocket;
   readonly socketId: string;
   readonly app: ResolvedApp;
   readonly activityTimeoutMs: number;
@@ -50,7 +47,7 @@ export interface ConnectionOptions {
 }
 
 export class Connection {
-  readonly socket: WebSocket;
+  readonly socket: ClientSocket;
   readonly socketId: string;
   readonly app: ResolvedApp;
   readonly subscriptions = new Map<string, LocalSubscription>();
@@ -89,7 +86,7 @@ export class Connection {
   }
 
   get isOpen(): boolean {
-    return this.socket.readyState === this.socket.OPEN;
+    return this.socket.isOpen;
   }
 
   /**
@@ -100,7 +97,7 @@ export class Connection {
   send(frame: string | Buffer): boolean {
     if (!this.isOpen) return false;
     const limit = this.#options.maxBufferedBytes;
-    if (limit > 0 && this.socket.bufferedAmount > limit) {
+    if (limit > 0 && this.socket.bufferedBytes > limit) {
       this.#options.onDropped('backpressure');
       const now = Date.now();
       this.#overBufferSinceMs ??= now;
@@ -111,7 +108,7 @@ export class Connection {
       return false;
     }
     this.#overBufferSinceMs = undefined;
-    this.socket.send(frame, TEXT_FRAME);
+    this.socket.send(frame);
     this.#options.onSent();
     return true;
   }

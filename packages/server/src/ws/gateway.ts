@@ -1,16 +1,13 @@
 /**
  * @module ws/gateway
- * The WebSocket side of one node: accepts upgrades (noServer `ws`, one WebSocketServer per
- * distinct `maxFrameBytes`), runs the connection limits and handshake checks with Pusher close
- * codes, owns every {@link Connection}, charges each inbound frame to the connection's budget
- * (4100 past it) and dispatches client messages through each connection's task chain, cleans up
- * through the adapter on close, and implements the adapter's callbacks (fan-out to local
- * subscribers, user termination, cluster changes it did not cause, health).
+ * The WebSocket side of one node, whatever transport carries it: checks each opened socket
+ * (draining, connection limits, app, protocol, origin) with Pusher close codes, owns every
+ * {@link Connection} and the {@link ConnectionSession} that handles its socket's events (inbound
+ * budget, dispatch, cleanup through the adapter on close), and implements the adapter's callbacks (fan-out to local subscribers, user
+ * termination, cluster changes it did not cause, health). Transports hand it a
+ * {@link ClientSocket} and feed the {@link SocketListener} it returns.
  */
 
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
-import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import type {
   AdapterHandlers,
   AdapterHealth,
@@ -19,22 +16,19 @@ import type {
 } from '../adapters/adapter';
 import { serverToUserId } from '../channels/channel-kind';
 import { applyClusterChanges } from '../channels/cluster-changes';
-import { unsubscribe } from '../channels/subscribe-flow';
 import type { ConnectionLimiter } from '../net/connection-limiter';
 import type { ResolvedApp } from '../options';
 import { CloseCode } from '../protocol/close-codes';
 import { connectionEstablishedFrame, errorFrame } from '../protocol/frames';
+import type { ClientSocket, SocketListener, UpgradeRequest } from '../transports/client-socket';
 import { Connection } from './connection';
+import { ConnectionSession } from './connection-session';
 import type { CoreContext } from './core-context';
-import { isOriginAllowed, isSupportedProtocol, readHandshake, rejectUpgrade } from './handshake';
-import { InboundBudget, inboundBudgetFor } from './inbound-budget';
-import { handleFrame } from './message-dispatch';
+import { isOriginAllowed, isSupportedProtocol } from './handshake';
 import { createSocketIds } from './socket-id';
 
 /** Frame size limit for upgrades whose key matches no app (they are closed right away). */
-const UNKNOWN_APP_MAX_FRAME_BYTES = 4096;
-/** How long a connection closed for flooding may take to finish the close handshake. */
-const FLOODER_CLOSE_GRACE_MS = 1000;
+export const UNKNOWN_APP_MAX_FRAME_BYTES = 4096;
 
 export interface GatewayTiming {
   readonly activityTimeoutMs: number;
@@ -47,7 +41,6 @@ export class WsGateway implements AdapterHandlers {
   readonly #ctx: CoreContext;
   readonly #timing: GatewayTiming;
   readonly #limiter: ConnectionLimiter;
-  readonly #servers = new Map<number, WebSocketServer>();
   readonly #socketIds = createSocketIds();
   /** Per connection: resolves once it closed and its adapter cleanup finished. */
   readonly #lifetimes = new Map<Connection, Promise<void>>();
@@ -67,37 +60,43 @@ export class WsGateway implements AdapterHandlers {
     return this.#draining;
   }
 
-  /** The `upgrade` listener for a node:http server. */
-  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', () => socket.destroy());
-    const handshake = readHandshake(request, this.#ctx.options.pathPrefix);
-    if (handshake === undefined) {
-      rejectUpgrade(socket, 404, 'WebSocket path must be /app/{key}');
-      return;
+  /** The payload limit for an upgrade to the app with `key` (unknown keys get a small one). */
+  maxFrameBytesFor(key: string): number {
+    return this.#ctx.apps.byKey(key)?.limits.maxFrameBytes ?? UNKNOWN_APP_MAX_FRAME_BYTES;
+  }
+
+  /**
+   * Takes a freshly opened WebSocket: refuses it with the Pusher close code when the node is
+   * draining, over a connection limit, or the app, protocol or origin is not served; otherwise
+   * creates its {@link Connection}. The transport feeds the returned listener until the close.
+   */
+  open(socket: ClientSocket, request: UpgradeRequest): SocketListener {
+    if (this.#draining) return refuse(socket, CloseCode.Reconnect, 'Server is shutting down');
+    // Checked before any per-connection state exists; 4100 makes pusher-js back off and retry.
+    const admission = this.#limiter.admitUpgrade(
+      request.remoteAddress,
+      request.forwardedFor,
+      this.connectionCount,
+    );
+    if (!admission.ok) {
+      this.#ctx.metrics.inc('pushwire_errors_total', { kind: admission.reason });
+      return refuse(socket, CloseCode.OverCapacity, 'Over capacity; reconnect later');
     }
-    const app = this.#ctx.apps.byKey(handshake.key);
-    const server = this.#serverFor(app?.limits.maxFrameBytes ?? UNKNOWN_APP_MAX_FRAME_BYTES);
-    server.handleUpgrade(request, socket, head, (ws) => {
-      if (this.#draining) return refuse(ws, CloseCode.Reconnect, 'Server is shutting down');
-      // Checked before any per-connection state exists; 4100 makes pusher-js back off and retry.
-      const admission = this.#limiter.admitUpgrade(request, this.connectionCount);
-      if (!admission.ok) {
-        this.#ctx.metrics.inc('pushwire_errors_total', { kind: admission.reason });
-        return refuse(ws, CloseCode.OverCapacity, 'Over capacity; reconnect later');
-      }
-      ws.once('close', admission.release);
-      if (app === undefined) {
-        return refuse(ws, CloseCode.AppNotFound, 'Application does not exist');
-      }
-      if (!app.enabled) return refuse(ws, CloseCode.AppDisabled, 'Application is disabled');
-      if (!isSupportedProtocol(handshake.protocol)) {
-        return refuse(ws, CloseCode.UnsupportedProtocol, 'Unsupported protocol version');
-      }
-      if (!isOriginAllowed(app.allowedOrigins, handshake.origin)) {
-        return refuse(ws, CloseCode.Unauthorized, 'Origin not allowed');
-      }
-      this.#accept(ws, app);
-    });
+    const app = this.#ctx.apps.byKey(request.key);
+    if (app === undefined) {
+      return refuse(socket, CloseCode.AppNotFound, 'Application does not exist', admission.release);
+    }
+    if (!app.enabled) {
+      return refuse(socket, CloseCode.AppDisabled, 'Application is disabled', admission.release);
+    }
+    if (!isSupportedProtocol(request.protocol)) {
+      const message = 'Unsupported protocol version';
+      return refuse(socket, CloseCode.UnsupportedProtocol, message, admission.release);
+    }
+    if (!isOriginAllowed(app.allowedOrigins, request.origin)) {
+      return refuse(socket, CloseCode.Unauthorized, 'Origin not allowed', admission.release);
+    }
+    return this.#accept(socket, app, admission.release);
   }
 
   /** Stops accepting connections; new upgrades get 4200. */
@@ -117,13 +116,12 @@ export class WsGateway implements AdapterHandlers {
     await this.#settled();
   }
 
-  /** Destroys sockets that did not finish their close handshake (after the shutdown timeout). */
+  /**
+   * Destroys connections that did not finish their close handshake (after the shutdown timeout).
+   * Sockets refused before they became connections are the transport's to terminate.
+   */
   terminateAll(): void {
     for (const connection of this.#ctx.registry.connections()) connection.socket.terminate();
-    for (const server of this.#servers.values()) {
-      for (const client of server.clients) client.terminate();
-      server.close();
-    }
   }
 
   /** Resolves when every connection open now has closed and finished its cleanup. */
@@ -167,24 +165,10 @@ export class WsGateway implements AdapterHandlers {
 
   // --- connections --------------------------------------------------------------------------
 
-  #serverFor(maxFrameBytes: number): WebSocketServer {
-    let server = this.#servers.get(maxFrameBytes);
-    if (server === undefined) {
-      server = new WebSocketServer({
-        noServer: true,
-        maxPayload: maxFrameBytes,
-        perMessageDeflate: false,
-        clientTracking: true,
-      });
-      this.#servers.set(maxFrameBytes, server);
-    }
-    return server;
-  }
-
-  #accept(ws: WebSocket, app: ResolvedApp): void {
+  #accept(socket: ClientSocket, app: ResolvedApp, release: () => void): SocketListener {
     const ctx = this.#ctx;
     const connection = new Connection({
-      socket: ws,
+      socket,
       socketId: this.#socketIds.next(),
       app,
       activityTimeoutMs: this.#timing.activityTimeoutMs,
@@ -201,52 +185,11 @@ export class WsGateway implements AdapterHandlers {
     ctx.registry.addConnection(connection);
     ctx.metrics.set('pushwire_connections', ctx.registry.connectionCount);
     ctx.logger.debug('connection opened', { socketId: connection.socketId, appId: app.id });
-    let counted = false;
-    let finished: () => void = () => undefined;
-    this.#lifetimes.set(
-      connection,
-      new Promise<void>((resolve) => {
-        finished = resolve;
-      }),
-    );
-
-    ws.on('message', this.#receiver(ws, connection));
-    ws.on('pong', () => connection.touch());
-    ws.on('error', (error: Error & { code?: string }) => {
-      const tooBig = error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
-      ctx.metrics.inc('pushwire_errors_total', { kind: tooBig ? 'frame_too_large' : 'socket' });
-      ctx.logger.debug('websocket error', { socketId: connection.socketId, error: error.message });
-    });
-    ws.on('close', (code) => {
-      ctx.logger.debug('connection closed', { socketId: connection.socketId, code });
-      connection.closing = true;
-      connection.stopTimers();
-      ctx.registry.removeConnection(connection);
-      if (connection.user !== undefined) ctx.registry.signOut(connection, connection.user.id);
-      ctx.metrics.set('pushwire_connections', ctx.registry.connectionCount);
-      const cleanup = connection.enqueue(
-        async () => {
-          for (const channel of [...connection.subscriptions.keys()]) {
-            try {
-              await unsubscribe(ctx, connection, channel);
-            } catch (error) {
-              ctx.logger.warn('cleanup failed', { channel, error: String(error) });
-            }
-          }
-          if (counted) await ctx.adapter.removeConnection(app.id, connection.socketId);
-        },
-        (error) => ctx.logger.warn('connection cleanup failed', { error: String(error) }),
-      );
-      void cleanup.finally(() => {
-        this.#lifetimes.delete(connection);
-        finished();
-      });
-    });
-
+    const session = new ConnectionSession(ctx, connection, release, this.#lifetimes);
     connection.enqueue(
       async () => {
         const total = await ctx.adapter.addConnection(app.id, connection.socketId);
-        counted = true;
+        session.counted = true;
         if (app.limits.maxConnections > 0 && total > app.limits.maxConnections) {
           connection.closeWith(
             CloseCode.OverConnectionQuota,
@@ -272,44 +215,7 @@ export class WsGateway implements AdapterHandlers {
         connection.closeWith(CloseCode.Reconnect, 'Server error; please reconnect');
       },
     );
-  }
-
-  /**
-   * The `message` listener of a connection: each frame is charged to the connection's inbound
-   * budget before it is parsed. The first frame over budget closes the connection with 4100 and
-   * stops reading from it; frames already received after that are dropped and counted.
-   */
-  #receiver(ws: WebSocket, connection: Connection): (data: RawData, isBinary: boolean) => void {
-    const ctx = this.#ctx;
-    const budget = new InboundBudget(inboundBudgetFor(ctx.options, connection.app.limits));
-    let overBudget = false;
-    /** Frames dropped after the first one, added to the metric once the socket closes. */
-    let droppedAfterClose = 0;
-    return (data, isBinary) => {
-      if (overBudget) {
-        droppedAfterClose += 1;
-        return;
-      }
-      if (budget.tryTake(rawDataBytes(data))) {
-        handleFrame(ctx, connection, data, isBinary);
-        return;
-      }
-      overBudget = true;
-      ctx.metrics.inc('pushwire_dropped_messages_total', { reason: 'inbound_budget' });
-      ctx.metrics.inc('pushwire_errors_total', { kind: 'inbound_budget' });
-      ctx.logger.debug('connection over its inbound budget', { socketId: connection.socketId });
-      connection.closeWith(
-        CloseCode.OverCapacity,
-        'Too many messages; reconnect later and send fewer',
-      );
-      ws.pause();
-      ws.once('close', () => {
-        if (droppedAfterClose === 0) return;
-        const labels = { reason: 'inbound_budget' };
-        ctx.metrics.inc('pushwire_dropped_messages_total', labels, droppedAfterClose);
-      });
-      setTimeout(() => ws.terminate(), FLOODER_CLOSE_GRACE_MS).unref();
-    };
+    return session;
   }
 
   /** Whole seconds for the handshake (pusher-js needs a positive number). */
@@ -318,19 +224,26 @@ export class WsGateway implements AdapterHandlers {
   }
 }
 
-/** Size of one received message, whatever shape `ws` delivered it in. */
-function rawDataBytes(data: RawData): number {
-  if (Buffer.isBuffer(data)) return data.length;
-  if (Array.isArray(data)) {
-    let total = 0;
-    for (const part of data) total += part.length;
-    return total;
-  }
-  return data.byteLength;
+/** A listener for a socket refused before it became a connection: it only waits for the close. */
+function refusedListener(release: () => void): SocketListener {
+  return {
+    onMessage: () => undefined,
+    onPong: () => undefined,
+    onError: () => undefined,
+    onClose: release,
+  };
 }
 
+const NOTHING_TO_RELEASE = (): void => undefined;
+
 /** Sends the error frame then closes with the same code, before a connection exists. */
-function refuse(ws: WebSocket, code: number, message: string): void {
-  ws.send(errorFrame(message, code));
-  ws.close(code, message);
+function refuse(
+  socket: ClientSocket,
+  code: number,
+  message: string,
+  release: () => void = NOTHING_TO_RELEASE,
+): SocketListener {
+  socket.send(errorFrame(message, code));
+  socket.close(code, message);
+  return refusedListener(release);
 }

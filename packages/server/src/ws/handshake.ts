@@ -3,12 +3,9 @@
  * Reads what a WebSocket upgrade asks for: the app key from `[pathPrefix]/app/{key}` (the prefix
  * is optional, as for REST), the `protocol` query parameter, and whether the `Origin` is allowed by
  * the app. Checks that need a Pusher close code happen after the upgrade; a path that is not
- * `/app/{key}` gets a plain HTTP 404 before it.
+ * `/app/{key}` gets a plain HTTP 404 before it (the transport answers it).
  * @see https://pusher.com/docs/channels/library_auth_reference/pusher-websockets-protocol/#websocket-connection
  */
-
-import { type IncomingMessage, STATUS_CODES } from 'node:http';
-import type { Duplex } from 'node:stream';
 
 export { isOriginAllowed } from './origin-match';
 
@@ -24,14 +21,18 @@ export interface HandshakeRequest {
 
 const APP_PATH = /^\/app\/([^/]+)\/?$/;
 
-/** The request's app key and parameters, or undefined when the path is not an app path. */
+/**
+ * The app key and parameters of an upgrade to `requestUrl` (the request target, path and query,
+ * or an absolute URL) with its `Origin` header, or undefined when the path is not an app path.
+ */
 export function readHandshake(
-  request: IncomingMessage,
+  requestUrl: string,
+  origin: string | undefined,
   pathPrefix: string,
 ): HandshakeRequest | undefined {
   let url: URL;
   try {
-    url = new URL(request.url ?? '/', 'http://localhost');
+    url = new URL(requestUrl, 'http://localhost');
   } catch {
     return undefined;
   }
@@ -50,7 +51,7 @@ export function readHandshake(
   return {
     key,
     protocol: url.searchParams.get('protocol') ?? undefined,
-    origin: request.headers.origin,
+    origin,
   };
 }
 
@@ -59,14 +60,4 @@ export function isSupportedProtocol(protocol: string | undefined): boolean {
   if (protocol === undefined) return true;
   if (!/^\d+$/.test(protocol)) return false;
   return Number(protocol) >= MIN_PROTOCOL_VERSION;
-}
-
-/** Answers an upgrade that cannot be served with a plain HTTP response and closes the socket. */
-export function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
-  const body = JSON.stringify({ error: reason });
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
-      'Connection: close\r\nContent-Type: application/json\r\n' +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
 }

@@ -5,7 +5,6 @@
  * socket's messages are handled strictly in order. Every failure becomes the documented frame.
  */
 
-import type { RawData } from 'ws';
 import { subscribe, unsubscribe } from '../channels/subscribe-flow';
 import { SubscriptionError } from '../channels/subscription-error';
 import { type ClientMessage, parseClientMessage } from '../protocol/client-message';
@@ -20,7 +19,7 @@ import { handleSignin } from './signin';
 export function handleFrame(
   ctx: CoreContext,
   connection: Connection,
-  data: RawData,
+  data: string | Buffer,
   isBinary: boolean,
 ): void {
   connection.touch();
@@ -111,8 +110,6 @@ export function reportError(
   connection.send(errorFrame(error.message, error.code));
 }
 
-function rawText(data: RawData): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data).toString('utf8');
+function rawText(data: string | Buffer): string {
+  return typeof data === 'string' ? data : data.toString('utf8');
 }

@@ -1,5 +1,5 @@
 /**
- * @module http/read-body
+ * @module transports/node/read-body
  * Reads a request body into one buffer with a hard size cap and a deadline. A declared
  * `Content-Length` over the cap is refused at once, without waiting for the body. Past the cap
  * nothing more is kept: the rest is discarded (so the client can still read the 413), and a client
@@ -7,15 +7,10 @@
  * deadline is refused with 408.
  */
 import type { IncomingMessage } from 'node:http';
-import { HttpError } from './http-error';
+import { HttpError, RequestAbortedError } from '../../http/http-error';
 
 /** Bytes past the cap that are read and thrown away before the connection is cut. */
 const MAX_DISCARDED_BYTES = 8_388_608;
-
-/** The client went away before the body was complete: nothing can be answered. */
-export class RequestAbortedError extends Error {
-  override readonly name = 'RequestAbortedError';
-}
 
 const EMPTY = Buffer.alloc(0);
 

@@ -1,0 +1,32 @@
+/**
+ * @module http/exchange
+ * The seam between the REST handler and an HTTP implementation: one request as the handler reads
+ * it ({@link HttpRequest}) and the complete answer it gives back ({@link HttpAnswer}).
+ */
+
+/** One HTTP request, whatever server received it. */
+export interface HttpRequest {
+  readonly method: string;
+  /** The request target: path and query, still percent-encoded. */
+  readonly url: string;
+  /**
+   * Reads the whole body, at most `maxBytes`, within `timeoutMs`. Rejects with a 413 or 408
+   * HttpError, or with a RequestAbortedError when the client went away.
+   */
+  readBody(maxBytes: number, timeoutMs: number): Promise<Buffer>;
+  /** The body is not needed: let it be read and dropped. */
+  discardBody(): void;
+}
+
+/** A complete response. */
+export interface HttpAnswer {
+  readonly status: number;
+  /** Lower-case header names; `content-type` and `content-length` always present. */
+  readonly headers: Readonly<Record<string, string | number>>;
+  readonly body: string;
+  /** The body was not read: the connection cannot carry another request. */
+  readonly closeConnection: boolean;
+}
+
+/** Called once per request with its answer; never called when the client went away. */
+export type Respond = (answer: HttpAnswer) => void;

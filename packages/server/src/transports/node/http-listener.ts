@@ -1,0 +1,58 @@
+/**
+ * @module transports/node/http-listener
+ * The REST handler as a node:http `request` listener: the request is read through
+ * {@link readBody}, the answer written to the `ServerResponse` (unless the client went away), with
+ * `Connection: close` when the body was left unread.
+ */
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HttpContext } from '../../http/context';
+import type { HttpAnswer, HttpRequest } from '../../http/exchange';
+import { createHttpApi, type HttpApi } from '../../http/handler';
+import { readBody } from './read-body';
+
+/** A request listener for `node:http` (or `http.createServer(handler)`). */
+export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** Creates the node:http request listener for a server. */
+export function createHttpHandler(ctx: HttpContext): HttpHandler {
+  return nodeRequestListener(createHttpApi(ctx));
+}
+
+/** Serves `api` to node:http requests. */
+export function nodeRequestListener(api: HttpApi): HttpHandler {
+  return (req, res) => {
+    api(new NodeHttpRequest(req), (answer) => writeAnswer(res, answer));
+  };
+}
+
+class NodeHttpRequest implements HttpRequest {
+  readonly #req: IncomingMessage;
+
+  constructor(req: IncomingMessage) {
+    this.#req = req;
+  }
+
+  get method(): string {
+    return this.#req.method ?? 'GET';
+  }
+
+  get url(): string {
+    return this.#req.url ?? '/';
+  }
+
+  readBody(maxBytes: number, timeoutMs: number): Promise<Buffer> {
+    return readBody(this.#req, maxBytes, timeoutMs);
+  }
+
+  discardBody(): void {
+    this.#req.resume();
+  }
+}
+
+function writeAnswer(res: ServerResponse, answer: HttpAnswer): void {
+  if (res.headersSent || res.destroyed) return;
+  if (answer.closeConnection) res.shouldKeepAlive = false;
+  res.writeHead(answer.status, answer.headers);
+  res.end(answer.body);
+}

@@ -1,0 +1,115 @@
+/**
+ * @module transports/node/node-binding
+ * The server on a node:http server: REST on `request`, WebSocket upgrades (`ws`) on `upgrade`, and
+ * every accepted TCP socket counted against `maxConnectionsPerIp` on `connection` (one over the
+ * limit is destroyed before anything is read). `listenNode()` creates and binds a server of its own
+ * with Node's request and headers timeouts from `requestTimeoutMs`; `attach()` shares one.
+ */
+
+import {
+  createServer as createHttpServer,
+  type Server as HttpServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { BoundAddress, ServerTransport, TransportHooks } from '../server-transport';
+import { nodeRequestListener } from './http-listener';
+import { WsUpgrades } from './ws-upgrade';
+
+/** Longest interval between Node's checks of `requestTimeout` / `headersTimeout`. */
+const REQUEST_TIMEOUT_CHECK_MAX_MS = 1000;
+
+export class NodeBinding implements ServerTransport {
+  readonly #hooks: TransportHooks;
+  readonly #server: HttpServer;
+  readonly #owned: boolean;
+  readonly #upgrades: WsUpgrades;
+  readonly #handleRequest: (req: IncomingMessage, res: ServerResponse) => void;
+
+  /** Hooks the server's listeners onto `server` (`rest: false`: no `request` listener). */
+  constructor(hooks: TransportHooks, server: HttpServer, owned: boolean, rest: boolean) {
+    this.#hooks = hooks;
+    this.#server = server;
+    this.#owned = owned;
+    this.#upgrades = new WsUpgrades(hooks.gateway, hooks.options.pathPrefix);
+    this.#handleRequest = nodeRequestListener(hooks.http);
+    server.on('connection', this.#onConnection);
+    if (rest) server.on('request', this.#handleRequest);
+    server.on('upgrade', this.#onUpgrade);
+  }
+
+  get httpServer(): HttpServer {
+    return this.#server;
+  }
+
+  /** Binds `host:port` (a server created by {@link listenNode} only). */
+  async listen(host: string, port: number): Promise<BoundAddress> {
+    const server = this.#server;
+    await new Promise<void>((resolve, reject) => {
+      const onError = (error: Error) => reject(error);
+      server.once('error', onError);
+      server.listen(port, host, () => {
+        server.off('error', onError);
+        resolve();
+      });
+    });
+    const bound = server.address() as AddressInfo;
+    return { host: bound.address, port: bound.port, ipv6: bound.family === 'IPv6' };
+  }
+
+  stopAccepting(): Promise<void> {
+    if (!this.#owned) return Promise.resolve();
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    this.#server.closeIdleConnections();
+    return closed;
+  }
+
+  closeConnections(): void {
+    if (this.#owned) this.#server.closeAllConnections();
+  }
+
+  terminateSockets(): void {
+    this.#upgrades.terminateAll();
+  }
+
+  detach(): void {
+    this.#server.off('request', this.#handleRequest);
+    this.#server.off('upgrade', this.#onUpgrade);
+    this.#server.off('connection', this.#onConnection);
+  }
+
+  /** Counts every accepted socket against its IP; one over `maxConnectionsPerIp` is destroyed. */
+  readonly #onConnection = (socket: Socket): void => {
+    const admission = this.#hooks.limiter.admitPeer(socket.remoteAddress);
+    if (admission.ok) {
+      socket.once('close', admission.release);
+      return;
+    }
+    this.#hooks.metrics.inc('pushwire_errors_total', { kind: 'ip_limit' });
+    socket.destroy();
+  };
+
+  readonly #onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const starting = this.#hooks.whenStarted();
+    if (starting === undefined) {
+      this.#upgrades.handleUpgrade(req, socket, head);
+      return;
+    }
+    void starting.then(
+      () => this.#upgrades.handleUpgrade(req, socket, head),
+      () => socket.destroy(),
+    );
+  };
+}
+
+/** A node:http server of the server's own, with Node's request timeouts from `requestTimeoutMs`. */
+export function createOwnHttpServer(requestTimeoutMs: number): HttpServer {
+  return createHttpServer({
+    // Node's defaults hold a slow request for up to 300 s; the checks run every interval.
+    requestTimeout: requestTimeoutMs,
+    headersTimeout: requestTimeoutMs,
+    connectionsCheckingInterval: Math.min(REQUEST_TIMEOUT_CHECK_MAX_MS, requestTimeoutMs),
+  });
+}
