@@ -191,10 +191,6 @@ export const serveCommand: Command = {
       address = await server.listen();
     } catch (error) {
       printError(io, { json: false }, error);
-      if (isConfigurationError(error)) {
-        await server.close().catch(() => undefined);
-        return ExitCode.Usage;
-      }
       if (isAddressInUse(error)) {
         io.stderr.write(
           'Another process (another pushwire serve?) uses that port: stop it, or pick one with --port.\n',
