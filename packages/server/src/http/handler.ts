@@ -7,6 +7,7 @@
  * signature (401) → app enabled (403) → input (400/413) → action.
  */
 import { METRICS_CONTENT_TYPE } from '../observability/metrics';
+import { recordRefusal } from '../observability/refusals';
 import {
   channelState,
   channelUsers,
@@ -99,6 +100,15 @@ function decodeParam(raw: string): string {
   }
 }
 
+/** `text` percent-decoded, or as is when it is not valid percent-encoding. */
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 /** Creates the HTTP request handler of a server. */
 export function createHttpApi(ctx: HttpContext): HttpApi {
   const { options, metrics, logger } = ctx;
@@ -132,11 +142,12 @@ export function createHttpApi(ctx: HttpContext): HttpApi {
       return;
     }
     if (error instanceof HttpError) {
-      logger.debug('http request rejected', {
-        method: req.method,
-        route,
-        status: error.status,
+      recordRefusal(ctx, {
+        kind: `http_${error.status}`,
+        appId: appIdOf(req.url),
+        code: error.status,
         reason: error.message,
+        detail: { method: req.method, route },
       });
       // The rest of the body is not read: the connection cannot carry another request.
       const closeConnection = error.status === 413 || error.status === 408;
@@ -155,6 +166,12 @@ export function createHttpApi(ctx: HttpContext): HttpApi {
     metrics.inc('pushwire_errors_total', { kind: 'http' });
     logger.error('http request failed', { method: req.method, route, error });
     respond(answer(route, 500, JSON.stringify({ error: 'Internal server error' })));
+  };
+
+  /** The configured app a request's path names, if any (never an unknown id: labels stay bounded). */
+  const appIdOf = (url: string): string | undefined => {
+    const id = /\/apps\/([^/?]+)/.exec(url)?.[1];
+    return id === undefined ? undefined : ctx.apps.byId(safeDecode(id))?.id;
   };
 
   const runApi = async (

@@ -26,6 +26,10 @@ export const METRIC_DEFINITIONS = {
   },
   pushwire_messages_sent_total: { type: 'counter', help: 'WebSocket messages sent to clients.' },
   pushwire_errors_total: { type: 'counter', help: 'Errors, by kind.' },
+  pushwire_refusals_total: {
+    type: 'counter',
+    help: 'Connections, subscriptions, client messages and REST calls refused, by kind and app (app_id empty when no configured app was identified).',
+  },
   pushwire_dropped_messages_total: {
     type: 'counter',
     help: 'Messages dropped instead of delivered, by reason.',

@@ -17,6 +17,7 @@ import type {
 import { serverToUserId } from '../channels/channel-kind';
 import { applyClusterChanges } from '../channels/cluster-changes';
 import type { ConnectionLimiter } from '../net/connection-limiter';
+import { recordRefusal } from '../observability/refusals';
 import type { ResolvedApp } from '../options';
 import { CloseCode } from '../protocol/close-codes';
 import { connectionEstablishedFrame, errorFrame } from '../protocol/frames';
@@ -71,32 +72,80 @@ export class WsGateway implements AdapterHandlers {
    * creates its {@link Connection}. The transport feeds the returned listener until the close.
    */
   open(socket: ClientSocket, request: UpgradeRequest): SocketListener {
-    if (this.#draining) return refuse(socket, CloseCode.Reconnect, 'Server is shutting down');
+    const refuse = (
+      kind: string,
+      code: number,
+      message: string,
+      appId?: string,
+      release: () => void = NOTHING_TO_RELEASE,
+    ): SocketListener => {
+      recordRefusal(this.#ctx, {
+        kind,
+        appId,
+        code,
+        reason: message,
+        detail: { remoteAddress: request.remoteAddress, key: request.key.slice(0, 64) },
+      });
+      return refuseSocket(socket, code, message, release);
+    };
+    if (this.#draining) {
+      return refuse('shutting_down', CloseCode.Reconnect, 'Server is shutting down');
+    }
     // Checked before any per-connection state exists; 4100 makes pusher-js back off and retry.
     const admission = this.#limiter.admitUpgrade(
       request.remoteAddress,
       request.forwardedFor,
       this.connectionCount,
     );
+    const app = this.#ctx.apps.byKey(request.key);
     if (!admission.ok) {
       this.#ctx.metrics.inc('pushwire_errors_total', { kind: admission.reason });
-      return refuse(socket, CloseCode.OverCapacity, 'Over capacity; reconnect later');
+      return refuse(
+        admission.reason,
+        CloseCode.OverCapacity,
+        'Over capacity; reconnect later',
+        app?.id,
+      );
     }
-    const app = this.#ctx.apps.byKey(request.key);
+    const { release } = admission;
     if (app === undefined) {
-      return refuse(socket, CloseCode.AppNotFound, 'Application does not exist', admission.release);
+      return refuse(
+        'unknown_app',
+        CloseCode.AppNotFound,
+        'Application does not exist',
+        undefined,
+        release,
+      );
     }
     if (!app.enabled) {
-      return refuse(socket, CloseCode.AppDisabled, 'Application is disabled', admission.release);
+      return refuse(
+        'app_disabled',
+        CloseCode.AppDisabled,
+        'Application is disabled',
+        app.id,
+        release,
+      );
     }
     if (!isSupportedProtocol(request.protocol)) {
       const message = 'Unsupported protocol version';
-      return refuse(socket, CloseCode.UnsupportedProtocol, message, admission.release);
+      return refuse(
+        'unsupported_protocol',
+        CloseCode.UnsupportedProtocol,
+        message,
+        app.id,
+        release,
+      );
     }
     if (!isOriginAllowed(app.allowedOrigins, request.origin)) {
-      return refuse(socket, CloseCode.Unauthorized, 'Origin not allowed', admission.release);
+      return refuse(
+        'origin_not_allowed',
+        CloseCode.Unauthorized,
+        'Origin not allowed',
+        app.id,
+        release,
+      );
     }
-    return this.#accept(socket, app, admission.release);
+    return this.#accept(socket, app, release);
   }
 
   /** Stops accepting connections; new upgrades get 4200. */
@@ -237,7 +286,7 @@ function refusedListener(release: () => void): SocketListener {
 const NOTHING_TO_RELEASE = (): void => undefined;
 
 /** Sends the error frame then closes with the same code, before a connection exists. */
-function refuse(
+function refuseSocket(
   socket: ClientSocket,
   code: number,
   message: string,

@@ -7,6 +7,7 @@
 
 import { subscribe, unsubscribe } from '../channels/subscribe-flow';
 import { SubscriptionError } from '../channels/subscription-error';
+import { recordRefusal } from '../observability/refusals';
 import { type ClientMessage, parseClientMessage } from '../protocol/client-message';
 import { errorFrame, PONG_FRAME, subscriptionErrorFrame } from '../protocol/frames';
 import { ProtocolError } from '../protocol/protocol-error';
@@ -99,7 +100,13 @@ export function reportError(
     return;
   }
   ctx.metrics.inc('pushwire_errors_total', { kind: error.kind });
-  ctx.logger.debug('client message refused', { socketId: connection.socketId, kind: error.kind });
+  recordRefusal(ctx, {
+    kind: error.kind,
+    appId: connection.app.id,
+    code: error instanceof SubscriptionError ? error.status : error.code,
+    reason: error.message,
+    detail: { socketId: connection.socketId, channel: channel?.slice(0, 200) },
+  });
   if (error.fatal && error.code !== null) {
     connection.closeWith(error.code, error.message);
     return;
