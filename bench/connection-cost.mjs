@@ -10,7 +10,8 @@
  *    latency (REST trigger for the real servers, a control message for the bare ones).
  * Each round starts every server afresh, in rotating order, so outside load hits all alike; the
  * figures are medians over BENCH_ROUNDS rounds (default 3), printed as ratios against soketi and
- * against the bare server of the same runtime, next to the targets of issue 7.
+ * against the bare server of the same runtime, next to the targets of issue 7. BENCH_TARGETS
+ * (comma-separated parts of target names, e.g. `bun,soketi`) runs only some of them.
  * Prints results only; writes no file.
  */
 import { fork } from 'node:child_process';
@@ -26,8 +27,8 @@ import { defineTargets, findBun, startTarget } from './lib/targets.mjs';
 const REQUESTED_CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 5_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const FANOUT_SUBSCRIBERS = 1_000;
-const FANOUT_EVENTS = 100;
-const WARMUP_EVENTS = 20;
+const FANOUT_EVENTS = 50;
+const WARMUP_EVENTS = 10;
 const LATENCY_EVENTS = 20;
 const CHANNEL = 'bench-cost';
 const EVENT = 'cost';
@@ -36,6 +37,8 @@ const CONNECTIONS_PER_CLIENT = 15_000;
 /** File descriptors a process keeps for itself beyond its connections. */
 const FD_SLACK = 200;
 const PROJECTED_CONNECTIONS = 100_000;
+/** How long one fan-out may take before the target is reported as losing deliveries. */
+const FANOUT_DEADLINE_MS = 60_000;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -82,8 +85,20 @@ async function gcRss(server) {
 async function fanout(client, server, datas, options = {}) {
   await client.call('arm', { total: datas.length * FANOUT_SUBSCRIBERS, latency: options.latency });
   const done = client.call('wait');
-  await server.publish(datas, options);
-  return done;
+  done.catch(() => {}); // Reported through the deadline below when it never completes.
+  let timer;
+  const deadline = new Promise((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`not every delivery arrived within ${FANOUT_DEADLINE_MS / 1000} s`)),
+      FANOUT_DEADLINE_MS,
+    );
+  });
+  try {
+    await Promise.race([server.publish(datas, options), deadline]);
+    return await Promise.race([done, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 const payload = (i) => JSON.stringify({ seq: i, text: 'x'.repeat(64) });
@@ -95,7 +110,9 @@ async function measure(target, { clients, perClient, connections, fileLimit }) {
     await sleep(500);
     const rssBefore = await gcRss(server);
     const cpuBeforeConnect = cpuMicros(server.pid);
+    const connectStarted = Date.now();
     await connectAll(clients, perClient, server.port, connections);
+    const connectSeconds = (Date.now() - connectStarted) / 1000;
     await sleep(300);
     const cpuAfterConnect = cpuMicros(server.pid);
     const rssAfter = await gcRss(server);
@@ -103,7 +120,7 @@ async function measure(target, { clients, perClient, connections, fileLimit }) {
     await Promise.all(
       clients.map((client, i) => client.call('keep', { count: i === 0 ? FANOUT_SUBSCRIBERS : 0 })),
     );
-    await sleep(1_000);
+    await sleep(500);
     const [first] = clients;
     await fanout(
       first,
@@ -131,6 +148,7 @@ async function measure(target, { clients, perClient, connections, fileLimit }) {
     }
     latencies.sort((a, b) => a - b);
     return {
+      connectSeconds,
       memory: (rssAfter - rssBefore) / connections,
       rssAtConnections: rssAfter,
       rssIdle: rssBefore,
@@ -222,7 +240,8 @@ function printFigure(title, key, format, targets, results) {
 async function main() {
   const limits = fileLimits();
   const connectionCap = limits.hard - FD_SLACK;
-  const connections = Math.min(REQUESTED_CONNECTIONS, connectionCap);
+  // The fan-out keeps FANOUT_SUBSCRIBERS of the idle connections, so never fewer than that.
+  const connections = Math.max(FANOUT_SUBSCRIBERS, Math.min(REQUESTED_CONNECTIONS, connectionCap));
   if (connections < REQUESTED_CONNECTIONS) {
     console.log(
       `note: ${REQUESTED_CONNECTIONS.toLocaleString('en-US')} connections asked, but this machine allows one ` +
@@ -238,6 +257,9 @@ async function main() {
   const soketi = await prepareSoketi();
   if (soketi.skipped) console.log(`soketi skipped: ${soketi.skipped}`);
   let targets = defineTargets({ bun, soketiScript: soketi.serverScript });
+  const only = process.env.BENCH_TARGETS?.split(',').map((part) => part.trim().toLowerCase());
+  if (only)
+    targets = targets.filter((t) => only.some((part) => t.name.toLowerCase().includes(part)));
 
   const { clients, perClient } = await startClients(connections);
   const context = { clients, perClient, connections, fileLimit: connections + FD_SLACK };
@@ -250,7 +272,10 @@ async function main() {
         try {
           results.get(target.name).push(await measure(target, context));
           const seconds = ((Date.now() - started) / 1000).toFixed(1);
-          console.log(`round ${round + 1}/${ROUNDS}  ${target.name}: ${seconds} s`);
+          const { connectSeconds } = results.get(target.name).at(-1);
+          console.log(
+            `round ${round + 1}/${ROUNDS}  ${target.name}: ${seconds} s (connecting ${connectSeconds.toFixed(1)} s)`,
+          );
         } catch (error) {
           if (!target.name.startsWith('soketi')) throw error;
           console.log(`soketi skipped: ${error.message}`);
