@@ -16,6 +16,7 @@
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { cpuMicros, fileLimits, rssBytes } from './lib/proc.mjs';
 import { rpcClient } from './lib/rpc.mjs';
@@ -238,6 +239,11 @@ function printFigure(title, key, format, targets, results) {
 }
 
 async function main() {
+  for (const dist of ['../packages/server/dist/index.js', '../packages/sdk/dist/index.js']) {
+    if (!existsSync(fileURLToPath(new URL(dist, import.meta.url)))) {
+      throw new Error(`${dist.slice(3)} is missing: run \`npm run build\` first`);
+    }
+  }
   const limits = fileLimits();
   const connectionCap = limits.hard - FD_SLACK;
   // The fan-out keeps FANOUT_SUBSCRIBERS of the idle connections, so never fewer than that.
