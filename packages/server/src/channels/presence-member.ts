@@ -8,6 +8,7 @@
  */
 
 import type { PresenceMember } from '../adapters/adapter';
+import { SubscriptionStatus } from '../protocol/close-codes';
 import { authError, SubscriptionError } from './subscription-error';
 
 export interface PresenceLimits {
@@ -40,7 +41,7 @@ export function checkMemberLimits(member: PresenceMember, limits: PresenceLimits
     throw new SubscriptionError(
       'subscription_limit',
       'LimitReached',
-      4301,
+      SubscriptionStatus.MemberTooLarge,
       `Presence user_id is ${member.userId.length} characters; the limit is ${limits.maxUserIdLength}`,
     );
   }
@@ -50,7 +51,7 @@ export function checkMemberLimits(member: PresenceMember, limits: PresenceLimits
       throw new SubscriptionError(
         'subscription_limit',
         'LimitReached',
-        4301,
+        SubscriptionStatus.MemberTooLarge,
         Number.isFinite(bytes)
           ? `Presence user_info is ${bytes} bytes; the limit is ${limits.maxPresenceUserInfoBytes}`
           : 'Presence user_info cannot be serialized (nested too deep)',

@@ -19,6 +19,7 @@ import {
   type SubscriptionChange,
 } from '../adapters/adapter';
 import type { ResolvedApp } from '../options';
+import { SubscriptionStatus } from '../protocol/close-codes';
 import {
   cacheMissFrame,
   channelEventFrame,
@@ -95,7 +96,7 @@ async function addMemberWithinLimit(
     throw new SubscriptionError(
       'subscription_limit',
       'LimitReached',
-      4100,
+      SubscriptionStatus.LimitReached,
       `Presence channel ${channel} is full (${max} members)`,
     );
   }
@@ -112,7 +113,7 @@ function subscriptionLimit(channel: string, max: number): SubscriptionError {
   return new SubscriptionError(
     'subscription_limit',
     'LimitReached',
-    4100,
+    SubscriptionStatus.LimitReached,
     `Cannot subscribe to ${channel}: this connection is subscribed to ${max} channels, the limit`,
   );
 }
@@ -128,7 +129,12 @@ export async function subscribe(
     info = classifyChannel(request.channel, app.limits.maxChannelNameLength);
   } catch (error) {
     const message = error instanceof Error ? error.message : 'Invalid channel name';
-    throw new SubscriptionError('invalid_channel', 'InvalidChannel', 4009, message);
+    throw new SubscriptionError(
+      'invalid_channel',
+      'InvalidChannel',
+      SubscriptionStatus.InvalidChannel,
+      message,
+    );
   }
   // A channel this connection already holds: refused as Pusher does, before any signature check
   // or roster read, so that repeating a subscribe costs one small frame and never amplifies.

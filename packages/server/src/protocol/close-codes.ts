@@ -32,5 +32,18 @@ export const CloseCode = Object.freeze({
 
 export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode];
 
+/**
+ * The `status` of a `pusher:subscription_error` for a subscription refused by a rule (Pusher's and
+ * soketi's codes; a failed signature uses the HTTP-like 401 instead).
+ */
+export const SubscriptionStatus = Object.freeze({
+  /** A presence channel is full, or the connection holds its maximum of channels. */
+  LimitReached: 4100,
+  /** A presence member's `user_id` or `user_info` is over its limit. */
+  MemberTooLarge: 4301,
+  /** The channel name is not valid. */
+  InvalidChannel: 4009,
+} as const);
+
 /** WebSocket close code for a frame larger than the limit (RFC 6455 "Message Too Big"). */
 export const WS_CLOSE_MESSAGE_TOO_BIG = 1009;

@@ -8,6 +8,7 @@
 
 import type { PresenceMember } from '../adapters/adapter';
 import type { ResolvedApp } from '../options';
+import { CloseCode } from '../protocol/close-codes';
 import { errorFrame, PING_FRAME } from '../protocol/frames';
 import type { ClientSocket } from '../transports/client-socket';
 import { PerSecondLimiter } from './rate-limiter';
@@ -103,7 +104,7 @@ export class Connection {
       this.#overBufferSinceMs ??= now;
       if (now - this.#overBufferSinceMs >= BACKPRESSURE_GRACE_MS) {
         this.#options.onOverCapacity();
-        this.closeWith(4100, 'Connection could not keep up with its messages');
+        this.closeWith(CloseCode.OverCapacity, 'Connection could not keep up with its messages');
       }
       return false;
     }
