@@ -11,20 +11,44 @@ import { CloseCode } from '../protocol/close-codes';
 import type { SocketListener } from '../transports/client-socket';
 import type { Connection } from './connection';
 import type { CoreContext } from './core-context';
-import { InboundBudget, inboundBudgetFor } from './inbound-budget';
+import {
+  InboundBudget,
+  type InboundBudgetAppLimits,
+  type InboundBudgetLimits,
+  inboundBudgetFor,
+} from './inbound-budget';
+import type { LifetimeTracker } from './lifetime-tracker';
 import { handleFrame } from './message-dispatch';
 
 /** How long a connection closed for flooding may take to finish the close handshake. */
 const FLOODER_CLOSE_GRACE_MS = 1000;
+
+/**
+ * The inbound budget limits for each server's options and app limits, computed once (not per
+ * connection). Keyed by both: servers in one process may share an app's limits object.
+ */
+const budgetLimits = new WeakMap<object, WeakMap<object, InboundBudgetLimits>>();
+
+function budgetLimitsOf(ctx: CoreContext, limits: InboundBudgetAppLimits): InboundBudgetLimits {
+  let byLimits = budgetLimits.get(ctx.options);
+  if (byLimits === undefined) {
+    byLimits = new WeakMap();
+    budgetLimits.set(ctx.options, byLimits);
+  }
+  let resolved = byLimits.get(limits);
+  if (resolved === undefined) {
+    resolved = inboundBudgetFor(ctx.options, limits);
+    byLimits.set(limits, resolved);
+  }
+  return resolved;
+}
 
 export class ConnectionSession implements SocketListener {
   readonly #ctx: CoreContext;
   readonly #connection: Connection;
   readonly #release: () => void;
   readonly #budget: InboundBudget;
-  /** Per connection: resolves once it closed and its adapter cleanup finished. */
-  readonly #lifetimes: Map<Connection, Promise<void>>;
-  #finished: () => void = () => undefined;
+  readonly #lifetimes: LifetimeTracker;
   #overBudget = false;
   /** Frames dropped after the first one over budget, added to the metric once the socket closes. */
   #droppedAfterClose = 0;
@@ -33,25 +57,20 @@ export class ConnectionSession implements SocketListener {
 
   /**
    * @param release frees the connection's slot in the connection limits, on close.
-   * @param lifetimes where the connection's lifetime is registered until its cleanup finished.
+   * @param lifetimes counts the connection until its close cleanup finished.
    */
   constructor(
     ctx: CoreContext,
     connection: Connection,
     release: () => void,
-    lifetimes: Map<Connection, Promise<void>>,
+    lifetimes: LifetimeTracker,
   ) {
     this.#ctx = ctx;
     this.#connection = connection;
     this.#release = release;
-    this.#budget = new InboundBudget(inboundBudgetFor(ctx.options, connection.app.limits));
+    this.#budget = new InboundBudget(budgetLimitsOf(ctx, connection.app.limits));
     this.#lifetimes = lifetimes;
-    lifetimes.set(
-      connection,
-      new Promise<void>((resolve) => {
-        this.#finished = resolve;
-      }),
-    );
+    lifetimes.begin();
   }
 
   /**
@@ -114,10 +133,7 @@ export class ConnectionSession implements SocketListener {
       () => this.#cleanUp(),
       (error) => ctx.logger.warn('connection cleanup failed', { error: String(error) }),
     );
-    void cleanup.finally(() => {
-      this.#lifetimes.delete(connection);
-      this.#finished();
-    });
+    void cleanup.finally(() => this.#lifetimes.end());
   }
 
   /** Unsubscribes from every channel and removes the connection from the adapter's count. */

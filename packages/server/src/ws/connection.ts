@@ -30,21 +30,29 @@ export interface SignedInUser {
   readonly userInfo: unknown;
 }
 
-export interface ConnectionOptions {
-  readonly socket: ClientSocket;
-  readonly socketId: string;
-  readonly app: ResolvedApp;
+/**
+ * What every connection of a node shares: timings, the buffer cap and the hooks it reports to.
+ * One object per node, so a connection holds a reference instead of its own copies and closures.
+ */
+export interface ConnectionSettings {
   readonly activityTimeoutMs: number;
   readonly pongTimeoutMs: number;
   readonly maxBufferedBytes: number;
   /** Called for each frame dropped because the socket's buffer is full. */
-  readonly onDropped: (reason: 'backpressure') => void;
+  onDropped(reason: 'backpressure'): void;
   /** Called once when the socket is closed with 4100 for staying over the buffer cap. */
-  readonly onOverCapacity: () => void;
+  onOverCapacity(): void;
   /** Called for each frame actually handed to the socket. */
-  readonly onSent: () => void;
-  /** Called when the pong deadline passes (the caller closes with 4201). */
-  readonly onPongTimeout: () => void;
+  onSent(): void;
+  /** Called when the pong deadline of `connection` passes (the callee closes it with 4201). */
+  onPongTimeout(connection: Connection): void;
+}
+
+export interface ConnectionOptions {
+  readonly socket: ClientSocket;
+  readonly socketId: string;
+  readonly app: ResolvedApp;
+  readonly settings: ConnectionSettings;
 }
 
 export class Connection {
@@ -52,12 +60,12 @@ export class Connection {
   readonly socketId: string;
   readonly app: ResolvedApp;
   readonly subscriptions = new Map<string, LocalSubscription>();
-  readonly clientEventLimiter: PerSecondLimiter;
+  #clientEventLimiter: PerSecondLimiter | undefined;
   user: SignedInUser | undefined;
   /** True once the close handler started; no new work is queued after that. */
   closing = false;
 
-  readonly #options: ConnectionOptions;
+  readonly #options: ConnectionSettings;
   #chain: Promise<void> = Promise.resolve();
   #lastActivityMs = Date.now();
   #activityTimer: NodeJS.Timeout | undefined;
@@ -66,12 +74,17 @@ export class Connection {
   #overBufferSinceMs: number | undefined;
 
   constructor(options: ConnectionOptions) {
-    this.#options = options;
+    this.#options = options.settings;
     this.socket = options.socket;
     this.socketId = options.socketId;
     this.app = options.app;
-    this.clientEventLimiter = new PerSecondLimiter(options.app.limits.clientEventsPerSecond);
-    this.#armActivityTimer(options.activityTimeoutMs);
+    this.#armActivityTimer(options.settings.activityTimeoutMs);
+  }
+
+  /** The client-event rate limiter, made on the first client event (most connections send none). */
+  get clientEventLimiter(): PerSecondLimiter {
+    this.#clientEventLimiter ??= new PerSecondLimiter(this.app.limits.clientEventsPerSecond);
+    return this.#clientEventLimiter;
   }
 
   /** Runs `task` after every task queued before it; errors go to `onError`, never break the chain. */
@@ -169,7 +182,7 @@ export class Connection {
     this.send(PING_FRAME);
     this.#pongTimer = setTimeout(() => {
       this.#pongTimer = undefined;
-      this.#options.onPongTimeout();
+      this.#options.onPongTimeout(this);
     }, this.#options.pongTimeoutMs);
     this.#pongTimer.unref();
   }

@@ -22,10 +22,11 @@ import type { ResolvedApp } from '../options';
 import { CloseCode } from '../protocol/close-codes';
 import { connectionEstablishedFrame, errorFrame } from '../protocol/frames';
 import type { ClientSocket, SocketListener, UpgradeRequest } from '../transports/client-socket';
-import { Connection } from './connection';
+import { Connection, type ConnectionSettings } from './connection';
 import { ConnectionSession } from './connection-session';
 import type { CoreContext } from './core-context';
 import { isOriginAllowed, isSupportedProtocol } from './handshake';
+import { LifetimeTracker } from './lifetime-tracker';
 import { createSocketIds } from './socket-id';
 
 /** Frame size limit for upgrades whose key matches no app (they are closed right away). */
@@ -43,14 +44,29 @@ export class WsGateway implements AdapterHandlers {
   readonly #timing: GatewayTiming;
   readonly #limiter: ConnectionLimiter;
   readonly #socketIds = createSocketIds();
-  /** Per connection: resolves once it closed and its adapter cleanup finished. */
-  readonly #lifetimes = new Map<Connection, Promise<void>>();
+  /** Connections not yet closed and cleaned up (shutdown waits for them). */
+  readonly #lifetimes = new LifetimeTracker();
+  /** Shared by every connection: timings, buffer cap, metric hooks. */
+  readonly #connectionSettings: ConnectionSettings;
   #draining = false;
 
   constructor(ctx: CoreContext, timing: GatewayTiming, limiter: ConnectionLimiter) {
     this.#ctx = ctx;
     this.#timing = timing;
     this.#limiter = limiter;
+    const { metrics } = ctx;
+    this.#connectionSettings = {
+      activityTimeoutMs: timing.activityTimeoutMs,
+      pongTimeoutMs: timing.pongTimeoutMs,
+      maxBufferedBytes: ctx.options.maxBufferedBytes,
+      onDropped: (reason) => metrics.inc('pushwire_dropped_messages_total', { reason }),
+      onOverCapacity: () => metrics.inc('pushwire_errors_total', { kind: 'over_capacity' }),
+      onSent: () => metrics.inc('pushwire_messages_sent_total'),
+      onPongTimeout: (connection) => {
+        metrics.inc('pushwire_errors_total', { kind: 'pong_timeout' });
+        connection.closeWith(CloseCode.PongTimeout, 'Pong reply not received in time');
+      },
+    };
   }
 
   get connectionCount(): number {
@@ -175,7 +191,7 @@ export class WsGateway implements AdapterHandlers {
 
   /** Resolves when every connection open now has closed and finished its cleanup. */
   async #settled(): Promise<void> {
-    await Promise.allSettled([...this.#lifetimes.values()]);
+    await this.#lifetimes.settled();
   }
 
   // --- AdapterHandlers ----------------------------------------------------------------------
@@ -220,16 +236,7 @@ export class WsGateway implements AdapterHandlers {
       socket,
       socketId: this.#socketIds.next(),
       app,
-      activityTimeoutMs: this.#timing.activityTimeoutMs,
-      pongTimeoutMs: this.#timing.pongTimeoutMs,
-      maxBufferedBytes: ctx.options.maxBufferedBytes,
-      onDropped: (reason) => ctx.metrics.inc('pushwire_dropped_messages_total', { reason }),
-      onOverCapacity: () => ctx.metrics.inc('pushwire_errors_total', { kind: 'over_capacity' }),
-      onSent: () => ctx.metrics.inc('pushwire_messages_sent_total'),
-      onPongTimeout: () => {
-        ctx.metrics.inc('pushwire_errors_total', { kind: 'pong_timeout' });
-        connection.closeWith(CloseCode.PongTimeout, 'Pong reply not received in time');
-      },
+      settings: this.#connectionSettings,
     });
     ctx.registry.addConnection(connection);
     ctx.metrics.set('pushwire_connections', ctx.registry.connectionCount);
