@@ -2,28 +2,10 @@
  * @module @pushwire/sdk
  * The public surface of the SDK. Named exports only.
  */
+// biome-ignore-all assist/source/organizeImports: the exports are grouped by section, each under its comment
 
-// Auth, webhooks, encryption, native push
-export type {
-  AuthContext,
-  ChannelAuthResponse,
-  PresenceData,
-  UserAuthResponse,
-  UserData,
-} from './auth/types';
-// Low-level API (stable; the server depends on it)
-export {
-  CHANNEL_NAME_PATTERN,
-  type ChannelType,
-  channelType,
-  isCacheChannel,
-  SERVER_TO_USER_PREFIX,
-  SOCKET_ID_PATTERN,
-  validateChannelName,
-  validateSocketId,
-} from './channels';
-export { DEFAULT_URL_VARIABLE, Pusher, type UrlClientOptions } from './client';
 // The client
+export { DEFAULT_URL_VARIABLE, Pusher, type UrlClientOptions } from './client';
 export { ChannelHandle } from './client/channel-handle';
 export {
   type ChunkOutcome,
@@ -34,24 +16,31 @@ export {
   type TriggerManyResult,
 } from './client/fan-out';
 export {
-  base64ToBytes,
-  bytesToBase64,
-  bytesToHex,
-  hmacSha256Hex,
-  md5Hex,
-  randomBytes,
-  sha256,
-  timingSafeEqual,
-  utf8Decode,
-  utf8Encode,
-} from './crypto';
-export {
-  DecryptionError,
-  decryptData,
-  encryptData,
-  MASTER_KEY_BYTES,
-  parseMasterKey,
-} from './encryption';
+  DEFAULT_CLUSTER,
+  DEFAULT_NOTIFICATION_HOST,
+  DEFAULT_TIMEOUT_MS,
+  type Logger,
+  type PusherOptions,
+  parsePusherUrl,
+} from './options';
+export type {
+  BatchEvent,
+  BatchTriggerResult,
+  CachedEvent,
+  ChannelAttributes,
+  ChannelInfo,
+  ChannelInfoOptions,
+  ChannelsOptions,
+  ChannelsResult,
+  InfoAttribute,
+  InfoOption,
+  QueryParams,
+  TriggerOptions,
+  TriggerResult,
+  UsersResult,
+} from './types';
+export { LIBRARY_HEADER_VALUE, VERSION } from './version';
+
 // Errors
 export {
   AuthenticationError,
@@ -70,72 +59,15 @@ export {
   TimeoutError,
   ValidationError,
 } from './errors';
-export {
-  DEFAULT_LIMITS,
-  type Limits,
-  resolveLimits,
-  utf8ByteLength,
-  validateBatchSize,
-  validateChannelCount,
-  validateDataSize,
-  validateEventName,
-  validateUserId,
-  validateUserInfoSize,
-} from './limits';
-export {
-  buildNotificationBody,
-  type GcmNotification,
-  type GcmPayload,
-  type NotificationPayload,
-} from './notify/payload';
-export {
-  DEFAULT_CLUSTER,
-  DEFAULT_NOTIFICATION_HOST,
-  DEFAULT_TIMEOUT_MS,
-  type Logger,
-  type PusherOptions,
-  parsePusherUrl,
-} from './options';
-export {
-  AUTH_VERSION,
-  type ChannelAuthInput,
-  canonicalQuery,
-  channelAuthSignature,
-  RESERVED_QUERY_KEYS,
-  type SignRequestInput,
-  sharedSecretFor,
-  signRequest,
-  stringToSign,
-  type UserAuthInput,
-  userAuthSignature,
-} from './signing';
-// Transport and retries
-export type { FetchInit, FetchLike, FetchResponseLike } from './transport/fetch-transport';
-export {
-  DEFAULT_MAX_RETRY_AFTER_MS,
-  DEFAULT_RETRIES,
-  DEFAULT_RETRY_MAX_DELAY_MS,
-  DEFAULT_RETRY_MIN_DELAY_MS,
-  type RetryOption,
-  type RetryOptions,
-} from './transport/retry';
+
+// Auth, webhooks, encryption, native push
 export type {
-  BatchEvent,
-  BatchTriggerResult,
-  CachedEvent,
-  ChannelAttributes,
-  ChannelInfo,
-  ChannelInfoOptions,
-  ChannelsOptions,
-  ChannelsResult,
-  InfoAttribute,
-  InfoOption,
-  QueryParams,
-  TriggerOptions,
-  TriggerResult,
-  UsersResult,
-} from './types';
-export { LIBRARY_HEADER_VALUE, VERSION } from './version';
+  AuthContext,
+  ChannelAuthResponse,
+  PresenceData,
+  UserAuthResponse,
+  UserData,
+} from './auth/types';
 export {
   type CacheMissEvent,
   type ChannelOccupiedEvent,
@@ -157,3 +89,78 @@ export {
   type WebhookVerifyOptions,
   webhookFromRequest,
 } from './webhooks';
+export {
+  DecryptionError,
+  decryptData,
+  encryptData,
+  MASTER_KEY_BYTES,
+  parseMasterKey,
+} from './encryption';
+export {
+  buildNotificationBody,
+  type GcmNotification,
+  type GcmPayload,
+  type NotificationPayload,
+} from './notify/payload';
+
+// Limits
+export {
+  DEFAULT_LIMITS,
+  type Limits,
+  resolveLimits,
+  utf8ByteLength,
+  validateBatchSize,
+  validateChannelCount,
+  validateDataSize,
+  validateEventName,
+  validateUserId,
+  validateUserInfoSize,
+} from './limits';
+
+// Transport and retries
+export type { FetchInit, FetchLike, FetchResponseLike } from './transport/fetch-transport';
+export {
+  DEFAULT_MAX_RETRY_AFTER_MS,
+  DEFAULT_RETRIES,
+  DEFAULT_RETRY_MAX_DELAY_MS,
+  DEFAULT_RETRY_MIN_DELAY_MS,
+  type RetryOption,
+  type RetryOptions,
+} from './transport/retry';
+
+// Low-level API (stable; the server depends on it)
+export {
+  CHANNEL_NAME_PATTERN,
+  type ChannelType,
+  channelType,
+  isCacheChannel,
+  SERVER_TO_USER_PREFIX,
+  SOCKET_ID_PATTERN,
+  validateChannelName,
+  validateSocketId,
+} from './channels';
+export {
+  base64ToBytes,
+  bytesToBase64,
+  bytesToHex,
+  hmacSha256Hex,
+  md5Hex,
+  randomBytes,
+  sha256,
+  timingSafeEqual,
+  utf8Decode,
+  utf8Encode,
+} from './crypto';
+export {
+  AUTH_VERSION,
+  type ChannelAuthInput,
+  canonicalQuery,
+  channelAuthSignature,
+  RESERVED_QUERY_KEYS,
+  type SignRequestInput,
+  sharedSecretFor,
+  signRequest,
+  stringToSign,
+  type UserAuthInput,
+  userAuthSignature,
+} from './signing';
