@@ -7,37 +7,11 @@
 import { readFileSync } from 'node:fs';
 import { silentLogger } from '../observability/logger';
 import { resolveServerOptions, ServerConfigError, type ServerOptions } from '../options';
+import { NUMERIC_SERVER_OPTION_KEYS } from '../options/resolve';
 import { isPlainObject } from '../util/is-plain-object';
 
 /** What a config file (and the environment) can set: every option except live objects. */
 export type FileServerOptions = Omit<ServerOptions, 'adapter' | 'logger'>;
-
-/**
- * The server-wide numeric limits and timings, each settable from the environment as
- * `PUSHWIRE_` + its name in upper snake case (`requestTimeoutMs` → `PUSHWIRE_REQUEST_TIMEOUT_MS`).
- */
-const NUMERIC_ENV_OPTIONS = [
-  'activityTimeoutSec',
-  'pongTimeoutSec',
-  'shutdownTimeoutMs',
-  'maxBufferedBytes',
-  'vacateDelayMs',
-  'authTimestampToleranceSec',
-  'maxConnections',
-  'maxConnectionsPerIp',
-  'requestTimeoutMs',
-  'inboundFramesPerSecond',
-  'inboundFrameBurst',
-  'inboundBytesPerSecond',
-  'inboundByteBurst',
-  'webhookBatchMs',
-  'webhookMaxQueuedBytes',
-  'webhookMaxQueuedBytesPerApp',
-  'webhookMaxQueuedBytesPerTarget',
-  'webhookMaxQueuedEventsPerTarget',
-  'webhookConcurrencyPerTarget',
-  'webhookRequestTimeoutMs',
-] as const satisfies readonly (keyof ServerOptions)[];
 
 /** `maxConnectionsPerIp` → `PUSHWIRE_MAX_CONNECTIONS_PER_IP`. */
 function envNameOf(option: string): string {
@@ -45,7 +19,7 @@ function envNameOf(option: string): string {
 }
 
 const NUMERIC_ENV_NAMES: ReadonlyMap<string, string> = new Map(
-  NUMERIC_ENV_OPTIONS.map((option) => [option, envNameOf(option)]),
+  NUMERIC_SERVER_OPTION_KEYS.map((option) => [option, envNameOf(option)]),
 );
 
 /** The environment variables the server reads, each mapped to an option. */

@@ -100,15 +100,6 @@ function decodeParam(raw: string): string {
   }
 }
 
-/** `text` percent-decoded, or as is when it is not valid percent-encoding. */
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
 /** Creates the HTTP request handler of a server. */
 export function createHttpApi(ctx: HttpContext): HttpApi {
   const { options, metrics, logger } = ctx;
@@ -136,7 +127,14 @@ export function createHttpApi(ctx: HttpContext): HttpApi {
     };
   };
 
-  const sendError = (respond: Respond, route: string, error: unknown, req: HttpRequest) => {
+  /** `appId`: the configured app the route names, if any (never an unknown id: labels stay bounded). */
+  const sendError = (
+    respond: Respond,
+    route: string,
+    appId: string | undefined,
+    error: unknown,
+    req: HttpRequest,
+  ) => {
     if (error instanceof RequestAbortedError) {
       metrics.inc('pushwire_http_requests_total', { route, status: 'aborted' });
       return;
@@ -144,7 +142,7 @@ export function createHttpApi(ctx: HttpContext): HttpApi {
     if (error instanceof HttpError) {
       recordRefusal(ctx, {
         kind: `http_${error.status}`,
-        appId: appIdOf(req.url),
+        appId,
         code: error.status,
         reason: error.message,
         detail: { method: req.method, route },
@@ -166,12 +164,6 @@ export function createHttpApi(ctx: HttpContext): HttpApi {
     metrics.inc('pushwire_errors_total', { kind: 'http' });
     logger.error('http request failed', { method: req.method, route, error });
     respond(answer(route, 500, JSON.stringify({ error: 'Internal server error' })));
-  };
-
-  /** The configured app a request's path names, if any (never an unknown id: labels stay bounded). */
-  const appIdOf = (url: string): string | undefined => {
-    const id = /\/apps\/([^/?]+)/.exec(url)?.[1];
-    return id === undefined ? undefined : ctx.apps.byId(safeDecode(id))?.id;
   };
 
   const runApi = async (
@@ -276,7 +268,7 @@ export function createHttpApi(ctx: HttpContext): HttpApi {
     const route = matchApiRoute(path);
     if (route !== undefined) {
       runApi(req, respond, route, rawPath, rawQuery).catch((error: unknown) =>
-        sendError(respond, route.name, error, req),
+        sendError(respond, route.name, ctx.apps.byId(route.appId)?.id, error, req),
       );
       return;
     }

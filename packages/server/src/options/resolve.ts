@@ -53,13 +53,38 @@ import {
   typeOf,
 } from './validate';
 
+/**
+ * The server-wide numeric limits and timings (besides `port`): each is also settable from the
+ * environment as `PUSHWIRE_` + its name in upper snake case (see apps/load-config).
+ */
+export const NUMERIC_SERVER_OPTION_KEYS = [
+  'activityTimeoutSec',
+  'pongTimeoutSec',
+  'shutdownTimeoutMs',
+  'maxBufferedBytes',
+  'vacateDelayMs',
+  'authTimestampToleranceSec',
+  'maxConnections',
+  'maxConnectionsPerIp',
+  'requestTimeoutMs',
+  'inboundFramesPerSecond',
+  'inboundFrameBurst',
+  'inboundBytesPerSecond',
+  'inboundByteBurst',
+  'webhookBatchMs',
+  'webhookMaxQueuedBytes',
+  'webhookMaxQueuedBytesPerApp',
+  'webhookMaxQueuedBytesPerTarget',
+  'webhookMaxQueuedEventsPerTarget',
+  'webhookConcurrencyPerTarget',
+  'webhookRequestTimeoutMs',
+] as const satisfies readonly (keyof ServerOptions)[];
+
 const SERVER_OPTION_KEYS: readonly (keyof ServerOptions)[] = [
   'host',
   'port',
   'apps',
   'relaxed',
-  'activityTimeoutSec',
-  'pongTimeoutSec',
   'webhooks',
   'adapter',
   'redisUrl',
@@ -68,25 +93,8 @@ const SERVER_OPTION_KEYS: readonly (keyof ServerOptions)[] = [
   'metrics',
   'pathPrefix',
   'transport',
-  'shutdownTimeoutMs',
-  'maxBufferedBytes',
-  'vacateDelayMs',
-  'webhookBatchMs',
-  'webhookMaxQueuedBytes',
-  'webhookMaxQueuedBytesPerApp',
-  'webhookMaxQueuedBytesPerTarget',
-  'webhookMaxQueuedEventsPerTarget',
-  'webhookConcurrencyPerTarget',
-  'webhookRequestTimeoutMs',
-  'authTimestampToleranceSec',
-  'maxConnections',
-  'maxConnectionsPerIp',
   'trustedProxies',
-  'requestTimeoutMs',
-  'inboundFramesPerSecond',
-  'inboundFrameBurst',
-  'inboundBytesPerSecond',
-  'inboundByteBurst',
+  ...NUMERIC_SERVER_OPTION_KEYS,
 ];
 
 /** Smallest accepted webhook byte cap (one small event must fit). */

@@ -11,37 +11,12 @@ import { CloseCode } from '../protocol/close-codes';
 import type { SocketListener } from '../transports/client-socket';
 import type { Connection } from './connection';
 import type { CoreContext } from './core-context';
-import {
-  InboundBudget,
-  type InboundBudgetAppLimits,
-  type InboundBudgetLimits,
-  inboundBudgetFor,
-} from './inbound-budget';
+import { InboundBudget, type InboundBudgetLimits } from './inbound-budget';
 import type { LifetimeTracker } from './lifetime-tracker';
 import { handleFrame } from './message-dispatch';
 
 /** How long a connection closed for flooding may take to finish the close handshake. */
 const FLOODER_CLOSE_GRACE_MS = 1000;
-
-/**
- * The inbound budget limits for each server's options and app limits, computed once (not per
- * connection). Keyed by both: servers in one process may share an app's limits object.
- */
-const budgetLimits = new WeakMap<object, WeakMap<object, InboundBudgetLimits>>();
-
-function budgetLimitsOf(ctx: CoreContext, limits: InboundBudgetAppLimits): InboundBudgetLimits {
-  let byLimits = budgetLimits.get(ctx.options);
-  if (byLimits === undefined) {
-    byLimits = new WeakMap();
-    budgetLimits.set(ctx.options, byLimits);
-  }
-  let resolved = byLimits.get(limits);
-  if (resolved === undefined) {
-    resolved = inboundBudgetFor(ctx.options, limits);
-    byLimits.set(limits, resolved);
-  }
-  return resolved;
-}
 
 export class ConnectionSession implements SocketListener {
   readonly #ctx: CoreContext;
@@ -58,17 +33,19 @@ export class ConnectionSession implements SocketListener {
   /**
    * @param release frees the connection's slot in the connection limits, on close.
    * @param lifetimes counts the connection until its close cleanup finished.
+   * @param budget the inbound budget limits of the connection's app.
    */
   constructor(
     ctx: CoreContext,
     connection: Connection,
     release: () => void,
     lifetimes: LifetimeTracker,
+    budget: InboundBudgetLimits,
   ) {
     this.#ctx = ctx;
     this.#connection = connection;
     this.#release = release;
-    this.#budget = new InboundBudget(budgetLimitsOf(ctx, connection.app.limits));
+    this.#budget = new InboundBudget(budget);
     this.#lifetimes = lifetimes;
     lifetimes.begin();
   }

@@ -26,6 +26,7 @@ import { Connection, type ConnectionSettings } from './connection';
 import { ConnectionSession } from './connection-session';
 import type { CoreContext } from './core-context';
 import { isOriginAllowed, isSupportedProtocol } from './handshake';
+import { type InboundBudgetLimits, inboundBudgetFor } from './inbound-budget';
 import { LifetimeTracker } from './lifetime-tracker';
 import { createSocketIds } from './socket-id';
 
@@ -48,6 +49,8 @@ export class WsGateway implements AdapterHandlers {
   readonly #lifetimes = new LifetimeTracker();
   /** Shared by every connection: timings, buffer cap, metric hooks. */
   readonly #connectionSettings: ConnectionSettings;
+  /** Inbound budget limits per app, computed on its first connection (apps are configured: few). */
+  readonly #budgets = new Map<ResolvedApp, InboundBudgetLimits>();
   #draining = false;
 
   constructor(ctx: CoreContext, timing: GatewayTiming, limiter: ConnectionLimiter) {
@@ -241,7 +244,13 @@ export class WsGateway implements AdapterHandlers {
     ctx.registry.addConnection(connection);
     ctx.metrics.set('pushwire_connections', ctx.registry.connectionCount);
     ctx.logger.debug('connection opened', { socketId: connection.socketId, appId: app.id });
-    const session = new ConnectionSession(ctx, connection, release, this.#lifetimes);
+    const session = new ConnectionSession(
+      ctx,
+      connection,
+      release,
+      this.#lifetimes,
+      this.#budgetFor(app),
+    );
     connection.enqueue(
       async () => {
         const total = await ctx.adapter.addConnection(app.id, connection.socketId);
@@ -272,6 +281,15 @@ export class WsGateway implements AdapterHandlers {
       },
     );
     return session;
+  }
+
+  #budgetFor(app: ResolvedApp): InboundBudgetLimits {
+    let budget = this.#budgets.get(app);
+    if (budget === undefined) {
+      budget = inboundBudgetFor(this.#ctx.options, app.limits);
+      this.#budgets.set(app, budget);
+    }
+    return budget;
   }
 
   /** Whole seconds for the handshake (pusher-js needs a positive number). */
