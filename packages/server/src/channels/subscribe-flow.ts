@@ -28,7 +28,7 @@ import {
   subscriptionSucceededFrame,
 } from '../protocol/frames';
 import { ProtocolError } from '../protocol/protocol-error';
-import type { Connection } from '../ws/connection';
+import { type Connection, PLAIN_SUBSCRIPTION } from '../ws/connection';
 import type { CoreContext } from '../ws/core-context';
 import { type ChannelInfo, classifyChannel, serverToUserId } from './channel-kind';
 import { memberFromChannelData, memberFromSignedInUser } from './presence-member';
@@ -138,21 +138,21 @@ export async function subscribe(
   }
   // A channel this connection already holds: refused as Pusher does, before any signature check
   // or roster read, so that repeating a subscribe costs one small frame and never amplifies.
-  if (connection.subscriptions.has(info.name)) throw duplicateSubscription(info.name);
+  if (connection.subscription(info.name) !== undefined) throw duplicateSubscription(info.name);
   const max = app.limits.maxSubscriptionsPerConnection;
-  if (max > 0 && connection.subscriptions.size >= max) throw subscriptionLimit(info.name, max);
+  if (max > 0 && connection.subscriptionCount >= max) throw subscriptionLimit(info.name, max);
   const member = authorize(connection, info, request);
   const channel = info.name;
   if (info.requiresAuth || info.kind === 'server-to-user') connection.cancelAuthDeadline();
 
   if (info.kind === 'server-to-user') {
-    connection.subscriptions.set(channel, {});
+    connection.addSubscription(channel, PLAIN_SUBSCRIPTION);
     connection.send(subscriptionSucceededFrame(channel));
     return;
   }
 
   // Recorded before the first state change so that a close arriving meanwhile cleans it up too.
-  connection.subscriptions.set(channel, member === undefined ? {} : { member });
+  connection.addSubscription(channel, member === undefined ? PLAIN_SUBSCRIPTION : { member });
   let memberChange: MemberChange | undefined;
   let change: SubscriptionChange;
   let members: PresenceMember[] | undefined;
@@ -166,7 +166,7 @@ export async function subscribe(
     cached = info.cache ? await ctx.adapter.cachedEvent(app.id, channel) : undefined;
   } catch (error) {
     // Roll back so that a retry starts clean (the adapter ignores what it never recorded).
-    connection.subscriptions.delete(channel);
+    connection.removeSubscription(channel);
     await ctx.adapter.removeMember(app.id, channel, socketId).catch(() => undefined);
     await ctx.adapter.removeSubscription(app.id, channel, socketId).catch(() => undefined);
     throw error;
@@ -218,9 +218,9 @@ export async function unsubscribe(
   connection: Connection,
   channel: string,
 ): Promise<void> {
-  const subscription = connection.subscriptions.get(channel);
+  const subscription = connection.subscription(channel);
   if (subscription === undefined) return;
-  connection.subscriptions.delete(channel);
+  connection.removeSubscription(channel);
   ctx.registry.unsubscribe(connection, channel);
   if (serverToUserId(channel) !== undefined) return;
 

@@ -29,10 +29,19 @@ export type UpgradeAdmission =
 
 /** The outcome of {@link ConnectionLimiter.admitPeer}: `release` must run when the peer is gone. */
 export type PeerAdmission =
-  | { readonly ok: true; readonly release: () => void }
+  | {
+      readonly ok: true;
+      readonly release: () => void;
+      /** False when nothing was counted (`release` does nothing and need not be called). */
+      readonly counted: boolean;
+    }
   | { readonly ok: false };
 
-const ADMITTED_UNCOUNTED = Object.freeze({ ok: true, release: (): void => undefined } as const);
+const ADMITTED_UNCOUNTED = Object.freeze({
+  ok: true,
+  counted: false,
+  release: (): void => undefined,
+} as const);
 const REFUSED = Object.freeze({ ok: false } as const);
 
 export class ConnectionLimiter {
@@ -83,11 +92,14 @@ export class ConnectionLimiter {
   }
 
   /** Acquires one slot of `key` with its idempotent release, or undefined when it is full. */
-  #counted(key: string): { readonly ok: true; readonly release: () => void } | undefined {
+  #counted(
+    key: string,
+  ): { readonly ok: true; readonly counted: true; readonly release: () => void } | undefined {
     if (!this.#acquire(key)) return undefined;
     let released = false;
     return {
       ok: true,
+      counted: true,
       release: () => {
         if (released) return;
         released = true;

@@ -60,7 +60,7 @@ export function handleClientEvent(
       `Client events are only allowed on private and presence channels, not ${input.channel}`,
     );
   }
-  const subscription = connection.subscriptions.get(input.channel);
+  const subscription = connection.subscription(input.channel);
   if (subscription === undefined) {
     throw reject(`Client event rejected: not subscribed to ${input.channel}`);
   }

@@ -1,26 +1,40 @@
 /**
  * @module ws/connection
- * One client connection: its socket id, app, subscriptions and signed-in user; sending with
- * backpressure; the liveness timers (server `pusher:ping` after silence, 4201 on no answer); and a
- * per-connection task chain so that async adapter work (subscribe, unsubscribe, close cleanup) runs
- * strictly in arrival order.
+ * One client connection, as lean as we can make it (one object per socket, no closures): its
+ * socket id, app, subscriptions and signed-in user; the transport's listener for its socket
+ * (inbound budget checked before parsing, dispatch, cleanup through the adapter on close); sending
+ * with backpressure; its deadlines (server `pusher:ping` after silence, 4201 on no answer, the
+ * sign-in deadline) in the node's timing wheel; and a task chain, made only while work is queued,
+ * so that async adapter work (subscribe, unsubscribe, close cleanup) runs strictly in arrival order.
  */
 
 import type { PresenceMember } from '../adapters/adapter';
+import { unsubscribe } from '../channels/subscribe-flow';
 import type { ResolvedApp } from '../options';
 import { CloseCode } from '../protocol/close-codes';
 import { errorFrame, PING_FRAME } from '../protocol/frames';
-import type { ClientSocket } from '../transports/client-socket';
+import type { ClientSocket, SocketListener } from '../transports/client-socket';
+import type { CoreContext } from './core-context';
+import { type InboundBudgetLimits, type InboundTokens, spendInbound } from './inbound-budget';
+import type { LifetimeTracker } from './lifetime-tracker';
+import { handleFrame } from './message-dispatch';
 import { PerSecondLimiter } from './rate-limiter';
+import { monotonicMs, NOT_SCHEDULED, type TimingWheel, type WheelEntry } from './timing-wheel';
 
 /** How long a socket may stay over `maxBufferedBytes` before it is closed with 4100. */
 export const BACKPRESSURE_GRACE_MS = 1000;
+
+/** How long a connection closed for flooding may take to finish the close handshake. */
+const FLOODER_CLOSE_GRACE_MS = 1000;
 
 /** What a connection knows about one of its subscriptions. */
 export interface LocalSubscription {
   /** Set for presence channels: the member this connection joined as. */
   readonly member?: PresenceMember;
 }
+
+/** The subscription record of every channel without a presence member (shared, immutable). */
+export const PLAIN_SUBSCRIPTION: LocalSubscription = Object.freeze({});
 
 /** The user a connection signed in as with `pusher:signin`. */
 export interface SignedInUser {
@@ -31,21 +45,27 @@ export interface SignedInUser {
 }
 
 /**
- * What every connection of a node shares: timings, the buffer cap and the hooks it reports to.
- * One object per node, so a connection holds a reference instead of its own copies and closures.
+ * What every connection of a node shares: the core context, timings, the buffer cap, the timing
+ * wheel, the lifetime count and the hooks it reports to. One object per node, so a connection
+ * holds one reference instead of its own copies and closures.
  */
 export interface ConnectionSettings {
+  readonly ctx: CoreContext;
   readonly activityTimeoutMs: number;
   readonly pongTimeoutMs: number;
   readonly maxBufferedBytes: number;
+  readonly wheel: TimingWheel<Connection>;
+  readonly lifetimes: LifetimeTracker;
   /** Called for each frame dropped because the socket's buffer is full. */
   onDropped(reason: 'backpressure'): void;
   /** Called once when the socket is closed with 4100 for staying over the buffer cap. */
   onOverCapacity(): void;
-  /** Called for each frame actually handed to the socket. */
+  /** Called for each frame handed to the socket by {@link Connection.send}. */
   onSent(): void;
   /** Called when the pong deadline of `connection` passes (the callee closes it with 4201). */
   onPongTimeout(connection: Connection): void;
+  /** Called when the sign-in deadline of `connection` passes (the callee closes it with 4009). */
+  onAuthDeadline(connection: Connection): void;
 }
 
 export interface ConnectionOptions {
@@ -53,32 +73,68 @@ export interface ConnectionOptions {
   readonly socketId: string;
   readonly app: ResolvedApp;
   readonly settings: ConnectionSettings;
+  /** The inbound budget of the connection's app. */
+  readonly budget: InboundBudgetLimits;
+  /** Frees the connection's slot in the connection limits, on close. */
+  readonly release: () => void;
 }
 
-export class Connection {
+const RESOLVED: Promise<void> = Promise.resolve();
+
+export class Connection implements SocketListener, WheelEntry, InboundTokens {
   readonly socket: ClientSocket;
   readonly socketId: string;
   readonly app: ResolvedApp;
-  readonly subscriptions = new Map<string, LocalSubscription>();
-  #clientEventLimiter: PerSecondLimiter | undefined;
   user: SignedInUser | undefined;
   /** True once the close handler started; no new work is queued after that. */
   closing = false;
+  /** True once the adapter counted the connection (it must then be removed on close). */
+  counted = false;
 
-  readonly #options: ConnectionSettings;
-  #chain: Promise<void> = Promise.resolve();
-  #lastActivityMs = Date.now();
-  #activityTimer: NodeJS.Timeout | undefined;
-  #pongTimer: NodeJS.Timeout | undefined;
-  #authTimer: NodeJS.Timeout | undefined;
+  readonly #settings: ConnectionSettings;
+  readonly #release: () => void;
+  readonly #budget: InboundBudgetLimits;
+  /** Inbound budget tokens (see {@link InboundTokens}). */
+  frames: number;
+  bytes: number;
+  refilledAtMs: number;
+  #overBudget = false;
+  /** Frames dropped after the first one over budget, added to the metric once the socket closes. */
+  #droppedAfterClose = 0;
+
+  /** The queued work, undefined while none is pending. */
+  #chain: Promise<void> | undefined;
+  #pendingTasks = 0;
+
+  #lastActivityMs: number;
+  /** When the outstanding ping must be answered; 0 when none is outstanding. */
+  #pongDeadlineMs = 0;
+  /** When the connection must have signed in; 0 when there is no such deadline. */
+  #authDeadlineMs = 0;
+  #wheelSlot = NOT_SCHEDULED;
   #overBufferSinceMs: number | undefined;
+  #clientEventLimiter: PerSecondLimiter | undefined;
+
+  /** The first subscription is held inline; a Map is made only for a second one. */
+  #soleChannel: string | undefined;
+  #soleSubscription: LocalSubscription | undefined;
+  #subscriptions: Map<string, LocalSubscription> | undefined;
 
   constructor(options: ConnectionOptions) {
-    this.#options = options.settings;
+    const settings = options.settings;
+    this.#settings = settings;
     this.socket = options.socket;
     this.socketId = options.socketId;
     this.app = options.app;
-    this.#armActivityTimer(options.settings.activityTimeoutMs);
+    this.#release = options.release;
+    this.#budget = options.budget;
+    const nowMs = monotonicMs();
+    this.frames = options.budget.frameBurst;
+    this.bytes = options.budget.byteBurst;
+    this.refilledAtMs = nowMs;
+    this.#lastActivityMs = nowMs;
+    settings.lifetimes.begin();
+    this.#reschedule();
   }
 
   /** The client-event rate limiter, made on the first client event (most connections send none). */
@@ -87,43 +143,109 @@ export class Connection {
     return this.#clientEventLimiter;
   }
 
+  // --- subscriptions ------------------------------------------------------------------------
+
+  /** The subscription to `channel`, or undefined when this connection does not hold it. */
+  subscription(channel: string): LocalSubscription | undefined {
+    if (this.#subscriptions !== undefined) return this.#subscriptions.get(channel);
+    return channel === this.#soleChannel ? this.#soleSubscription : undefined;
+  }
+
+  get subscriptionCount(): number {
+    if (this.#subscriptions !== undefined) return this.#subscriptions.size;
+    return this.#soleChannel === undefined ? 0 : 1;
+  }
+
+  /** Records the subscription to `channel` (replacing any earlier record of it). */
+  addSubscription(channel: string, subscription: LocalSubscription): void {
+    if (this.#subscriptions !== undefined) {
+      this.#subscriptions.set(channel, subscription);
+    } else if (this.#soleChannel === undefined || this.#soleChannel === channel) {
+      this.#soleChannel = channel;
+      this.#soleSubscription = subscription;
+    } else {
+      this.#subscriptions = new Map([[this.#soleChannel, this.#soleSubscription ?? {}]]);
+      this.#subscriptions.set(channel, subscription);
+      this.#soleChannel = undefined;
+      this.#soleSubscription = undefined;
+    }
+  }
+
+  removeSubscription(channel: string): void {
+    if (this.#subscriptions !== undefined) {
+      this.#subscriptions.delete(channel);
+    } else if (this.#soleChannel === channel) {
+      this.#soleChannel = undefined;
+      this.#soleSubscription = undefined;
+    }
+  }
+
+  /** The channels this connection holds, as a copy (safe to iterate while unsubscribing). */
+  subscribedChannels(): string[] {
+    if (this.#subscriptions !== undefined) return [...this.#subscriptions.keys()];
+    return this.#soleChannel === undefined ? [] : [this.#soleChannel];
+  }
+
+  // --- task chain ---------------------------------------------------------------------------
+
   /** Runs `task` after every task queued before it; errors go to `onError`, never break the chain. */
   enqueue(task: () => Promise<void> | void, onError: (error: unknown) => void): Promise<void> {
-    const next = this.#chain.then(task).catch(onError);
+    this.#pendingTasks += 1;
+    const next = (this.#chain ?? RESOLVED)
+      .then(task)
+      .catch(onError)
+      .then(() => {
+        this.#pendingTasks -= 1;
+        if (this.#pendingTasks === 0) this.#chain = undefined;
+      });
     this.#chain = next;
     return next;
   }
 
   /** Resolves when every queued task has finished. */
   idle(): Promise<void> {
-    return this.#chain;
+    return this.#chain ?? RESOLVED;
   }
+
+  // --- sending ------------------------------------------------------------------------------
 
   get isOpen(): boolean {
     return this.socket.isOpen;
   }
 
   /**
-   * Sends one pre-serialized frame (a string, or its UTF-8 bytes shared by every recipient). Drops it (and counts the drop) when the socket's buffer is over
-   * `maxBufferedBytes`; a socket that stays over for {@link BACKPRESSURE_GRACE_MS} is closed with
-   * 4100 so memory never grows without bound for a reader that stopped reading.
+   * Sends one pre-serialized frame (a string, or its UTF-8 bytes shared by every recipient) and
+   * counts it. See {@link deliver} for what happens when the socket's buffer is full.
    */
   send(frame: string | Buffer): boolean {
-    if (!this.isOpen) return false;
-    const limit = this.#options.maxBufferedBytes;
-    if (limit > 0 && this.socket.bufferedBytes > limit) {
-      this.#options.onDropped('backpressure');
-      const now = Date.now();
-      this.#overBufferSinceMs ??= now;
-      if (now - this.#overBufferSinceMs >= BACKPRESSURE_GRACE_MS) {
-        this.#options.onOverCapacity();
+    if (!this.deliver(frame)) return false;
+    this.#settings.onSent();
+    return true;
+  }
+
+  /**
+   * Hands one frame to the socket without counting it (a fan-out counts its deliveries once).
+   * Drops it (and counts the drop) when the socket's buffer is over `maxBufferedBytes`; a socket
+   * that stays over for {@link BACKPRESSURE_GRACE_MS} is closed with 4100 so memory never grows
+   * without bound for a reader that stopped reading.
+   */
+  deliver(frame: string | Buffer): boolean {
+    const socket = this.socket;
+    if (!socket.isOpen) return false;
+    const settings = this.#settings;
+    const limit = settings.maxBufferedBytes;
+    if (limit > 0 && socket.bufferedBytes > limit) {
+      settings.onDropped('backpressure');
+      const nowMs = monotonicMs();
+      this.#overBufferSinceMs ??= nowMs;
+      if (nowMs - this.#overBufferSinceMs >= BACKPRESSURE_GRACE_MS) {
+        settings.onOverCapacity();
         this.closeWith(CloseCode.OverCapacity, 'Connection could not keep up with its messages');
       }
       return false;
     }
     this.#overBufferSinceMs = undefined;
-    this.socket.send(frame);
-    this.#options.onSent();
+    socket.send(frame);
     return true;
   }
 
@@ -136,54 +258,137 @@ export class Connection {
     this.stopTimers();
   }
 
+  // --- deadlines ----------------------------------------------------------------------------
+
   /** Any inbound frame counts as activity and answers an outstanding ping. */
   touch(): void {
-    this.#lastActivityMs = Date.now();
-    if (this.#pongTimer) {
-      clearTimeout(this.#pongTimer);
-      this.#pongTimer = undefined;
-      this.#armActivityTimer(this.#options.activityTimeoutMs);
+    this.#lastActivityMs = monotonicMs();
+    if (this.#pongDeadlineMs !== 0) {
+      this.#pongDeadlineMs = 0;
+      this.#reschedule();
     }
   }
 
-  /** Kicks the connection with 4009 unless `cancelAuthDeadline` is called within `timeoutMs`. */
-  startAuthDeadline(timeoutMs: number, onExpired: () => void): void {
-    this.#authTimer = setTimeout(onExpired, timeoutMs);
-    this.#authTimer.unref();
+  /** Kicks the connection (through `onAuthDeadline`) unless `cancelAuthDeadline` is called within `timeoutMs`. */
+  startAuthDeadline(timeoutMs: number): void {
+    this.#authDeadlineMs = Math.max(1, monotonicMs() + timeoutMs);
+    this.#reschedule();
   }
 
   cancelAuthDeadline(): void {
-    if (this.#authTimer) clearTimeout(this.#authTimer);
-    this.#authTimer = undefined;
+    this.#authDeadlineMs = 0;
   }
 
   stopTimers(): void {
-    if (this.#activityTimer) clearTimeout(this.#activityTimer);
-    if (this.#pongTimer) clearTimeout(this.#pongTimer);
-    this.cancelAuthDeadline();
-    this.#activityTimer = undefined;
-    this.#pongTimer = undefined;
+    this.#authDeadlineMs = 0;
+    this.#pongDeadlineMs = 0;
+    this.#wheelSlot = this.#settings.wheel.cancel(this, this.#wheelSlot);
   }
 
-  #armActivityTimer(delayMs: number): void {
-    this.#activityTimer = setTimeout(() => this.#onActivityTimer(), Math.max(1, delayMs));
-    this.#activityTimer.unref();
-  }
-
-  #onActivityTimer(): void {
-    this.#activityTimer = undefined;
-    if (!this.isOpen) return;
-    const silentForMs = Date.now() - this.#lastActivityMs;
-    const remainingMs = this.#options.activityTimeoutMs - silentForMs;
-    if (remainingMs > 0) {
-      this.#armActivityTimer(remainingMs);
+  /** The wheel reached this connection's earliest deadline (or a later one it moved to). */
+  onDue(nowMs: number): void {
+    this.#wheelSlot = NOT_SCHEDULED;
+    if (this.closing || !this.isOpen) return;
+    const settings = this.#settings;
+    if (this.#authDeadlineMs !== 0 && nowMs >= this.#authDeadlineMs) {
+      this.#authDeadlineMs = 0;
+      settings.onAuthDeadline(this);
       return;
     }
-    this.send(PING_FRAME);
-    this.#pongTimer = setTimeout(() => {
-      this.#pongTimer = undefined;
-      this.#options.onPongTimeout(this);
-    }, this.#options.pongTimeoutMs);
-    this.#pongTimer.unref();
+    if (this.#pongDeadlineMs !== 0) {
+      if (nowMs >= this.#pongDeadlineMs) {
+        this.#pongDeadlineMs = 0;
+        settings.onPongTimeout(this);
+        return;
+      }
+    } else if (nowMs - this.#lastActivityMs >= settings.activityTimeoutMs) {
+      this.send(PING_FRAME);
+      this.#pongDeadlineMs = Math.max(1, nowMs + settings.pongTimeoutMs);
+    }
+    this.#reschedule();
+  }
+
+  /** Puts the connection in the wheel at its earliest deadline. */
+  #reschedule(): void {
+    const settings = this.#settings;
+    let dueMs =
+      this.#pongDeadlineMs !== 0
+        ? this.#pongDeadlineMs
+        : this.#lastActivityMs + settings.activityTimeoutMs;
+    if (this.#authDeadlineMs !== 0 && this.#authDeadlineMs < dueMs) dueMs = this.#authDeadlineMs;
+    this.#wheelSlot = settings.wheel.schedule(this, dueMs, this.#wheelSlot);
+  }
+
+  // --- the socket's events (SocketListener) --------------------------------------------------
+
+  /**
+   * Charges the frame to the inbound budget, then dispatches it. The first frame over budget
+   * closes the connection with 4100 and stops reading from it; frames received after that are
+   * dropped and counted.
+   */
+  onMessage(data: string | Buffer, isBinary: boolean): void {
+    if (this.#overBudget) {
+      this.#droppedAfterClose += 1;
+      return;
+    }
+    const ctx = this.#settings.ctx;
+    const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+    if (spendInbound(this, this.#budget, bytes, monotonicMs())) {
+      handleFrame(ctx, this, data, isBinary);
+      return;
+    }
+    this.#overBudget = true;
+    ctx.metrics.inc('pushwire_dropped_messages_total', { reason: 'inbound_budget' });
+    ctx.metrics.inc('pushwire_errors_total', { kind: 'inbound_budget' });
+    ctx.logger.debug('connection over its inbound budget', { socketId: this.socketId });
+    this.closeWith(CloseCode.OverCapacity, 'Too many messages; reconnect later and send fewer');
+    const socket = this.socket;
+    socket.pauseReading();
+    setTimeout(() => socket.terminate(), FLOODER_CLOSE_GRACE_MS).unref?.();
+  }
+
+  onPong(): void {
+    this.touch();
+  }
+
+  onError(message: string, tooBig: boolean): void {
+    const ctx = this.#settings.ctx;
+    ctx.metrics.inc('pushwire_errors_total', { kind: tooBig ? 'frame_too_large' : 'socket' });
+    ctx.logger.debug('websocket error', { socketId: this.socketId, error: message });
+  }
+
+  onClose(code: number): void {
+    const settings = this.#settings;
+    const ctx = settings.ctx;
+    this.#release();
+    if (this.#droppedAfterClose > 0) {
+      const labels = { reason: 'inbound_budget' };
+      ctx.metrics.inc('pushwire_dropped_messages_total', labels, this.#droppedAfterClose);
+      this.#droppedAfterClose = 0;
+    }
+    ctx.logger.debug('connection closed', { socketId: this.socketId, code });
+    this.closing = true;
+    this.stopTimers();
+    ctx.registry.removeConnection(this);
+    if (this.user !== undefined) ctx.registry.signOut(this, this.user.id);
+    ctx.metrics.set('pushwire_connections', ctx.registry.connectionCount);
+    const cleanup = this.enqueue(
+      () => this.#cleanUp(),
+      (error) => ctx.logger.warn('connection cleanup failed', { error: String(error) }),
+    );
+    void cleanup.finally(() => settings.lifetimes.end());
+  }
+
+  /** Unsubscribes from every channel and removes the connection from the adapter's count. */
+  async #cleanUp(): Promise<void> {
+    const ctx = this.#settings.ctx;
+    for (const channel of this.subscribedChannels()) {
+      try {
+        await unsubscribe(ctx, this, channel);
+      } catch (error) {
+        ctx.logger.warn('cleanup failed', { channel, error: String(error) });
+      }
+    }
+    if (this.counted) await ctx.adapter.removeConnection(this.app.id, this.socketId);
   }
 }

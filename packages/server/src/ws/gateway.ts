@@ -2,8 +2,8 @@
  * @module ws/gateway
  * The WebSocket side of one node, whatever transport carries it: checks each opened socket
  * (draining, connection limits, app, protocol, origin) with Pusher close codes, owns every
- * {@link Connection} and the {@link ConnectionSession} that handles its socket's events (inbound
- * budget, dispatch, cleanup through the adapter on close), and implements the adapter's callbacks (fan-out to local subscribers, user
+ * {@link Connection} (which handles its socket's events) and the node's timing wheel for their
+ * deadlines, and implements the adapter's callbacks (fan-out to local subscribers, user
  * termination, cluster changes it did not cause, health). Transports hand it a
  * {@link ClientSocket} and feed the {@link SocketListener} it returns.
  */
@@ -23,12 +23,15 @@ import { CloseCode } from '../protocol/close-codes';
 import { connectionEstablishedFrame, errorFrame } from '../protocol/frames';
 import type { ClientSocket, SocketListener, UpgradeRequest } from '../transports/client-socket';
 import { Connection, type ConnectionSettings } from './connection';
-import { ConnectionSession } from './connection-session';
 import type { CoreContext } from './core-context';
 import { isOriginAllowed, isSupportedProtocol } from './handshake';
 import { type InboundBudgetLimits, inboundBudgetFor } from './inbound-budget';
 import { LifetimeTracker } from './lifetime-tracker';
 import { createSocketIds } from './socket-id';
+import { TimingWheel } from './timing-wheel';
+
+/** The coarsest resolution of connection deadlines (ticks are finer when a timeout is short). */
+const MAX_WHEEL_TICK_MS = 1000;
 
 /** Frame size limit for upgrades whose key matches no app (they are closed right away). */
 export const UNKNOWN_APP_MAX_FRAME_BYTES = 4096;
@@ -47,6 +50,8 @@ export class WsGateway implements AdapterHandlers {
   readonly #socketIds = createSocketIds();
   /** Connections not yet closed and cleaned up (shutdown waits for them). */
   readonly #lifetimes = new LifetimeTracker();
+  /** Every connection's next deadline (activity ping, pong, sign-in). */
+  readonly #wheel: TimingWheel<Connection>;
   /** Shared by every connection: timings, buffer cap, metric hooks. */
   readonly #connectionSettings: ConnectionSettings;
   /** Inbound budget limits per app, computed on its first connection (apps are configured: few). */
@@ -58,16 +63,32 @@ export class WsGateway implements AdapterHandlers {
     this.#timing = timing;
     this.#limiter = limiter;
     const { metrics } = ctx;
+    const shortest = Math.min(
+      timing.activityTimeoutMs,
+      timing.pongTimeoutMs,
+      timing.userAuthenticationTimeoutMs,
+    );
+    this.#wheel = new TimingWheel(Math.min(MAX_WHEEL_TICK_MS, Math.max(1, shortest / 8)));
     this.#connectionSettings = {
+      ctx,
       activityTimeoutMs: timing.activityTimeoutMs,
       pongTimeoutMs: timing.pongTimeoutMs,
       maxBufferedBytes: ctx.options.maxBufferedBytes,
+      wheel: this.#wheel,
+      lifetimes: this.#lifetimes,
       onDropped: (reason) => metrics.inc('pushwire_dropped_messages_total', { reason }),
       onOverCapacity: () => metrics.inc('pushwire_errors_total', { kind: 'over_capacity' }),
       onSent: () => metrics.inc('pushwire_messages_sent_total'),
       onPongTimeout: (connection) => {
         metrics.inc('pushwire_errors_total', { kind: 'pong_timeout' });
         connection.closeWith(CloseCode.PongTimeout, 'Pong reply not received in time');
+      },
+      onAuthDeadline: (connection) => {
+        metrics.inc('pushwire_errors_total', { kind: 'unauthorized' });
+        connection.closeWith(
+          CloseCode.Unauthorized,
+          'Connection not authorized within the timeout: sign in or join a private channel',
+        );
       },
     };
   }
@@ -208,9 +229,13 @@ export class WsGateway implements AdapterHandlers {
     if (targets === undefined || targets.size === 0) return;
     // Encoded once for all recipients; the frame itself is never re-serialized.
     const payload = targets.size === 1 ? message.frame : Buffer.from(message.frame, 'utf8');
+    const except = message.exceptSocketId;
+    let sent = 0;
     for (const connection of targets) {
-      if (connection.socketId !== message.exceptSocketId) connection.send(payload);
+      if (connection.socketId !== except && connection.deliver(payload)) sent += 1;
     }
+    // Counted once per fan-out rather than once per recipient.
+    if (sent > 0) this.#ctx.metrics.inc('pushwire_messages_sent_total', undefined, sent);
   }
 
   terminateUser(appId: string, userId: string): void {
@@ -240,21 +265,16 @@ export class WsGateway implements AdapterHandlers {
       socketId: this.#socketIds.next(),
       app,
       settings: this.#connectionSettings,
+      budget: this.#budgetFor(app),
+      release,
     });
     ctx.registry.addConnection(connection);
     ctx.metrics.set('pushwire_connections', ctx.registry.connectionCount);
     ctx.logger.debug('connection opened', { socketId: connection.socketId, appId: app.id });
-    const session = new ConnectionSession(
-      ctx,
-      connection,
-      release,
-      this.#lifetimes,
-      this.#budgetFor(app),
-    );
     connection.enqueue(
       async () => {
         const total = await ctx.adapter.addConnection(app.id, connection.socketId);
-        session.counted = true;
+        connection.counted = true;
         if (app.limits.maxConnections > 0 && total > app.limits.maxConnections) {
           connection.closeWith(
             CloseCode.OverConnectionQuota,
@@ -266,13 +286,7 @@ export class WsGateway implements AdapterHandlers {
           connectionEstablishedFrame(connection.socketId, this.#handshakeActivityTimeoutSec()),
         );
         if (app.requireUserAuthentication) {
-          connection.startAuthDeadline(this.#timing.userAuthenticationTimeoutMs, () => {
-            ctx.metrics.inc('pushwire_errors_total', { kind: 'unauthorized' });
-            connection.closeWith(
-              CloseCode.Unauthorized,
-              'Connection not authorized within the timeout: sign in or join a private channel',
-            );
-          });
+          connection.startAuthDeadline(this.#timing.userAuthenticationTimeoutMs);
         }
       },
       (error) => {
@@ -280,7 +294,7 @@ export class WsGateway implements AdapterHandlers {
         connection.closeWith(CloseCode.Reconnect, 'Server error; please reconnect');
       },
     );
-    return session;
+    return connection;
   }
 
   #budgetFor(app: ResolvedApp): InboundBudgetLimits {

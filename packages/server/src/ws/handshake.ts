@@ -30,29 +30,70 @@ export function readHandshake(
   origin: string | undefined,
   pathPrefix: string,
 ): HandshakeRequest | undefined {
-  let url: URL;
-  try {
-    url = new URL(requestUrl, 'http://localhost');
-  } catch {
-    return undefined;
-  }
-  let path = url.pathname;
+  const target = requestTarget(requestUrl);
+  const queryAt = target.indexOf('?');
+  let path = queryAt === -1 ? target : target.slice(0, queryAt);
   if (pathPrefix !== '' && (path === pathPrefix || path.startsWith(`${pathPrefix}/`))) {
     path = path.slice(pathPrefix.length);
   }
   const match = APP_PATH.exec(path);
   if (!match?.[1]) return undefined;
-  let key: string;
+  const key = decoded(match[1]);
+  if (key === undefined) return undefined;
+  const protocol = queryAt === -1 ? undefined : queryParameter(target, queryAt + 1, 'protocol');
+  return { key, protocol, origin };
+}
+
+/**
+ * The path and query of a request target, parsed by hand (a `URL` object per upgrade costs more
+ * than the rest of the handshake): an absolute URL loses its scheme and authority, a fragment is
+ * dropped.
+ */
+function requestTarget(requestUrl: string): string {
+  let target = requestUrl;
+  const hashAt = target.indexOf('#');
+  if (hashAt !== -1) target = target.slice(0, hashAt);
+  if (target.startsWith('/')) return target;
+  const schemeEnd = target.indexOf('://');
+  if (schemeEnd === -1) return `/${target}`;
+  const pathAt = target.indexOf('/', schemeEnd + 3);
+  const queryAt = target.indexOf('?', schemeEnd + 3);
+  if (pathAt === -1 || (queryAt !== -1 && queryAt < pathAt)) {
+    return queryAt === -1 ? '/' : `/${target.slice(queryAt)}`;
+  }
+  return target.slice(pathAt);
+}
+
+/** The first value of `name` in the query that starts at `from`, form-decoded; undefined if absent. */
+function queryParameter(target: string, from: number, name: string): string | undefined {
+  let at = from;
+  while (at <= target.length) {
+    let end = target.indexOf('&', at);
+    if (end === -1) end = target.length;
+    const equals = target.indexOf('=', at);
+    const nameEnd = equals === -1 || equals > end ? end : equals;
+    if (formDecoded(target.slice(at, nameEnd)) === name) {
+      return nameEnd === end ? '' : formDecoded(target.slice(nameEnd + 1, end));
+    }
+    at = end + 1;
+  }
+  return undefined;
+}
+
+/** A query name or value decoded as forms are (`+` is a space); kept as sent when not decodable. */
+function formDecoded(text: string): string {
+  const spaced = text.replaceAll('+', ' ');
+  return decoded(spaced) ?? spaced;
+}
+
+/** `text` percent-decoded, or undefined when it is not valid percent-encoded UTF-8. */
+function decoded(text: string): string | undefined {
+  if (!text.includes('%')) return text;
   try {
-    key = decodeURIComponent(match[1]);
+    return decodeURIComponent(text);
   } catch {
     return undefined;
   }
-  return {
-    key,
-    protocol: url.searchParams.get('protocol') ?? undefined,
-    origin,
-  };
 }
 
 /** True when the `protocol` parameter is absent or a version this server speaks. */

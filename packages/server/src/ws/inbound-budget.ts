@@ -54,37 +54,43 @@ export function inboundBudgetFor(
   };
 }
 
-export class InboundBudget {
-  readonly #limits: InboundBudgetLimits;
-  readonly #now: () => number;
-  #frames: number;
-  #bytes: number;
-  #lastRefillMs: number;
+/** The tokens left in one connection's buckets (kept on the connection itself: no extra object). */
+export interface InboundTokens {
+  /** Frames that may still arrive before the next refill. */
+  frames: number;
+  /** Bytes that may still arrive before the next refill. */
+  bytes: number;
+  /** When the buckets were last refilled (monotonic milliseconds). */
+  refilledAtMs: number;
+}
 
-  constructor(limits: InboundBudgetLimits, now: () => number = Date.now) {
-    this.#limits = limits;
-    this.#now = now;
-    this.#frames = limits.frameBurst;
-    this.#bytes = limits.byteBurst;
-    this.#lastRefillMs = now();
-  }
+/** Fresh tokens: both buckets full at `nowMs`. */
+export function fullTokens(limits: InboundBudgetLimits, nowMs: number): InboundTokens {
+  return { frames: limits.frameBurst, bytes: limits.byteBurst, refilledAtMs: nowMs };
+}
 
-  /** Spends one frame of `bytes`; false when either bucket cannot pay for it. */
-  tryTake(bytes: number): boolean {
-    const { framesPerSecond, frameBurst, bytesPerSecond, byteBurst } = this.#limits;
-    const now = this.#now();
-    const elapsedSec = Math.max(0, now - this.#lastRefillMs) / 1000;
-    this.#lastRefillMs = now;
-    if (framesPerSecond > 0) {
-      this.#frames = Math.min(frameBurst, this.#frames + elapsedSec * framesPerSecond);
-      if (this.#frames < 1) return false;
-    }
-    if (bytesPerSecond > 0) {
-      this.#bytes = Math.min(byteBurst, this.#bytes + elapsedSec * bytesPerSecond);
-      if (this.#bytes < bytes) return false;
-    }
-    if (framesPerSecond > 0) this.#frames -= 1;
-    if (bytesPerSecond > 0) this.#bytes -= bytes;
-    return true;
+/**
+ * Refills `tokens` for the time since their last refill, then spends one frame of `bytes`.
+ * @returns false (nothing spent) when either bucket cannot pay for it.
+ */
+export function spendInbound(
+  tokens: InboundTokens,
+  limits: InboundBudgetLimits,
+  bytes: number,
+  nowMs: number,
+): boolean {
+  const { framesPerSecond, frameBurst, bytesPerSecond, byteBurst } = limits;
+  const elapsedSec = Math.max(0, nowMs - tokens.refilledAtMs) / 1000;
+  tokens.refilledAtMs = nowMs;
+  if (framesPerSecond > 0) {
+    tokens.frames = Math.min(frameBurst, tokens.frames + elapsedSec * framesPerSecond);
+    if (tokens.frames < 1) return false;
   }
+  if (bytesPerSecond > 0) {
+    tokens.bytes = Math.min(byteBurst, tokens.bytes + elapsedSec * bytesPerSecond);
+    if (tokens.bytes < bytes) return false;
+  }
+  if (framesPerSecond > 0) tokens.frames -= 1;
+  if (bytesPerSecond > 0) tokens.bytes -= bytes;
+  return true;
 }

@@ -25,7 +25,8 @@ export function createSocketIds(): SocketIds {
   return {
     next: () => {
       counter += 1;
-      return `${prefix}${counter}`;
+      // join() builds one flat string; a template literal would keep a two-part rope per socket.
+      return [prefix, counter].join('');
     },
     isOwn: (socketId) => socketId.startsWith(prefix),
   };

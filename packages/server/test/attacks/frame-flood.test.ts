@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { connect as connectTcp, type Socket } from 'node:net';
 import { channelAuthSignature } from '@pushwire/sdk';
 import { describe, expect, it } from 'vitest';
-import { InboundBudget, inboundBudgetFor } from '../../src/ws/inbound-budget';
+import { fullTokens, inboundBudgetFor, spendInbound } from '../../src/ws/inbound-budget';
 import { APP, connect, eventually, startServer } from '../ws-helpers';
 import { encodeClientFrame, PingMonitor } from './support';
 
@@ -205,10 +205,9 @@ describe('attack: single-connection frame flood', () => {
 describe('inbound budget', () => {
   it('spends a burst, then refills at the per-second rates (frames and bytes)', () => {
     let now = 0;
-    const budget = new InboundBudget(
-      { framesPerSecond: 10, frameBurst: 5, bytesPerSecond: 1_000, byteBurst: 2_000 },
-      () => now,
-    );
+    const limits = { framesPerSecond: 10, frameBurst: 5, bytesPerSecond: 1_000, byteBurst: 2_000 };
+    const tokens = fullTokens(limits, now);
+    const budget = { tryTake: (bytes: number) => spendInbound(tokens, limits, bytes, now) };
     for (let i = 0; i < 5; i++) expect(budget.tryTake(10)).toBe(true);
     expect(budget.tryTake(10)).toBe(false);
     now += 100; // one frame's worth of refill

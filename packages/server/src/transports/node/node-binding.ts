@@ -84,7 +84,8 @@ export class NodeBinding implements ServerTransport {
   readonly #onConnection = (socket: Socket): void => {
     const admission = this.#hooks.limiter.admitPeer(socket.remoteAddress);
     if (admission.ok) {
-      socket.once('close', admission.release);
+      // Only a counted peer needs a close listener (most sockets are not counted per IP).
+      if (admission.counted) socket.once('close', admission.release);
       return;
     }
     this.#hooks.metrics.inc('pushwire_errors_total', { kind: 'ip_limit' });

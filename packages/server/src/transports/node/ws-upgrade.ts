@@ -10,7 +10,7 @@ import type { Duplex } from 'node:stream';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import type { WsGateway } from '../../ws/gateway';
 import { readHandshake } from '../../ws/handshake';
-import type { SocketListener } from '../client-socket';
+import type { SocketListener, UpgradeRequest } from '../client-socket';
 import { WsClientSocket } from './ws-client-socket';
 
 /** `ws`'s error code for a frame over `maxPayload`. */
@@ -40,6 +40,11 @@ function onClose(this: WebSocket, code: number): void {
   listenerOf(this).onClose(code);
 }
 
+/** A socket error before or after the upgrade ends the socket (a shared function, no closure). */
+function destroyOnError(this: Duplex): void {
+  this.destroy();
+}
+
 export class WsUpgrades {
   readonly #gateway: WsGateway;
   readonly #pathPrefix: string;
@@ -52,24 +57,28 @@ export class WsUpgrades {
 
   /** The `upgrade` listener for a node:http server. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', () => socket.destroy());
+    socket.on('error', destroyOnError);
     const handshake = readHandshake(request.url ?? '/', request.headers.origin, this.#pathPrefix);
     if (handshake === undefined) {
       rejectUpgrade(socket, 404, 'WebSocket path must be /app/{key}');
       return;
     }
     const server = this.#serverFor(this.#gateway.maxFrameBytesFor(handshake.key));
-    server.handleUpgrade(request, socket, head, (ws) => {
-      (ws as ListenedWebSocket)[LISTENER] = this.#gateway.open(new WsClientSocket(ws), {
-        ...handshake,
-        remoteAddress: request.socket.remoteAddress,
-        forwardedFor: request.headers['x-forwarded-for'],
-      });
-      ws.on('message', onMessage);
-      ws.on('pong', onPong);
-      ws.on('error', onError);
-      ws.on('close', onClose);
-    });
+    // Only these values outlive the upgrade: the callback must not keep `request` reachable.
+    const opened = {
+      ...handshake,
+      remoteAddress: request.socket.remoteAddress,
+      forwardedFor: request.headers['x-forwarded-for'],
+    };
+    server.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, opened));
+  }
+
+  #accept(ws: WebSocket, opened: UpgradeRequest): void {
+    (ws as ListenedWebSocket)[LISTENER] = this.#gateway.open(new WsClientSocket(ws), opened);
+    ws.on('message', onMessage);
+    ws.on('pong', onPong);
+    ws.on('error', onError);
+    ws.on('close', onClose);
   }
 
   /** Destroys every socket still open (after the shutdown timeout) and closes the servers. */
