@@ -44,9 +44,17 @@ export class TimingWheel<T extends WheelEntry> {
    * it is now, or {@link NOT_SCHEDULED}). Returns the new slot, which the entry keeps.
    */
   schedule(entry: T, dueMs: number, currentSlot: number): number {
-    const slot = Math.max(this.#cursor, Math.ceil(dueMs / this.#tickMs));
-    if (slot === currentSlot) return slot;
-    this.cancel(entry, currentSlot);
+    const dueSlot = Math.ceil(dueMs / this.#tickMs);
+    if (currentSlot !== NOT_SCHEDULED) {
+      if (this.#timer !== undefined && Math.max(this.#cursor, dueSlot) === currentSlot) {
+        return currentSlot;
+      }
+      this.cancel(entry, currentSlot);
+    }
+    // Started before the slot is chosen: an idle wheel moves its cursor to now, and no entry may
+    // sit behind the cursor.
+    this.#start();
+    const slot = Math.max(this.#cursor, dueSlot);
     let entries = this.#slots.get(slot);
     if (entries === undefined) {
       entries = new Set();
@@ -54,7 +62,6 @@ export class TimingWheel<T extends WheelEntry> {
     }
     entries.add(entry);
     this.#size += 1;
-    this.#start();
     return slot;
   }
 

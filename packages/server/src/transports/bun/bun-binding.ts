@@ -51,6 +51,7 @@ export class BunBinding implements ServerTransport {
         open: (ws: Socket) => ws.data.opened(ws, openSocket),
         message: (ws: Socket, message) => ws.data.message(message),
         pong: (ws: Socket) => ws.data.pong(),
+        drain: (ws: Socket) => ws.data.drained(),
         close: (ws: Socket, code, reason) => ws.data.closed(code, reason),
       },
     });

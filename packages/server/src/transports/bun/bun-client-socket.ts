@@ -22,6 +22,10 @@ export class BunClientSocket implements ClientSocket {
   readonly #releasePeer: () => void;
   #ws: BunServerWebSocket<BunClientSocket> | undefined;
   #listener: SocketListener | undefined;
+  /** Open until close() is called or the socket closed (saves a native readyState read per frame). */
+  #open = false;
+  /** True after a send was queued behind backpressure, until Bun reports the socket drained. */
+  #congested = false;
 
   constructor(request: UpgradeRequest, maxFrameBytes: number, releasePeer: () => void) {
     this.#request = request;
@@ -38,27 +42,37 @@ export class BunClientSocket implements ClientSocket {
     if (request === undefined) return;
     this.#request = undefined;
     this.#ws = ws;
+    this.#open = ws.readyState === OPEN;
     this.#listener = open(this, request);
   }
 
   get isOpen(): boolean {
-    return this.#ws !== undefined && this.#ws.readyState === OPEN;
+    return this.#open;
   }
 
+  /** Asks Bun only while a send is known to be queued (an uncongested socket has nothing queued). */
   get bufferedBytes(): number {
-    return this.#ws?.getBufferedAmount() ?? 0;
+    return this.#congested ? (this.#ws?.getBufferedAmount() ?? 0) : 0;
   }
 
   send(frame: string | Buffer): void {
-    this.#ws?.send(frame);
+    if (this.#ws === undefined) return;
+    if (this.#ws.send(frame) <= 0) this.#congested = true;
   }
 
   close(code: number, reason: string): void {
+    this.#open = false;
     this.#ws?.close(code, reason);
   }
 
   terminate(): void {
+    this.#open = false;
     this.#ws?.terminate();
+  }
+
+  /** Bun could write again to this socket (some bytes may still be queued). */
+  drained(): void {
+    this.#congested = (this.#ws?.getBufferedAmount() ?? 0) > 0;
   }
 
   /** Bun cannot stop reading one socket: later frames still arrive and the gateway drops them. */
@@ -83,6 +97,7 @@ export class BunClientSocket implements ClientSocket {
   }
 
   closed(code: number, reason: string): void {
+    this.#open = false;
     this.#releasePeer();
     if (reason === BUN_TOO_BIG_REASON) this.#listener?.onError(reason, true);
     this.#listener?.onClose(code);
