@@ -131,11 +131,17 @@ export {
 // Low-level API (stable; the server depends on it)
 export {
   CHANNEL_NAME_PATTERN,
+  type ChannelNameProblem,
+  type ChannelNameRules,
   type ChannelType,
   channelType,
+  type InvalidChannelName,
   isCacheChannel,
+  type ParsedChannelName,
+  parseChannelName,
   SERVER_TO_USER_PREFIX,
   SOCKET_ID_PATTERN,
+  serverToUserId,
   validateChannelName,
   validateSocketId,
 } from './channels';

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import {
   channelType,
   isCacheChannel,
+  parseChannelName,
+  serverToUserId,
   validateChannelName,
   validateSocketId,
 } from '../src/channels';
@@ -90,5 +92,75 @@ describe('hand-written syntax checks match the published patterns', () => {
     for (const text of [...fixed, ...samples(20_000)]) {
       expect(isSocketIdSyntax(text)).toBe(SOCKET_ID_PATTERN.test(text));
     }
+  });
+});
+
+describe('parseChannelName (the one source of the channel-name rules)', () => {
+  const rules = { maxLength: 164, maxUserIdLength: 128, serverToUser: true };
+  it('classifies every type, the cache flag and whether a signature is needed', () => {
+    const cases: [string, string, boolean, boolean][] = [
+      ['news', 'public', false, false],
+      ['cache-news', 'public', true, false],
+      ['privateer', 'public', false, false],
+      ['private-a', 'private', false, true],
+      ['private-cache-a', 'private', true, true],
+      ['private-encrypted-a', 'private-encrypted', false, true],
+      ['private-encrypted-cache-a', 'private-encrypted', true, true],
+      ['presence-a', 'presence', false, true],
+      ['presence-cache-a', 'presence', true, true],
+    ];
+    for (const [name, type, cache, requiresAuth] of cases) {
+      expect(parseChannelName(name, rules)).toEqual({
+        ok: true,
+        name,
+        type,
+        cache,
+        requiresAuth,
+        userId: undefined,
+      });
+    }
+  });
+
+  it('limits the user id of a user channel, not its name, and only where user channels are allowed', () => {
+    expect(parseChannelName('#server-to-user-42', rules)).toMatchObject({
+      ok: true,
+      type: 'server-to-user',
+      userId: '42',
+      requiresAuth: false,
+    });
+    expect(parseChannelName(`#server-to-user-${'u'.repeat(128)}`, rules).ok).toBe(true);
+    expect(parseChannelName(`#server-to-user-${'u'.repeat(129)}`, rules)).toEqual({
+      ok: false,
+      problem: 'user_id_length',
+      limit: 128,
+    });
+    expect(parseChannelName('#server-to-user-', rules)).toMatchObject({
+      problem: 'user_id_length',
+    });
+    expect(parseChannelName('#server-to-user-a b', rules)).toEqual({
+      ok: false,
+      problem: 'charset',
+    });
+    expect(parseChannelName('#server-to-user-42', { ...rules, serverToUser: false })).toEqual({
+      ok: false,
+      problem: 'charset',
+    });
+  });
+
+  it('reports empty, too long (with the limit) and bad characters; 0 checks no length', () => {
+    expect(parseChannelName('', rules)).toEqual({ ok: false, problem: 'empty' });
+    expect(parseChannelName('x'.repeat(165), rules)).toEqual({
+      ok: false,
+      problem: 'too_long',
+      limit: 164,
+    });
+    expect(parseChannelName('x'.repeat(5_000), { ...rules, maxLength: 0 }).ok).toBe(true);
+    expect(parseChannelName('a#b', rules)).toEqual({ ok: false, problem: 'charset' });
+    expect(parseChannelName('ä', rules)).toEqual({ ok: false, problem: 'charset' });
+  });
+
+  it('serverToUserId names the user of a user channel only', () => {
+    expect(serverToUserId('#server-to-user-42')).toBe('42');
+    expect(serverToUserId('private-42')).toBeUndefined();
   });
 });

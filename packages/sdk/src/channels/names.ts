@@ -82,28 +82,129 @@ export function describeValue(value: unknown): string {
   return text.length > 60 ? `'${text.slice(0, 57)}...' (${text.length} characters)` : `'${text}'`;
 }
 
+/** What makes a channel name invalid (see {@link parseChannelName}). */
+export type ChannelNameProblem =
+  /** The name is empty. */
+  | 'empty'
+  /** The name is longer than `maxLength`. */
+  | 'too_long'
+  /** A character outside `A-Z a-z 0-9 _ - = @ , . ;` (in the user id of a user channel too). */
+  | 'charset'
+  /** The user id of a `#server-to-user-<id>` channel is empty or longer than `maxUserIdLength`. */
+  | 'user_id_length';
+
+/** A valid channel name, classified. */
+export interface ParsedChannelName {
+  readonly ok: true;
+  readonly name: string;
+  readonly type: ChannelType;
+  /** True for cache channels (`cache-`, `private-cache-`, `private-encrypted-cache-`, `presence-cache-`). */
+  readonly cache: boolean;
+  /** True for private, encrypted and presence channels: a subscription needs a signature. */
+  readonly requiresAuth: boolean;
+  /** The user of a `#server-to-user-<id>` channel; undefined for every other type. */
+  readonly userId: string | undefined;
+}
+
+/** Why a channel name is invalid; `limit` is the limit it broke, for the length problems. */
+export interface InvalidChannelName {
+  readonly ok: false;
+  readonly problem: ChannelNameProblem;
+  readonly limit?: number;
+}
+
+export interface ChannelNameRules {
+  /** Longest name, in characters; `0` checks no length. */
+  readonly maxLength: number;
+  /** Longest user id of a `#server-to-user-<id>` channel, in characters. */
+  readonly maxUserIdLength: number;
+  /**
+   * Whether `#server-to-user-<id>` names are valid: true where the server addresses a user (the
+   * REST API, a connection subscribing to its own user channel); false where an app names a
+   * channel (a `#` is then an invalid character).
+   */
+  readonly serverToUser: boolean;
+}
+
+/**
+ * Pusher's channel-name rules in one place, for the SDK and the server alike: the grammar, the
+ * length limits (a user channel's user id is limited instead of its name), and the type by prefix.
+ * Never throws: each caller turns a problem into its own error (ValidationError, a 400, a
+ * `pusher:subscription_error`).
+ */
+export function parseChannelName(
+  name: string,
+  rules: ChannelNameRules,
+): ParsedChannelName | InvalidChannelName {
+  if (name.length === 0) return { ok: false, problem: 'empty' };
+  const userId =
+    rules.serverToUser && name.startsWith(SERVER_TO_USER_PREFIX)
+      ? name.slice(SERVER_TO_USER_PREFIX.length)
+      : undefined;
+  if (userId !== undefined) {
+    if (userId.length === 0 || userId.length > rules.maxUserIdLength) {
+      return { ok: false, problem: 'user_id_length', limit: rules.maxUserIdLength };
+    }
+    if (!isChannelNameSyntax(userId)) return { ok: false, problem: 'charset' };
+    return {
+      ok: true,
+      name,
+      type: 'server-to-user',
+      cache: false,
+      requiresAuth: false,
+      userId,
+    };
+  }
+  if (rules.maxLength > 0 && name.length > rules.maxLength) {
+    return { ok: false, problem: 'too_long', limit: rules.maxLength };
+  }
+  if (!isChannelNameSyntax(name)) return { ok: false, problem: 'charset' };
+  const type = channelType(name);
+  return {
+    ok: true,
+    name,
+    type,
+    cache: isCacheChannel(name),
+    requiresAuth: type === 'private' || type === 'presence' || type === 'private-encrypted',
+    userId: undefined,
+  };
+}
+
+/** The user a `#server-to-user-<id>` channel addresses, or undefined for any other channel. */
+export function serverToUserId(channel: string): string | undefined {
+  return channel.startsWith(SERVER_TO_USER_PREFIX)
+    ? channel.slice(SERVER_TO_USER_PREFIX.length)
+    : undefined;
+}
+
 /** Throws a ValidationError unless `name` is a valid channel name no longer than `maxLength`. */
 export function validateChannelName(name: unknown, maxLength: number, field = 'channel'): string {
-  if (typeof name !== 'string' || name.length === 0) {
+  if (typeof name !== 'string') {
     throw new ValidationError(
       field,
       `Invalid channel name ${describeValue(name)}: expected a non-empty string`,
     );
   }
-  if (name.length > maxLength) {
-    throw new ValidationError(
-      field,
-      `Channel name ${describeValue(name)} is ${name.length} characters long; the limit is ${maxLength}`,
-      maxLength,
-    );
+  const parsed = parseChannelName(name, { maxLength, maxUserIdLength: 0, serverToUser: false });
+  if (parsed.ok) return name;
+  switch (parsed.problem) {
+    case 'empty':
+      throw new ValidationError(
+        field,
+        `Invalid channel name ${describeValue(name)}: expected a non-empty string`,
+      );
+    case 'too_long':
+      throw new ValidationError(
+        field,
+        `Channel name ${describeValue(name)} is ${name.length} characters long; the limit is ${maxLength}`,
+        maxLength,
+      );
+    default:
+      throw new ValidationError(
+        field,
+        `Invalid channel name ${describeValue(name)}: only A-Z a-z 0-9 _ - = @ , . ; are allowed`,
+      );
   }
-  if (!isChannelNameSyntax(name)) {
-    throw new ValidationError(
-      field,
-      `Invalid channel name ${describeValue(name)}: only A-Z a-z 0-9 _ - = @ , . ; are allowed`,
-    );
-  }
-  return name;
 }
 
 /** Throws a ValidationError unless `socketId` matches `\d+\.\d+`. */

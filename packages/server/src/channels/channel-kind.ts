@@ -1,65 +1,51 @@
 /**
  * @module channels/channel-kind
- * What kind of channel a subscribe names, with the name validated first: charset
- * `[A-Za-z0-9_\-=@,.;]`, the app's `maxChannelNameLength`, and the one reserved `#` channel,
- * `#server-to-user-<id>`. Prefixes are anchored and dash-terminated (via the SDK's `channelType`).
+ * What kind of channel a subscribe names, by the SDK's rules ({@link parseChannelName}: grammar,
+ * `maxChannelNameLength`, the one reserved `#` channel `#server-to-user-<id>` with its user id
+ * within `maxUserIdLength`), each problem turned into a non-fatal `invalid_channel` ProtocolError.
  * @see https://pusher.com/docs/channels/using_channels/channels/#channel-naming-conventions
  */
 
-import { CHANNEL_NAME_PATTERN, channelType, isCacheChannel } from '@pushwire/sdk';
+import { type ChannelType, type ParsedChannelName, parseChannelName } from '@pushwire/sdk';
 import { ProtocolError } from '../protocol/protocol-error';
 
-export const SERVER_TO_USER_CHANNEL_PREFIX = '#server-to-user-';
+export type ChannelKind = ChannelType;
+export type ChannelInfo = ParsedChannelName;
 
-export type ChannelKind =
-  | 'public'
-  | 'private'
-  | 'presence'
-  | 'private-encrypted'
-  | 'server-to-user';
-
-export interface ChannelInfo {
-  readonly name: string;
-  readonly kind: ChannelKind;
-  readonly cache: boolean;
-  /** True for private, encrypted and presence channels (a signature is required). */
-  readonly requiresAuth: boolean;
+/** The limits a subscribe's channel name is checked against (an app's limits fit). */
+export interface ChannelNameLimits {
+  readonly maxChannelNameLength: number;
+  readonly maxUserIdLength: number;
 }
 
 /** Validates `name` and classifies it; throws a non-fatal `invalid_channel` ProtocolError. */
-export function classifyChannel(name: string, maxLength: number): ChannelInfo {
-  if (name.length === 0) {
-    throw new ProtocolError('invalid_channel', 'Invalid channel name: empty', null);
+export function classifyChannel(name: string, limits: ChannelNameLimits): ChannelInfo {
+  const parsed = parseChannelName(name, {
+    maxLength: limits.maxChannelNameLength,
+    maxUserIdLength: limits.maxUserIdLength,
+    serverToUser: true,
+  });
+  if (parsed.ok) return parsed;
+  switch (parsed.problem) {
+    case 'empty':
+      throw new ProtocolError('invalid_channel', 'Invalid channel name: empty', null);
+    case 'too_long':
+      throw new ProtocolError(
+        'invalid_channel',
+        `Invalid channel name: ${name.length} characters, the limit is ${parsed.limit}`,
+        null,
+      );
+    case 'user_id_length':
+      throw new ProtocolError(
+        'invalid_channel',
+        `Invalid channel name: the user id must be 1 to ${parsed.limit} characters`,
+        null,
+      );
+    case 'charset':
+      throw new ProtocolError(
+        'invalid_channel',
+        'Invalid channel name: only A-Z a-z 0-9 _ - = @ , . ; are allowed',
+        null,
+      );
   }
-  if (maxLength > 0 && name.length > maxLength) {
-    throw new ProtocolError(
-      'invalid_channel',
-      `Invalid channel name: ${name.length} characters, the limit is ${maxLength}`,
-      null,
-    );
-  }
-  const checked = name.startsWith(SERVER_TO_USER_CHANNEL_PREFIX)
-    ? name.slice(SERVER_TO_USER_CHANNEL_PREFIX.length)
-    : name;
-  if (checked.length === 0 || !CHANNEL_NAME_PATTERN.test(checked)) {
-    throw new ProtocolError(
-      'invalid_channel',
-      'Invalid channel name: only A-Z a-z 0-9 _ - = @ , . ; are allowed',
-      null,
-    );
-  }
-  const kind = channelType(name);
-  return {
-    name,
-    kind,
-    cache: isCacheChannel(name),
-    requiresAuth: kind === 'private' || kind === 'presence' || kind === 'private-encrypted',
-  };
-}
-
-/** The user id a `#server-to-user-<id>` channel belongs to. */
-export function serverToUserId(channel: string): string | undefined {
-  return channel.startsWith(SERVER_TO_USER_CHANNEL_PREFIX)
-    ? channel.slice(SERVER_TO_USER_CHANNEL_PREFIX.length)
-    : undefined;
 }

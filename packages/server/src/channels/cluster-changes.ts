@@ -8,13 +8,13 @@
  * each change on exactly one node, so each webhook is sent once.
  */
 
+import { channelType } from '@pushwire/sdk';
 import type { ClusterChange } from '../adapters/adapter';
 import type { CoreContext } from '../ws/core-context';
 import {
   announceMemberAdded,
   announceMemberRemoved,
   announceVacated,
-  channelKindOf,
   memberRemovedWebhook,
 } from './subscribe-flow';
 
@@ -61,6 +61,6 @@ export function applyClusterChanges(
       if (direction === 'added') ctx.webhooks.emit(app, { name: 'channel_occupied', channel });
       else announceVacated(ctx, app, channel);
     }
-    ctx.subscriptionCounts.changed(app, channel, channelKindOf(channel), change.subscriptionCount);
+    ctx.subscriptionCounts.changed(app, channel, channelType(channel), change.subscriptionCount);
   }
 }

@@ -12,6 +12,7 @@
  * @see https://pusher.com/docs/channels/library_auth_reference/pusher-websockets-protocol/#subscription-events
  */
 
+import { channelType, serverToUserId } from '@pushwire/sdk';
 import {
   isMemberLimitReached,
   type MemberChange,
@@ -30,7 +31,7 @@ import {
 import { ProtocolError } from '../protocol/protocol-error';
 import { type Connection, PLAIN_SUBSCRIPTION } from '../ws/connection';
 import type { CoreContext } from '../ws/core-context';
-import { type ChannelInfo, classifyChannel, serverToUserId } from './channel-kind';
+import { type ChannelInfo, classifyChannel } from './channel-kind';
 import { memberFromChannelData, memberFromSignedInUser } from './presence-member';
 import { forgetRosterFrame, presenceRosterFrame } from './roster-frame';
 import { authError, SubscriptionError } from './subscription-error';
@@ -52,15 +53,15 @@ function authorize(
   request: SubscribeRequest,
 ): PresenceMember | undefined {
   const { app, socketId } = connection;
-  if (info.kind === 'server-to-user') {
-    if (connection.user === undefined || connection.user.id !== serverToUserId(info.name)) {
+  if (info.type === 'server-to-user') {
+    if (connection.user === undefined || connection.user.id !== info.userId) {
       throw authError(`Only a connection signed in as this user may subscribe to ${info.name}`);
     }
     return undefined;
   }
   if (!info.requiresAuth) return undefined;
   const badSignature = () => authError(`Invalid signature for channel ${info.name}`);
-  if (info.kind !== 'presence') {
+  if (info.type !== 'presence') {
     if (!isValidChannelAuth(app, socketId, info.name, request.auth)) throw badSignature();
     return undefined;
   }
@@ -126,7 +127,7 @@ export async function subscribe(
   const { app, socketId } = connection;
   let info: ChannelInfo;
   try {
-    info = classifyChannel(request.channel, app.limits.maxChannelNameLength);
+    info = classifyChannel(request.channel, app.limits);
   } catch (error) {
     const message = error instanceof Error ? error.message : 'Invalid channel name';
     throw new SubscriptionError(
@@ -143,9 +144,9 @@ export async function subscribe(
   if (max > 0 && connection.subscriptionCount >= max) throw subscriptionLimit(info.name, max);
   const member = authorize(connection, info, request);
   const channel = info.name;
-  if (info.requiresAuth || info.kind === 'server-to-user') connection.cancelAuthDeadline();
+  if (info.requiresAuth || info.type === 'server-to-user') connection.cancelAuthDeadline();
 
-  if (info.kind === 'server-to-user') {
+  if (info.type === 'server-to-user') {
     connection.addSubscription(channel, PLAIN_SUBSCRIPTION);
     connection.send(subscriptionSucceededFrame(channel));
     return;
@@ -209,7 +210,7 @@ export async function subscribe(
     ctx.webhooks.emit(app, { name: 'member_added', channel, user_id: memberChange.member.userId });
   }
   if (!change.provisional) {
-    ctx.subscriptionCounts.changed(app, channel, info.kind, change.subscriptionCount);
+    ctx.subscriptionCounts.changed(app, channel, info.type, change.subscriptionCount);
   }
 }
 
@@ -238,13 +239,8 @@ export async function unsubscribe(
   const change = await ctx.adapter.removeSubscription(app.id, channel, socketId);
   if (change === undefined || change.provisional) return;
   if (change.transitioned) announceVacated(ctx, app, channel);
-  const kind = subscription.member !== undefined ? 'presence' : channelKindOf(channel);
+  const kind = subscription.member !== undefined ? 'presence' : channelType(channel);
   ctx.subscriptionCounts.changed(app, channel, kind, change.subscriptionCount);
-}
-
-/** The kind of an already validated channel name. */
-export function channelKindOf(channel: string): ChannelInfo['kind'] {
-  return classifyChannel(channel, 0).kind;
 }
 
 /** How a member announcement is sent. */

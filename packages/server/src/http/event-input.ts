@@ -4,7 +4,7 @@
  * event name, `data` (a string, size-limited: 413 beyond), channels (count, grammar, length; the
  * `#server-to-user-<id>` channel included), `socket_id` format and `info` attributes.
  */
-import { CHANNEL_NAME_PATTERN, SERVER_TO_USER_PREFIX, SOCKET_ID_PATTERN } from '@pushwire/sdk';
+import { parseChannelName, SERVER_TO_USER_PREFIX, SOCKET_ID_PATTERN } from '@pushwire/sdk';
 import type { AppLimits } from '../options';
 import { isPlainObject } from '../util/is-plain-object';
 import { badRequest, payloadTooLarge } from './http-error';
@@ -38,29 +38,29 @@ export function parseJsonObject(body: Buffer): Record<string, unknown> {
   return parsed;
 }
 
-/** Throws a 400 unless `channel` is a valid channel name for an API publish. */
+/** Throws a 400 unless `channel` is a valid channel name for an API publish (the SDK's rules). */
 export function checkChannelName(channel: unknown, limits: AppLimits, field: string): string {
-  if (typeof channel !== 'string' || channel.length === 0) {
-    throw badRequest(`${field} must be a non-empty string`);
-  }
-  if (channel.startsWith(SERVER_TO_USER_PREFIX)) {
-    const userId = channel.slice(SERVER_TO_USER_PREFIX.length);
-    if (userId.length === 0 || userId.length > limits.maxUserIdLength) {
+  if (typeof channel !== 'string') throw badRequest(`${field} must be a non-empty string`);
+  const parsed = parseChannelName(channel, {
+    maxLength: limits.maxChannelNameLength,
+    maxUserIdLength: limits.maxUserIdLength,
+    serverToUser: true,
+  });
+  if (parsed.ok) return channel;
+  switch (parsed.problem) {
+    case 'empty':
+      throw badRequest(`${field} must be a non-empty string`);
+    case 'too_long':
       throw badRequest(
-        `${field}: the user id of a ${SERVER_TO_USER_PREFIX} channel must be 1 to ${limits.maxUserIdLength} characters`,
+        `${field} is ${channel.length} characters long; the limit is ${parsed.limit}`,
       );
-    }
-    return channel;
+    case 'user_id_length':
+      throw badRequest(
+        `${field}: the user id of a ${SERVER_TO_USER_PREFIX} channel must be 1 to ${parsed.limit} characters`,
+      );
+    case 'charset':
+      throw badRequest(`${field} is not a valid channel name (allowed: A-Z a-z 0-9 _ - = @ , . ;)`);
   }
-  if (channel.length > limits.maxChannelNameLength) {
-    throw badRequest(
-      `${field} is ${channel.length} characters long; the limit is ${limits.maxChannelNameLength}`,
-    );
-  }
-  if (!CHANNEL_NAME_PATTERN.test(channel)) {
-    throw badRequest(`${field} is not a valid channel name (allowed: A-Z a-z 0-9 _ - = @ , . ;)`);
-  }
-  return channel;
 }
 
 /** Parses a comma-separated `info` value. @throws {HttpError} 400 for an unknown attribute. */

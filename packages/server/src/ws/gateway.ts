@@ -8,13 +8,13 @@
  * {@link ClientSocket} and feed the {@link SocketListener} it returns.
  */
 
+import { serverToUserId } from '@pushwire/sdk';
 import type {
   AdapterHandlers,
   AdapterHealth,
   ChannelMessage,
   ClusterChange,
 } from '../adapters/adapter';
-import { serverToUserId } from '../channels/channel-kind';
 import { applyClusterChanges } from '../channels/cluster-changes';
 import type { ConnectionLimiter } from '../net/connection-limiter';
 import { recordRefusal } from '../observability/refusals';
