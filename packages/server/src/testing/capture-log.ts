@@ -91,7 +91,7 @@ export class CaptureLog<T> {
   next(matches: (entry: T) => boolean, filter: string, timeoutMs: number): Promise<T> {
     if (this.#closed) {
       return Promise.reject(
-        new TestServerError(`The test server is closed: no ${this.#shape.kind} can arrive`),
+        new TestServerError(`The test server is closed: ${this.#article()} cannot arrive`),
       );
     }
     for (const slot of this.#slots) {
@@ -121,9 +121,13 @@ export class CaptureLog<T> {
     for (const waiter of [...this.#waiters]) {
       this.#settle(waiter);
       waiter.reject(
-        new TestServerError(`The test server closed while waiting for a ${this.#shape.kind}`),
+        new TestServerError(`The test server closed while waiting for ${this.#article()}`),
       );
     }
+  }
+
+  #article(): string {
+    return this.#shape.kind === 'event' ? 'an event' : 'a webhook';
   }
 
   #settle(waiter: Waiter<T>): void {
