@@ -37,7 +37,7 @@ interface Waiter<T> {
   readonly timer: NodeJS.Timeout;
 }
 
-/** Labels of unconsumed entries shown in a timeout message. */
+/** Labels of unconsumed entries shown in a timeout message (the newest). */
 const MAX_LABELS_SHOWN = 10;
 
 export class CaptureLog<T> {
@@ -156,14 +156,11 @@ export class CaptureLog<T> {
   #describeUnmatched(): string {
     const kind = this.#shape.kind;
     const open = this.#slots.filter((slot) => !slot.consumed);
+    const labels = open.slice(-MAX_LABELS_SHOWN).map((slot) => this.#shape.label(slot.entry));
+    if (open.length > MAX_LABELS_SHOWN) labels.unshift('...');
     const parts = [
       `${this.#slots.length} ${kind}(s) captured, ${open.length} not yet consumed` +
-        (open.length === 0
-          ? ''
-          : `: ${open
-              .slice(-MAX_LABELS_SHOWN)
-              .map((slot) => this.#shape.label(slot.entry))
-              .join(', ')}${open.length > MAX_LABELS_SHOWN ? ', ...' : ''}`),
+        (labels.length === 0 ? '' : `: ${labels.join(', ')}`),
     ];
     if (this.#dropped > 0) parts.push(`${this.#dropped} older ${kind}(s) were dropped (cap)`);
     return parts.join('; ');
