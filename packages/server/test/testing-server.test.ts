@@ -184,6 +184,26 @@ describe('startTestServer: captured webhooks', () => {
     expect(test.webhooks({ channel: 'presence-lobby' }).length).toBe(5);
   });
 
+  it('refuses a webhook with a bad signature (401) and says so when a wait times out', async () => {
+    const test = await start();
+    const forged = await fetch(test.webhookUrl as string, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-pusher-key': test.app.key,
+        'x-pusher-signature': '0'.repeat(64),
+      },
+      body: JSON.stringify({ time_ms: Date.now(), events: [{ name: 'cache_miss', channel: 'c' }] }),
+    });
+    expect(forged.status).toBe(401);
+    const error = await test.nextWebhook({ name: 'cache_miss' }, { timeoutMs: 20 }).catch((e) => e);
+    expect(error).toBeInstanceOf(CaptureTimeoutError);
+    expect((error as Error).message).toBe(
+      'No webhook matching { name: "cache_miss" } within 20 ms; 0 webhook(s) captured, ' +
+        '0 not yet consumed; 1 webhook request(s) failed verification (last reason: bad_signature)',
+    );
+  });
+
   it('with webhooks: false, asking for webhooks is a TestServerError', async () => {
     const test = await start({ webhooks: false });
     expect(test.webhookUrl).toBeUndefined();

@@ -22,6 +22,8 @@ export interface CaptureShape<T> {
   sizeOf(entry: T): number;
   /** A short label for error messages, e.g. `orders/created`. */
   label(entry: T): string;
+  /** More context for a timeout message, when there is any. */
+  note?(): string | undefined;
 }
 
 interface Slot<T> {
@@ -163,6 +165,8 @@ export class CaptureLog<T> {
         (labels.length === 0 ? '' : `: ${labels.join(', ')}`),
     ];
     if (this.#dropped > 0) parts.push(`${this.#dropped} older ${kind}(s) were dropped (cap)`);
+    const note = this.#shape.note?.();
+    if (note !== undefined) parts.push(note);
     return parts.join('; ');
   }
 }

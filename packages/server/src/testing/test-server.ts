@@ -307,11 +307,17 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     { kind: 'event', sizeOf: eventSize, label: eventLabel },
     limits,
   );
+  let receiverRef: WebhookReceiver | undefined;
   const webhooks =
     options.webhooks === false
       ? undefined
       : new CaptureLog<CapturedWebhook>(
-          { kind: 'webhook', sizeOf: webhookSize, label: webhookLabel },
+          {
+            kind: 'webhook',
+            sizeOf: webhookSize,
+            label: webhookLabel,
+            note: () => rejectionNote(receiverRef),
+          },
           limits,
         );
   const receiver =
@@ -322,6 +328,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
           secret: app.secret,
           onEvent: (webhook) => webhooks.push(webhook),
         });
+  receiverRef = receiver;
   let server: PushwireServer | undefined;
   try {
     server = createServer(
@@ -363,6 +370,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     await receiver?.close();
     throw error;
   }
+}
+
+/** Says how many webhook requests the receiver refused, when it refused any. */
+function rejectionNote(receiver: WebhookReceiver | undefined): string | undefined {
+  const rejections = receiver?.rejections;
+  if (rejections === undefined || rejections.count === 0) return undefined;
+  return `${rejections.count} webhook request(s) failed verification (last reason: ${rejections.lastReason ?? 'unknown'})`;
 }
 
 function positive(value: number | undefined, fallback: number, option: string): number {
