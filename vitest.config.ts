@@ -7,6 +7,7 @@ const src = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const alias = {
   '@pushwire/sdk': src('./packages/sdk/src/index.ts'),
   '@pushwire/server/adapters/redis': src('./packages/server/src/adapters/redis/index.ts'),
+  '@pushwire/server/testing': src('./packages/server/src/testing/index.ts'),
   '@pushwire/server': src('./packages/server/src/index.ts'),
 };
 

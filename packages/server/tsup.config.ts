@@ -1,8 +1,13 @@
-// Build for @pushwire/server: ESM for Node, with the Redis adapter as its own entry (subpath export).
+// Build for @pushwire/server: ESM for Node, with the Redis adapter and the test helpers as their own
+// entries (subpath exports `./adapters/redis` and `./testing`).
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', 'adapters/redis/index': 'src/adapters/redis/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    'adapters/redis/index': 'src/adapters/redis/index.ts',
+    'testing/index': 'src/testing/index.ts',
+  },
   format: ['esm'],
   // `@internal` members (test hooks) stay out of the published types.
   dts: { compilerOptions: { stripInternal: true } },
@@ -10,5 +15,5 @@ export default defineConfig({
   sourcemap: true,
   target: 'node20',
   platform: 'node',
-  external: ['@pushwire/sdk', 'ws', 'ioredis'],
+  external: ['@pushwire/sdk', 'ws', 'ioredis', 'pusher-js'],
 });

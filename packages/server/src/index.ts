@@ -42,6 +42,7 @@ export {
   silentLogger,
 } from './observability/logger';
 export { type MetricLabels, Metrics } from './observability/metrics';
+export type { EventObserver, PublishedEvent } from './observability/published-event';
 export {
   type AppLimits,
   type AppOptions,

@@ -77,6 +77,9 @@ describe('loadConfigFile', () => {
     expect(thrown(() => loadConfigFile(writeConfig('logger.json', '{"logger":{}}'))).option).toBe(
       'logger',
     );
+    const onEvent = thrown(() => loadConfigFile(writeConfig('on-event.json', '{"onEvent":"x"}')));
+    expect(onEvent.option).toBe('onEvent');
+    expect(onEvent.message).toContain('cannot be set in a config file');
     const bad = writeConfig(
       'key.json',
       JSON.stringify({ apps: [{ id: '1', key: 'k', secret: SECRET, limts: {} }] }),

@@ -11,7 +11,7 @@ import { NUMERIC_SERVER_OPTION_KEYS } from '../options/resolve';
 import { isPlainObject } from '../util/is-plain-object';
 
 /** What a config file (and the environment) can set: every option except live objects. */
-export type FileServerOptions = Omit<ServerOptions, 'adapter' | 'logger'>;
+export type FileServerOptions = Omit<ServerOptions, 'adapter' | 'logger' | 'onEvent'>;
 
 /** `maxConnectionsPerIp` → `PUSHWIRE_MAX_CONNECTIONS_PER_IP`. */
 function envNameOf(option: string): string {
@@ -71,7 +71,7 @@ function describeJsonError(error: unknown, text: string): string {
  */
 function validateLayer(layer: FileServerOptions, source: string): void {
   const raw = layer as Record<string, unknown>;
-  for (const key of ['adapter', 'logger']) {
+  for (const key of ['adapter', 'logger', 'onEvent']) {
     if (raw[key] !== undefined) {
       throw new ServerConfigError(key, 'cannot be set in a config file', source);
     }

@@ -4,11 +4,12 @@
  * publish `{"event","channel","data"}` frames through the adapter (with `socket_id` exclusion),
  * store the last event of cache channels, and answer `{}` or the requested `info`. While the
  * cluster is unreachable, a valid request is refused with 503 before anything is published (see
- * cluster-reach.ts).
+ * cluster-reach.ts). The `onEvent` observer, when set, sees each published event and channel.
  * @see https://pusher.com/docs/channels/library_auth_reference/rest-api/#events
  */
 import { channelType, isCacheChannel } from '@pushwire/sdk';
 import type { ChannelMessage } from '../adapters/adapter';
+import { notifyEventObserver } from '../observability/published-event';
 import type { ResolvedApp } from '../options';
 import { assertClusterReachable } from './cluster-reach';
 import type { ApiRequest, ApiResponse, HttpContext } from './context';
@@ -23,6 +24,7 @@ async function publishEvent(ctx: HttpContext, app: ResolvedApp, event: EventInpu
   // Serialize name and data once; each frame equals JSON.stringify({ event, channel, data }).
   const head = `{"event":${JSON.stringify(event.name)},"channel":`;
   const tail = `,"data":${JSON.stringify(event.data)}}`;
+  const observer = ctx.options.onEvent;
   for (const channel of event.channels) {
     const frame = head + JSON.stringify(channel) + tail;
     const message: ChannelMessage =
@@ -30,6 +32,16 @@ async function publishEvent(ctx: HttpContext, app: ResolvedApp, event: EventInpu
         ? { appId: app.id, channel, frame }
         : { appId: app.id, channel, frame, exceptSocketId: event.socketId };
     ctx.adapter.publish(message);
+    if (observer !== undefined) {
+      notifyEventObserver(observer, ctx.logger, {
+        source: 'api',
+        appId: app.id,
+        channel,
+        name: event.name,
+        data: event.data,
+        ...(event.socketId === undefined ? {} : { socketId: event.socketId }),
+      });
+    }
     if (isCacheChannel(channel)) {
       cacheWrites ??= [];
       cacheWrites.push(

@@ -5,6 +5,7 @@
 import type { Adapter } from '../adapters/adapter';
 import { trustedProxyProblem } from '../net/trusted-proxies';
 import { createLogger, isLogLevel, type Logger } from '../observability/logger';
+import type { EventObserver } from '../observability/published-event';
 import { ServerConfigError } from './config-error';
 import {
   DEFAULT_ACTIVITY_TIMEOUT_SEC,
@@ -90,6 +91,7 @@ const SERVER_OPTION_KEYS: readonly (keyof ServerOptions)[] = [
   'redisUrl',
   'logger',
   'logLevel',
+  'onEvent',
   'metrics',
   'pathPrefix',
   'transport',
@@ -193,6 +195,11 @@ export function resolveServerOptions(input: ServerOptions = {}): ResolvedServerO
     throw new ServerConfigError('logger', 'must have debug, info, warn and error methods');
   }
 
+  const onEvent = raw['onEvent'];
+  if (onEvent !== undefined && typeof onEvent !== 'function') {
+    throw new ServerConfigError('onEvent', `must be a function, got ${typeOf(onEvent)}`);
+  }
+
   const adapter = raw['adapter'];
   if (adapter !== undefined && !isObject(adapter)) {
     throw new ServerConfigError('adapter', `must be an Adapter object, got ${typeOf(adapter)}`);
@@ -269,6 +276,7 @@ export function resolveServerOptions(input: ServerOptions = {}): ResolvedServerO
     inboundByteBurst: integer('inboundByteBurst', DEFAULT_INBOUND_BYTE_BURST, 1),
     ...(adapter === undefined ? {} : { adapter: adapter as unknown as Adapter }),
     ...(redisUrl === undefined ? {} : { redisUrl }),
+    ...(onEvent === undefined ? {} : { onEvent: onEvent as EventObserver }),
   };
   return Object.freeze(resolved);
 }

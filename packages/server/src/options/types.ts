@@ -4,6 +4,7 @@
  */
 import type { Adapter } from '../adapters/adapter';
 import type { Logger, LogLevel } from '../observability/logger';
+import type { EventObserver } from '../observability/published-event';
 import type { AppLimits } from './limits';
 
 /** The webhook events a server sends (Pusher's names). */
@@ -129,6 +130,13 @@ export interface ServerOptions {
   readonly logger?: Logger;
   /** Env `PUSHWIRE_LOG_LEVEL`. @default 'info' */
   readonly logLevel?: LogLevel;
+  /**
+   * Called once per event and channel that this node accepted, from the REST API or a client
+   * (`client-*`), right after it was handed to the adapter. Synchronous and on the publish path:
+   * keep it cheap. A throw is logged, never sent to the publisher. Code only (not in a config
+   * file). `@pushwire/server/testing` uses it to capture events. @default none
+   */
+  readonly onEvent?: EventObserver;
   /** Serve `/metrics` in Prometheus format. @default true */
   readonly metrics?: boolean;
   /** Path prefix the server is mounted under (e.g. '/pusher'); requests work with or without it. @default '' */
@@ -207,6 +215,7 @@ export interface ResolvedServerOptions {
   readonly redisUrl?: string;
   readonly logger: Logger;
   readonly logLevel: LogLevel;
+  readonly onEvent?: EventObserver;
   readonly metrics: boolean;
   /** Normalized: '' or '/segment' without a trailing slash. */
   readonly pathPrefix: string;

@@ -6,11 +6,13 @@
  * limits, a per-connection rate limit, never echoed to the sender, `user_id` added on presence
  * channels, and the `client_event` webhook. The cheap checks (app, channel, subscription, name,
  * rate) come first: object `data` is serialized only for an event that passed them. Refusals are
- * `pusher:error` 4301 frames; the socket stays open.
+ * `pusher:error` 4301 frames; the socket stays open. The `onEvent` observer, when set, sees each
+ * accepted event.
  * @see https://pusher.com/docs/channels/using_channels/events/#triggering-client-events
  */
 
 import { channelType } from '@pushwire/sdk';
+import { notifyEventObserver } from '../observability/published-event';
 import { CloseCode } from '../protocol/close-codes';
 import { channelEventFrame } from '../protocol/frames';
 import { ProtocolError } from '../protocol/protocol-error';
@@ -90,6 +92,18 @@ export function handleClientEvent(
     frame: channelEventFrame(input.event, input.channel, data, userId),
     exceptSocketId: connection.socketId,
   });
+  const observer = ctx.options.onEvent;
+  if (observer !== undefined) {
+    notifyEventObserver(observer, ctx.logger, {
+      source: 'client',
+      appId: app.id,
+      channel: input.channel,
+      name: input.event,
+      data,
+      socketId: connection.socketId,
+      ...(userId === undefined ? {} : { userId }),
+    });
+  }
   ctx.webhooks.emit(app, {
     name: 'client_event',
     channel: input.channel,
