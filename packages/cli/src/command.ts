@@ -3,7 +3,7 @@
  * The shape of one `pushwire` sub-command, and the shared runner of the SDK commands: resolve
  * credentials, build a client, run, print the result or the failure with the right exit code.
  */
-import { Pusher } from '@pushwire/sdk';
+import { Pusher, RELAXED_LIMITS } from '@pushwire/sdk';
 import type { FlagSpecs, FlagValues } from './args';
 import { COMMON_FLAGS, parseCommandArgs } from './args';
 import { type CliIo, ExitCode } from './cli-io';
@@ -12,7 +12,6 @@ import {
   type Credentials,
   describeEndpoint,
   isLoopbackHost,
-  RELAXED_SDK_LIMITS,
   resolveCredentials,
 } from './config';
 import { printError } from './output';
@@ -59,7 +58,7 @@ export function createClient(credentials: Credentials): Pusher {
     ...(credentials.encryptionMasterKeyBase64 === undefined
       ? {}
       : { encryptionMasterKeyBase64: credentials.encryptionMasterKeyBase64 }),
-    ...(credentials.relaxed === true ? { limits: RELAXED_SDK_LIMITS } : {}),
+    ...(credentials.relaxed === true ? { limits: RELAXED_LIMITS } : {}),
   };
   if (endpoint.kind === 'cluster') return new Pusher({ ...base, cluster: endpoint.cluster });
   return new Pusher({

@@ -31,17 +31,6 @@ export const CREDENTIAL_FLAGS = {
   relaxed: { type: 'boolean' },
 } as const satisfies FlagSpecs;
 
-/**
- * The SDK limits matching `pushwire serve --relaxed` (the server's development limits), used by
- * the SDK commands with `--relaxed`; without it they check Pusher's limits before sending.
- */
-export const RELAXED_SDK_LIMITS = Object.freeze({
-  maxEventDataBytes: 1_048_576,
-  maxChannelsPerTrigger: 1_000,
-  maxBatchEvents: 100,
-  maxChannelNameLength: 200,
-});
-
 /** Where the API lives: an explicit host, or a Pusher cluster (`api-<cluster>.pusher.com`). */
 export type Endpoint =
   | {

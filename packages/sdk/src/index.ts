@@ -107,6 +107,7 @@ export {
 export {
   DEFAULT_LIMITS,
   type Limits,
+  RELAXED_LIMITS,
   resolveLimits,
   utf8ByteLength,
   validateBatchSize,

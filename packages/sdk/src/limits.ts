@@ -27,6 +27,7 @@ export interface Limits {
   readonly maxPresenceUserInfoBytes: number;
 }
 
+/** Pusher's limits (a standard plan): the SDK's defaults and the server's for every app. */
 export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxChannelNameLength: 164,
   maxEventNameLength: 200,
@@ -35,6 +36,21 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxEventDataBytes: 10_240,
   maxUserIdLength: 128,
   maxPresenceUserInfoBytes: 1_024,
+});
+
+/**
+ * The development limits of `pushwire serve --relaxed` (the server's `relaxed: true`), which the
+ * SDK and the CLI use against such a server: what every official SDK accepts for names, and room
+ * for large test payloads.
+ */
+export const RELAXED_LIMITS: Limits = Object.freeze({
+  maxChannelNameLength: 200,
+  maxEventNameLength: 200,
+  maxChannelsPerTrigger: 1_000,
+  maxBatchEvents: 100,
+  maxEventDataBytes: 1_048_576, // 1 MiB events
+  maxUserIdLength: 128,
+  maxPresenceUserInfoBytes: 65_536, // 64 KiB user_info
 });
 
 const LIMIT_NAMES: readonly (keyof Limits)[] = [

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  type AppLimits,
   type AppOptions,
   PUSHER_DEFAULT_LIMITS,
   RELAXED_LIMITS,
@@ -64,7 +65,7 @@ describe('resolveServerOptions defaults', () => {
       },
     ]);
     expect(PUSHER_DEFAULT_LIMITS).toMatchObject({
-      maxEventBytes: 10_240,
+      maxEventDataBytes: 10_240,
       maxChannelsPerTrigger: 100,
       maxBatchEvents: 10,
       maxPresenceMembers: 100,
@@ -85,7 +86,7 @@ describe('resolveServerOptions defaults', () => {
     });
     expect(options.apps[0]?.limits).toEqual(RELAXED_LIMITS);
     expect(RELAXED_LIMITS).toMatchObject({
-      maxEventBytes: 1_048_576,
+      maxEventDataBytes: 1_048_576,
       maxChannelsPerTrigger: 1_000,
       maxBatchEvents: 100,
       maxPresenceMembers: 10_000,
@@ -204,5 +205,14 @@ describe('resolveServerOptions errors', () => {
     const error = configError({ apps: [{ id: '1', key: 'k', secret: [SECRET] }] });
     expect(error.option).toBe('apps[0].secret');
     expect(JSON.stringify(error)).not.toContain(SECRET);
+  });
+});
+
+describe('limit names shared with the SDK', () => {
+  it("accepts the former maxEventBytes as maxEventDataBytes (the SDK's name)", () => {
+    const limits = { maxEventBytes: 2_048 } as Partial<AppLimits>;
+    const resolved = resolveServerOptions({ logger: silentLogger, apps: [{ ...APP, limits }] });
+    expect(resolved.apps[0]?.limits.maxEventDataBytes).toBe(2_048);
+    expect(resolved.apps[0]?.limits).not.toHaveProperty('maxEventBytes');
   });
 });

@@ -62,7 +62,7 @@ describe('client events', () => {
 
   it('rejects oversized data and over-long names', async () => {
     const { wsUrl } = await startServer({
-      apps: [{ ...BASE, limits: { maxEventBytes: 10, maxEventNameLength: 12 } }],
+      apps: [{ ...BASE, limits: { maxEventDataBytes: 10, maxEventNameLength: 12 } }],
     });
     const a = await connect(wsUrl());
     await a.join('private-a');

@@ -116,11 +116,11 @@ export function parseEventInput(
     throw badRequest(`${at('data')} must be a string (serialize objects to JSON first)`);
   }
   // Fast path: a string of n UTF-16 units has at most 3n UTF-8 bytes.
-  if (data.length * 3 > limits.maxEventBytes) {
+  if (data.length * 3 > limits.maxEventDataBytes) {
     const bytes = Buffer.byteLength(data, 'utf8');
-    if (bytes > limits.maxEventBytes) {
+    if (bytes > limits.maxEventDataBytes) {
       throw payloadTooLarge(
-        `${at('data')} is ${bytes} bytes; the limit is ${limits.maxEventBytes} bytes`,
+        `${at('data')} is ${bytes} bytes; the limit is ${limits.maxEventDataBytes} bytes`,
       );
     }
   }

@@ -7,7 +7,7 @@
 export class ServerConfigError extends Error {
   override readonly name = 'ServerConfigError';
   readonly code = 'PUSHWIRE_ERR_SERVER_CONFIG';
-  /** Path of the offending option (`port`, `apps[1].limits.maxEventBytes`, ...). */
+  /** Path of the offending option (`port`, `apps[1].limits.maxEventDataBytes`, ...). */
   readonly option: string;
   /** The problem alone, without the option name or source. */
   readonly problem: string;

@@ -1,28 +1,28 @@
 /**
  * @module options/limits
- * Per-app limits (`AppLimits`): Pusher's defaults, the `relaxed` development ones, their minimums.
+ * Per-app limits (`AppLimits`): the SDK's limits (the Pusher rules both sides check, under the same
+ * names and with the same Pusher and relaxed defaults) plus the ones only a server enforces;
+ * Pusher's defaults, the `relaxed` development ones, their minimums.
  */
 
-/** Per-app limits. `0` means unlimited where the JSDoc says so. */
-export interface AppLimits {
+import {
+  type Limits,
+  DEFAULT_LIMITS as SDK_PUSHER_LIMITS,
+  RELAXED_LIMITS as SDK_RELAXED_LIMITS,
+} from '@pushwire/sdk';
+
+/**
+ * Per-app limits. `0` means unlimited where the JSDoc says so. The shared ones come from the SDK's
+ * `Limits`: `maxChannelNameLength`, `maxEventNameLength`, `maxChannelsPerTrigger` (channels in one
+ * `POST /events`), `maxBatchEvents` (events in one `POST /batch_events`), `maxEventDataBytes`
+ * (bytes of an event's `data`, API and client events: larger is HTTP 413 / error 4301),
+ * `maxUserIdLength` (presence, sign-in, user channels) and `maxPresenceUserInfoBytes`.
+ */
+export interface AppLimits extends Limits {
   /** Concurrent WebSocket connections for the app, cluster-wide. `0` = unlimited. @default 0 */
   readonly maxConnections: number;
-  /** Bytes of an event's `data` (API and client events); larger → HTTP 413 / error 4301. @default 10240 */
-  readonly maxEventBytes: number;
-  /** Channels in one `POST /events`. @default 100 */
-  readonly maxChannelsPerTrigger: number;
-  /** Events in one `POST /batch_events`. @default 10 */
-  readonly maxBatchEvents: number;
   /** Unique users in one presence channel. `0` = unlimited. @default 100 */
   readonly maxPresenceMembers: number;
-  /** Bytes of a presence member's serialized `user_info`. @default 1024 */
-  readonly maxPresenceUserInfoBytes: number;
-  /** Characters of a user id (presence and sign-in). @default 128 */
-  readonly maxUserIdLength: number;
-  /** Characters of a channel name. @default 164 (Pusher's documented maximum) */
-  readonly maxChannelNameLength: number;
-  /** Characters of an event name. @default 200 */
-  readonly maxEventNameLength: number;
   /** Client events each connection may send per second. `0` = unlimited. @default 10 */
   readonly clientEventsPerSecond: number;
   /** Bytes of one inbound WebSocket frame; larger frames close the connection. @default 32768 */
@@ -45,15 +45,9 @@ export interface AppLimits {
 
 /** Pusher's limits for a standard plan: the defaults of every app. */
 export const PUSHER_DEFAULT_LIMITS: AppLimits = Object.freeze({
+  ...SDK_PUSHER_LIMITS,
   maxConnections: 0,
-  maxEventBytes: 10_240,
-  maxChannelsPerTrigger: 100,
-  maxBatchEvents: 10,
   maxPresenceMembers: 100,
-  maxPresenceUserInfoBytes: 1_024,
-  maxUserIdLength: 128,
-  maxChannelNameLength: 164,
-  maxEventNameLength: 200,
   clientEventsPerSecond: 10,
   // A 10 KB data string can double when JSON-escaped inside the frame; 32 KB leaves room.
   maxFrameBytes: 32_768,
@@ -71,15 +65,9 @@ export const PUSHER_DEFAULT_LIMITS: AppLimits = Object.freeze({
  * relies on a larger limit.
  */
 export const RELAXED_LIMITS: AppLimits = Object.freeze({
+  ...SDK_RELAXED_LIMITS,
   maxConnections: 0, // unlimited
-  maxEventBytes: 1_048_576, // 1 MiB events
-  maxChannelsPerTrigger: 1_000,
-  maxBatchEvents: 100,
   maxPresenceMembers: 10_000,
-  maxPresenceUserInfoBytes: 65_536, // 64 KiB user_info
-  maxUserIdLength: 128,
-  maxChannelNameLength: 200, // what every official SDK accepts
-  maxEventNameLength: 200,
   clientEventsPerSecond: 100,
   maxFrameBytes: 4_194_304, // 4 MiB frames (a 1 MiB event, escaped, plus the envelope)
   maxJsonDepth: 64,
@@ -90,6 +78,11 @@ export const RELAXED_LIMITS: AppLimits = Object.freeze({
 
 /** Every limit's name, in declaration order. */
 export const LIMIT_NAMES = Object.keys(PUSHER_DEFAULT_LIMITS) as (keyof AppLimits)[];
+
+/** Former names of limits, still accepted in configuration (`maxEventBytes` is the SDK's `maxEventDataBytes`). */
+export const LIMIT_ALIASES: Readonly<Record<string, keyof AppLimits>> = Object.freeze({
+  maxEventBytes: 'maxEventDataBytes',
+});
 
 /** The limits for which `0` means unlimited; every other limit must be at least 1. */
 const ZERO_IS_UNLIMITED: ReadonlySet<keyof AppLimits> = new Set([

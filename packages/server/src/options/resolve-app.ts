@@ -2,7 +2,7 @@
  * @module options/resolve-app
  * Validates one app (identity, flags, webhooks, limit overrides, origins) and fills defaults.
  */
-import { type AppLimits, LIMIT_NAMES, limitMinimum } from './limits';
+import { type AppLimits, LIMIT_ALIASES, LIMIT_NAMES, limitMinimum } from './limits';
 import { resolveWebhookTargets } from './resolve-webhook-targets';
 import type { AppOptions, ResolvedApp, ResolvedWebhookTarget } from './types';
 import {
@@ -34,16 +34,26 @@ const APP_OPTION_KEYS: readonly (keyof AppOptions)[] = [
 const APP_IDENTIFIER_PATTERN = /^[A-Za-z0-9_\-.~]+$/;
 const APP_IDENTIFIER_PROBLEM = 'may contain only letters, digits and _ - . ~';
 
+/** The former name under which `overrides` gives limit `name`, or `name` itself. */
+function aliasOf(overrides: Record<string, unknown>, name: keyof AppLimits): string {
+  for (const [alias, target] of Object.entries(LIMIT_ALIASES)) {
+    if (target === name && overrides[alias] !== undefined) return alias;
+  }
+  return name;
+}
+
 /** `base` with the overrides in `input` (each an integer at least the limit's minimum). */
 function resolveLimits(input: unknown, base: AppLimits, option: string): AppLimits {
   if (input === undefined) return base;
   const overrides = readObject(input, option);
-  rejectUnknownKeys(overrides, LIMIT_NAMES, option);
+  rejectUnknownKeys(overrides, [...LIMIT_NAMES, ...Object.keys(LIMIT_ALIASES)], option);
   const limits: Record<string, number> = { ...base };
   for (const name of LIMIT_NAMES) {
+    // A limit may be given under a former name; the error then names the key that was written.
+    const given = overrides[name] === undefined ? aliasOf(overrides, name) : name;
     limits[name] = readInteger(
-      overrides[name],
-      `${option}.${name}`,
+      overrides[given],
+      `${option}.${given}`,
       base[name],
       limitMinimum(name),
     );

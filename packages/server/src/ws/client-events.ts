@@ -82,8 +82,10 @@ export function handleClientEvent(
   }
   const data = serializeData(input.data);
   const bytes = Buffer.byteLength(data, 'utf8');
-  if (app.limits.maxEventBytes > 0 && bytes > app.limits.maxEventBytes) {
-    throw reject(`Client event data is ${bytes} bytes; the limit is ${app.limits.maxEventBytes}`);
+  if (app.limits.maxEventDataBytes > 0 && bytes > app.limits.maxEventDataBytes) {
+    throw reject(
+      `Client event data is ${bytes} bytes; the limit is ${app.limits.maxEventDataBytes}`,
+    );
   }
   const userId = subscription.member?.userId;
   ctx.adapter.publish({

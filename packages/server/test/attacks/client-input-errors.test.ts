@@ -187,7 +187,7 @@ describe('client input that cannot be serialized', () => {
       logger: capturingLogger(entries),
     });
     const sender = await connect(wsUrl());
-    // A string data of 20 KB would be over maxEventBytes; refused as unsubscribed first.
+    // A string data of 20 KB would be over maxEventDataBytes; refused as unsubscribed first.
     sender.send({ event: 'client-x', channel: CHANNEL, data: 'x'.repeat(20_000) });
     const error = await sender.event('pusher:error');
     expect(error.data).toEqual({

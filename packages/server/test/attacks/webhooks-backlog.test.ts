@@ -105,7 +105,7 @@ describe('attack: webhook backlog', () => {
     // 20 connections, so that no single one sends much per second (a per-connection inbound
     // budget must not be what bounds this test).
     const clients = await flooders(wsUrl, FLOODER, 20);
-    // 5,000 control characters: 5,000 bytes of data (under maxEventBytes), 30,000 once escaped.
+    // 5,000 control characters: 5,000 bytes of data (under maxEventDataBytes), 30,000 once escaped.
     const frames = clients.map((_, index) => floodFrame(index, '\u0001'.repeat(5_000)));
     const queuedBytes = () =>
       server.metrics.get('pushwire_webhooks_queued_bytes', { app_id: FLOODER.id });
