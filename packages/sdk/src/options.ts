@@ -19,12 +19,16 @@ import {
 } from './transport/retry';
 import { DEFAULT_MAX_RESPONSE_BODY_BYTES, type Endpoint } from './transport/types';
 
-/** Gem-style logger: any object with some of debug/info/warn/error (e.g. `console`, pino). */
+/**
+ * A logger, the one logger type of every pushwire package: any object with some of
+ * debug/info/warn/error (e.g. `console`, pino). The SDK calls them with a message; the server
+ * (which needs all four, see its `Logger`) adds structured fields.
+ */
 export interface Logger {
-  debug?(message: string): void;
-  info?(message: string): void;
-  warn?(message: string): void;
-  error?(message: string): void;
+  debug?(message: string, fields?: Record<string, unknown>): void;
+  info?(message: string, fields?: Record<string, unknown>): void;
+  warn?(message: string, fields?: Record<string, unknown>): void;
+  error?(message: string, fields?: Record<string, unknown>): void;
 }
 
 export interface PusherOptions {

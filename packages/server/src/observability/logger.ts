@@ -5,19 +5,19 @@
  * scrubbed from every line, so an app secret or a request signature never reaches the output.
  */
 
+import type { Logger as LoggerShape } from '@pushwire/sdk';
+
 /** Severity of a log entry, from quietest to noisiest. `silent` disables logging. */
 export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug';
 
 /** Every log level, in increasing verbosity. */
 export const LOG_LEVELS: readonly LogLevel[] = ['silent', 'error', 'warn', 'info', 'debug'];
 
-/** What the server logs through. Any object with these four methods works (pino, console, ...). */
-export interface Logger {
-  debug(message: string, fields?: Record<string, unknown>): void;
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
+/**
+ * What the server logs through: the SDK's `Logger` with all four levels, each taking a message and
+ * structured fields. Any object with these four methods works (pino, console, ...).
+ */
+export type Logger = Required<LoggerShape>;
 
 /** Options of {@link createLogger}. */
 export interface LoggerOptions {

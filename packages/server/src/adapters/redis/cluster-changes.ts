@@ -5,9 +5,9 @@
  * then trimmed. At least once: if the trim is lost, they are reported again on the next tick.
  */
 import type { Redis } from 'ioredis';
+import type { Logger } from '../../observability/logger';
 import type { AdapterHandlers, ClusterChange } from '../adapter';
 import { describeError } from './connection';
-import type { AdapterLogger } from './redis-adapter-options';
 import { decodeAppId } from './redis-keys';
 import { replyArray, replyInt, replyMember, replyString } from './reply-parsing';
 import { SCRIPTS } from './scripts';
@@ -18,7 +18,7 @@ export class ChangeReporter {
     private readonly prefix: string,
     private readonly nodeId: string,
     private readonly handlers: AdapterHandlers,
-    private readonly logger: AdapterLogger,
+    private readonly logger: Logger,
   ) {}
 
   /** Reports the pending changes, then trims exactly those. */
@@ -40,7 +40,7 @@ export class ChangeReporter {
 function reportChanges(
   handlers: AdapterHandlers,
   changes: readonly ClusterChange[],
-  logger: AdapterLogger,
+  logger: Logger,
 ): void {
   try {
     handlers.clusterChanged(changes);

@@ -7,9 +7,10 @@
  * otherwise answers from a local fallback.
  */
 import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from '../../observability/logger';
 import type { AdapterHandlers, AdapterHealth } from '../adapter';
 import { AdapterUsageError } from '../adapter-errors';
-import type { AdapterLogger, ResolvedRedisAdapterOptions } from './redis-adapter-options';
+import type { ResolvedRedisAdapterOptions } from './redis-adapter-options';
 
 const MAX_RECONNECT_DELAY_MS = 1000;
 const RECONNECT_STEP_MS = 100;
@@ -49,7 +50,7 @@ export class RedisConnection {
 
   constructor(
     private readonly config: ResolvedRedisAdapterOptions,
-    private readonly logger: AdapterLogger,
+    private readonly logger: Logger,
   ) {}
 
   /** The client for commands and PUBLISH; undefined before {@link open}. */

@@ -5,10 +5,10 @@
  * if asked meanwhile. Also the clean leave on close (the node reaps its own state).
  */
 import type { Redis } from 'ioredis';
+import type { Logger } from '../../observability/logger';
 import type { ChangeReporter } from './cluster-changes';
 import { describeError, type RedisConnection } from './connection';
 import type { LocalMirror } from './local-mirror';
-import type { AdapterLogger } from './redis-adapter-options';
 import { replyArray, replyInt, replyString, UnexpectedReplyError } from './reply-parsing';
 import { resyncNode } from './resync';
 import { SCRIPTS } from './scripts';
@@ -19,7 +19,7 @@ export interface HeartbeatContext {
   readonly nodeId: string;
   readonly nodeTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
-  readonly logger: AdapterLogger;
+  readonly logger: Logger;
   readonly mirror: LocalMirror;
   readonly connection: RedisConnection;
   readonly reporter: ChangeReporter;

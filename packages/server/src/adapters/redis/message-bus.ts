@@ -4,10 +4,11 @@
  * as an envelope (see envelope.ts), as is a user termination; envelopes from other nodes are handed
  * to this node's core.
  */
+
+import type { Logger } from '../../observability/logger';
 import type { AdapterHandlers, ChannelMessage } from '../adapter';
 import { describeError, type RedisConnection } from './connection';
 import { encodePublish, encodeTerminate, parseEnvelope } from './envelope';
-import type { AdapterLogger } from './redis-adapter-options';
 
 /** One node's end of the bus channel; see the module comment. */
 export class MessageBus {
@@ -17,7 +18,7 @@ export class MessageBus {
     private readonly nodeId: string,
     private readonly connection: RedisConnection,
     private readonly handlers: AdapterHandlers,
-    private readonly logger: AdapterLogger,
+    private readonly logger: Logger,
   ) {}
 
   /**

@@ -7,15 +7,11 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
+import type { Logger } from '../../observability/logger';
 import { AdapterConfigError } from '../adapter-errors';
 
-/** The subset of the server's Logger the adapter uses (structurally compatible with it). */
-export interface AdapterLogger {
-  debug(message: string, fields?: Record<string, unknown>): void;
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
+/** @deprecated The server's {@link Logger} (one logger type for every package); kept as an alias. */
+export type AdapterLogger = Logger;
 
 export interface RedisAdapterOptions {
   /** `redis://[:password@]host:port[/db]` or `rediss://…`. Give either `url` or `redis`. */
@@ -38,7 +34,7 @@ export interface RedisAdapterOptions {
   readonly commandTimeoutMs?: number;
   /** While Redis is unreachable (at start too), the outage is logged again this often. */
   readonly outageLogIntervalMs?: number;
-  readonly logger?: AdapterLogger;
+  readonly logger?: Logger;
   /** Unique id of this node in the cluster (default `<hostname>-<pid>-<random>`). */
   readonly nodeId?: string;
 }
@@ -57,7 +53,7 @@ export interface ResolvedRedisAdapterOptions {
   readonly nodeTimeoutMs: number;
   readonly commandTimeoutMs: number;
   readonly outageLogIntervalMs: number;
-  readonly logger: AdapterLogger | undefined;
+  readonly logger: Logger | undefined;
   readonly nodeId: string;
 }
 

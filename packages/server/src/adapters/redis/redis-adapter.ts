@@ -14,6 +14,8 @@
  * state-changes.ts, state-queries.ts, cache-operations.ts and message-bus.ts.
  * See packages/server/docs/scaling.md for the design.
  */
+
+import type { Logger } from '../../observability/logger';
 import type {
   Adapter,
   AdapterHandlers,
@@ -35,7 +37,6 @@ import { Heartbeat } from './heartbeat';
 import { LocalMirror } from './local-mirror';
 import { MessageBus } from './message-bus';
 import {
-  type AdapterLogger,
   type RedisAdapterOptions,
   type ResolvedRedisAdapterOptions,
   resolveRedisAdapterOptions,
@@ -44,7 +45,7 @@ import { busChannel } from './redis-keys';
 import { StateChanges } from './state-changes';
 import { StateQueries } from './state-queries';
 
-const SILENT_LOGGER: AdapterLogger = {
+const SILENT_LOGGER: Logger = {
   debug: () => {},
   info: () => {},
   warn: () => {},
@@ -61,7 +62,7 @@ interface Started {
 export class RedisAdapter implements Adapter {
   readonly nodeId: string;
   private readonly config: ResolvedRedisAdapterOptions;
-  private readonly logger: AdapterLogger;
+  private readonly logger: Logger;
   private readonly mirror = new LocalMirror();
   private readonly connection: RedisConnection;
   private readonly changes: StateChanges;
