@@ -3,7 +3,9 @@
  * What npm would publish, checked on `npm pack --dry-run`: each package carries the LICENSE, its
  * repository, homepage and bugs fields; every relative link (and #anchor) in a packed Markdown file
  * resolves inside the package (so no README link is dead on npm); `engines` agree with the
- * READMEs; publint is clean in strict mode. Needs the packages built (`npm run build`).
+ * READMEs; a bin is a committed file, recorded as such in package-lock.json (npm links bins from
+ * the lock, so `npx pushwire` works right after `npm install`); publint is clean in strict mode.
+ * Needs the packages built (`npm run build`).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -136,6 +138,25 @@ describe.each(WORKSPACES)('the %s package', (workspace) => {
       readFileSync(join(ROOT, 'LICENSE'), 'utf8'),
     );
     expect(deadLinks(dir, files)).toEqual([]);
+  });
+
+  it('has its bin recorded as is in package-lock.json (npm links bins from the lock)', () => {
+    const lock = readJson(join(ROOT, 'package-lock.json')) as {
+      packages: Record<string, { bin?: Record<string, string> }>;
+    };
+    const declared = (readJson(join(dir, 'package.json')) as { bin?: Record<string, string> }).bin;
+    const normalized =
+      declared === undefined
+        ? undefined
+        : Object.fromEntries(
+            Object.entries(declared).map(([name, path]) => [name, posix.normalize(path)]),
+          );
+    expect(lock.packages[workspace]?.bin).toEqual(normalized);
+    for (const path of Object.values(normalized ?? {})) {
+      // Present before any build, so that `npm install` links it in a fresh checkout.
+      expect(path.startsWith('dist/'), path).toBe(false);
+      expect(existsSync(join(dir, path)), path).toBe(true);
+    }
   });
 
   it('names its license, repository, homepage and bug tracker', () => {
