@@ -146,9 +146,14 @@ describe('serve banner', () => {
   });
 
   it('names the right way to run the CLI again', () => {
-    expect(cliInvocation('/repo/packages/cli/dist/bin.js', '/repo')).toBe(
-      'node packages/cli/dist/bin.js',
+    // From the repository's root (`npm start`), where `npm install` linked the command.
+    expect(cliInvocation('/repo/packages/cli/bin/pushwire.js', '/repo')).toBe('npx pushwire');
+    expect(cliInvocation('/repo/packages/cli/dist/bin.js', '/repo')).toBe('npx pushwire');
+    // From elsewhere, the script itself.
+    expect(cliInvocation('/repo/packages/cli/bin/pushwire.js', '/tmp')).toBe(
+      'node /repo/packages/cli/bin/pushwire.js',
     );
+    expect(cliInvocation('/tmp/cli/dist/bin.js', '/tmp')).toBe('node cli/dist/bin.js');
     expect(cliInvocation('/app/node_modules/pushwire/dist/bin.js', '/app')).toBe('npx pushwire');
     expect(cliInvocation('/usr/local/bin/pushwire', '/app')).toBe('npx pushwire');
     expect(connectHost('::')).toBe('127.0.0.1');

@@ -3,7 +3,8 @@
  * The text `pushwire serve` prints once it listens: where it is, the credentials of the built-in
  * development app (public by design; configured apps' secrets are never printed), whether each
  * app allows client events (the development app does; configured apps only with
- * `enableClientMessages: true`, as on Pusher), and how to connect pusher-js, the SDKs and the CLI.
+ * `enableClientMessages: true`, as on Pusher), and how to connect pusher-js, the SDKs (the official
+ * one in its constructor form) and the CLI.
  */
 import type { AppOptions } from '@pushwire/server';
 
@@ -20,15 +21,20 @@ export interface BannerInput {
   readonly cliInvocation: string;
 }
 
+/** The CLI's script as run from a source checkout: the launcher npm links, or the build. */
+const SCRIPT = /[\\/](?:bin[\\/]pushwire|dist[\\/]bin)\.js$/;
+const CHECKOUT_SCRIPT = /^packages[\\/]cli[\\/](?:bin[\\/]pushwire|dist[\\/]bin)\.js$/;
+
 /**
- * The command that runs this CLI from a shell: `node <path>` when started as a script outside
- * node_modules (e.g. `npm start` in the repository), else `npx pushwire` (an installed package).
+ * The command that runs this CLI from a shell: `npx pushwire` for an installed package, and in the
+ * repository's root too (`npm install` links the command there, e.g. for `npm start`); `node <path>`
+ * when started as a script from anywhere else.
  */
 export function cliInvocation(scriptPath: string | undefined, cwd: string): string {
-  const isScript = scriptPath !== undefined && /[\\/]dist[\\/]bin\.js$/.test(scriptPath);
-  if (!isScript || /[\\/]node_modules[\\/]/.test(scriptPath)) return 'npx pushwire';
+  if (scriptPath === undefined || !SCRIPT.test(scriptPath)) return 'npx pushwire';
+  if (/[\\/]node_modules[\\/]/.test(scriptPath)) return 'npx pushwire';
   const relative = scriptPath.startsWith(`${cwd}/`) ? scriptPath.slice(cwd.length + 1) : scriptPath;
-  return `node ${relative}`;
+  return CHECKOUT_SCRIPT.test(relative) ? 'npx pushwire' : `node ${relative}`;
 }
 
 const WILDCARD_HOSTS: ReadonlySet<string> = new Set(['0.0.0.0', '::', '']);
@@ -79,15 +85,20 @@ export function formatBanner(input: BannerInput): string {
     app === undefined
       ? `http://${key}:APP_SECRET@${hostInUrl}:${port}/apps/${input.apps[0]?.id ?? 'APP_ID'}`
       : `http://${app.key}:${app.secret}@${hostInUrl}:${port}/apps/${app.id}`;
+  // The constructor form: pusher's `Pusher.forURL` parses the app id as a number (`app-id` → NaN).
+  const credentials =
+    app === undefined
+      ? `appId: '${input.apps[0]?.id ?? 'APP_ID'}', key: '${key}', secret: 'APP_SECRET'`
+      : `appId: '${app.id}', key: '${app.key}', secret: '${app.secret}'`;
   lines.push(
     '',
     'Connect with pusher-js:',
     `  new Pusher('${key}', { wsHost: '${host}', wsPort: ${port}, forceTLS: false, enabledTransports: ['ws'], cluster: 'mt1' })`,
     '',
-    'Trigger with @pushwire/sdk or the official pusher SDK:',
+    'Trigger with the official pusher package:',
+    `  new Pusher({ ${credentials}, host: '${host}', port: '${port}', useTLS: false })`,
+    `With @pushwire/sdk: the same options with port: ${port}, or Pusher.fromUrl(process.env.PUSHER_URL) and`,
     `  PUSHER_URL=${url}`,
-    `  @pushwire/sdk: Pusher.fromUrl(process.env.PUSHER_URL)   pusher: Pusher.forURL(process.env.PUSHER_URL)`,
-    `  or new Pusher({ appId, key, secret, host: '${host}', port: ${port}, useTLS: false })`,
     '',
     'Or from a shell:',
     app === undefined || port !== 6001 || host !== '127.0.0.1'
