@@ -24,11 +24,15 @@ interface Seen {
 
 async function record(request: Request): Promise<Seen> {
   const url = new URL(request.url);
+  const headers: Record<string, string> = {};
+  request.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
   return {
     method: request.method,
     path: url.pathname,
     query: Object.fromEntries(url.searchParams),
-    headers: Object.fromEntries(request.headers),
+    headers,
     body: await request.text(),
   };
 }
