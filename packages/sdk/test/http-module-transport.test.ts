@@ -128,6 +128,20 @@ describe('the client while an interceptor is installed', () => {
     expect(api.requests[0]?.headers.connection).toBe('keep-alive');
   });
 
+  it('names node:http in debug logs while it is used', async () => {
+    const api = await fakeApi();
+    const lines: string[] = [];
+    const pusher = clientFor(api, { logger: { debug: (line: string) => lines.push(line) } });
+    intercept();
+    await pusher.trigger('c', 'e', 'd');
+    http.request = original;
+    await pusher.trigger('c', 'e', 'd');
+    expect(lines.map((line) => /\(\d+ ms, ([\w-]+)\)$/.exec(line)?.[1])).toEqual([
+      'node-http',
+      'node',
+    ]);
+  });
+
   it('times out with a TimeoutError', async () => {
     const api = await fakeApi();
     api.handler = () => ({ fault: 'hang' });

@@ -109,7 +109,9 @@ function interceptable(
     return viaHttp.send(request);
   };
   return {
-    kind: node.kind,
+    get kind() {
+      return intercepted() ? 'node-http' : node.kind;
+    },
     send,
     close: () => {
       node.close();
