@@ -34,7 +34,6 @@ export interface NodeRequestOptions {
   path: string;
   headers: Record<string, string>;
   agent: unknown;
-  servername?: string;
 }
 
 /** `http.Agent` / `https.Agent` options the transport passes. */
