@@ -7,6 +7,11 @@
 // body) and answers every request with the same fixed `200 {}` bytes over keep-alive. It counts
 // requests per peer, so a peer that skipped work would show.
 //
+// `ours-stepped-aside` is ours again while a pass-through Proxy sits on `http.request` (installed
+// only during its own runs), as nock and msw leave it: the SDK then sends through node:http so
+// that interceptors see its requests. That path is not held to the target; it is measured to show
+// the price of interception, and why the socket transport stays the default.
+//
 // Peers run in alternation (the order rotates every round) for ROUNDS rounds; the report is the
 // median req/s per peer and the ratios of the medians. Run: node bench/sdk-trigger.mjs
 import { fork } from 'node:child_process';
@@ -47,7 +52,9 @@ async function startEndpoint() {
           buffer = buffer.slice(end + 4);
           const match = /\r\ncontent-length:[ \t]*(\d+)/i.exec(head);
           bodyLeft = match ? Number(match[1]) : 0;
-          const peer = /\r\nx-pusher-library:[ \t]*([^\r\n]*)/i.exec(head)?.[1] ?? 'unknown';
+          const library = /\r\nx-pusher-library:[ \t]*([^\r\n]*)/i.exec(head)?.[1] ?? 'unknown';
+          // node:http adds a Connection header, the SDK's socket transport does not.
+          const peer = /\r\nconnection:/i.test(head) ? `${library} (connection header)` : library;
           counts.set(peer, (counts.get(peer) ?? 0) + 1);
         }
         if (buffer.length < bodyLeft) return;
@@ -72,6 +79,7 @@ async function main() {
   const { Pusher } = await import(dist);
   const { default: OfficialPusher } = await import('pusher');
   const { Pool } = await import('undici');
+  const http = await import('node:http').then((module) => module.default);
 
   const child = fork(fileURLToPath(import.meta.url), ['server'], { stdio: 'inherit' });
   const port = await new Promise((resolve) => child.once('message', (m) => resolve(m.port)));
@@ -115,26 +123,33 @@ async function main() {
       return response.json();
     },
     'undici-pool': (i) => undiciTrigger('bench-channel', 'bench-event', { ...data, i }),
+    'ours-stepped-aside': (i) => ours.trigger('bench-channel', 'bench-event', { ...data, i }),
   };
+  // Peers run with http.request as an interceptor leaves it (a Proxy), the others with Node's own.
+  const intercepted = new Set(['ours-stepped-aside']);
+  const originalRequest = http.request;
 
-  async function run(send, total) {
+  async function run(name, total) {
+    const send = peers[name];
+    http.request = intercepted.has(name) ? new Proxy(originalRequest, {}) : originalRequest;
     let next = 0;
     const started = performance.now();
     const worker = async () => {
       while (next < total) await send(next++);
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    http.request = originalRequest;
     return total / ((performance.now() - started) / 1000);
   }
 
   const benchStarted = performance.now();
   const names = Object.keys(peers);
-  for (const name of names) await run(peers[name], WARMUP);
+  for (const name of names) await run(name, WARMUP);
   const rates = Object.fromEntries(names.map((name) => [name, []]));
   for (let round = 0; round < ROUNDS; round++) {
     for (let k = 0; k < names.length; k++) {
       const name = names[(round + k) % names.length];
-      rates[name].push(await run(peers[name], REQUESTS));
+      rates[name].push(await run(name, REQUESTS));
     }
   }
   const median = (values) => {
@@ -167,6 +182,10 @@ async function main() {
   };
   report('ours/official-pusher', 'ours', 'official', 2.5);
   report('ours/undici-pool', 'ours', 'undici-pool', 0.8);
+  const aside = medians['ours-stepped-aside'] / medians.official;
+  console.log(
+    `ratio ours-stepped-aside/official-pusher: ${aside.toFixed(2)}x (per-round median ${pairedRatio('ours-stepped-aside', 'official').toFixed(2)}x; no target: the path taken while an interceptor is installed)`,
+  );
   console.log(`(${((performance.now() - benchStarted) / 1000).toFixed(1)} s)`);
   ours.close();
   await pool.close();

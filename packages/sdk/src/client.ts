@@ -413,7 +413,7 @@ export class Pusher {
       pathPrefix,
       origin: originOf(endpoint),
       transport: transport.send,
-      transportKind: transport.kind,
+      transportKind: () => transport.kind,
       timeoutMs: o.timeoutMs,
       retry: o.retry,
       logger: o.logger,

@@ -31,8 +31,11 @@ export interface RestClientConfig {
   /** Scheme, host and port of the API (`http://127.0.0.1:6001`), named in network errors. */
   readonly origin: string;
   readonly transport: Transport;
-  /** The transport's kind, named in debug logs. */
-  readonly transportKind: string;
+  /**
+   * The transport's kind, named in debug logs: read per request, as the Node transport steps
+   * aside for node:http while an interceptor (nock, msw) is installed.
+   */
+  readonly transportKind: () => string;
   readonly timeoutMs: number;
   readonly retry: ResolvedRetryOptions;
   readonly logger: Logger | undefined;
@@ -163,7 +166,7 @@ export class RestClient {
       }
       if (logger?.debug) {
         logger.debug(
-          `pushwire: ${request.method} ${path} -> ${response.status} (${Date.now() - started} ms, ${config.transportKind})`,
+          `pushwire: ${request.method} ${path} -> ${response.status} (${Date.now() - started} ms, ${config.transportKind()})`,
         );
       }
       if (response.status >= 200 && response.status <= 299) {

@@ -40,8 +40,12 @@ export type Transport = (request: TransportRequest) => Promise<TransportResponse
 
 /** A transport that holds connections can release them. */
 export interface ClosableTransport {
-  /** Which transport this is (named in debug logs): the keep-alive Node one, or `fetch`. */
-  readonly kind: 'node' | 'fetch';
+  /**
+   * Which transport this is (named in debug logs): the keep-alive Node one, `node:http` (what
+   * the Node one hands requests to while an interceptor such as nock or msw is installed), or
+   * `fetch`.
+   */
+  readonly kind: 'node' | 'node-http' | 'fetch';
   readonly send: Transport;
   /** Closes idle kept-alive connections. */
   close(): void;
