@@ -24,23 +24,14 @@ export function hmacSha256Pure(key: Uint8Array, message: Uint8Array): Uint8Array
   return sha256Pure(outer);
 }
 
-// node:crypto copies a string key into a new Buffer on every createHmac. A client signs with one
-// secret, so the UTF-8 bytes of the last secret are kept (one entry; same bytes, same result).
-let lastSecret: string | undefined;
-let lastSecretBytes: Uint8Array = new Uint8Array(0);
-
-function keyBytes(secret: string): Uint8Array {
-  if (secret !== lastSecret) {
-    lastSecretBytes = utf8Encode(secret);
-    lastSecret = secret;
-  }
-  return lastSecretBytes;
-}
-
-/** Lower-case hex HMAC-SHA256 of `message` under `secret` (strings are UTF-8). */
+/**
+ * Lower-case hex HMAC-SHA256 of `message` under `secret` (strings are UTF-8). A caller that signs
+ * often with one secret passes its UTF-8 bytes, encoded once and held by that caller (node:crypto
+ * would otherwise copy a string key on every call); no secret is kept in module state.
+ */
 export function hmacSha256Hex(secret: string | Uint8Array, message: string | Uint8Array): string {
   if (nodeCrypto) {
-    const key = typeof secret === 'string' ? keyBytes(secret) : secret;
+    const key = typeof secret === 'string' ? utf8Encode(secret) : secret;
     return nodeCrypto.createHmac('sha256', key).update(message).digest('hex');
   }
   return bytesToHex(hmacSha256Pure(toBytes(secret), toBytes(message)));

@@ -5,6 +5,7 @@
  * once; a request without extra parameters (every trigger) needs no sorting and no intermediate
  * parameter object. Produces exactly the query string of `signRequest` + percent-encoding.
  */
+import { utf8Encode } from '../crypto/encoding';
 import { hmacSha256Hex } from '../crypto/hmac';
 import { md5Hex } from '../crypto/md5';
 import { AUTH_VERSION, authOnlyCanonicalQuery, signRequest } from './rest';
@@ -35,12 +36,15 @@ export function encodeQuery(params: Readonly<Record<string, string>>): string {
 export class RequestSigner {
   readonly #key: string;
   readonly #secret: string;
+  /** The secret's UTF-8 bytes, encoded once for this app (not per request, not module-wide). */
+  readonly #secretBytes: Uint8Array;
   /** `auth_key=<key>` percent-encoded, as sent. */
   readonly #encodedKeyPair: string;
 
   constructor(key: string, secret: string) {
     this.#key = key;
     this.#secret = secret;
+    this.#secretBytes = utf8Encode(secret);
     this.#encodedKeyPair = `auth_key=${encodeURIComponent(key)}`;
   }
 
@@ -68,7 +72,7 @@ export class RequestSigner {
     const body = input.body;
     const bodyMd5 = body !== undefined && body.length > 0 ? md5Hex(body) : undefined;
     const signature = hmacSha256Hex(
-      this.#secret,
+      this.#secretBytes,
       `${input.method}\n${input.path}\n${authOnlyCanonicalQuery(this.#key, timestamp, bodyMd5)}`,
     );
     const md5Pair = bodyMd5 === undefined ? '' : `&body_md5=${bodyMd5}`;
