@@ -68,4 +68,5 @@ export {
   type ServerAddress,
   type ServerTimingOverrides,
 } from './server';
+export { PushwireServerError, ServerStateError } from './server-error';
 export type { ServerWebhookEvent, WebhookBody } from './webhooks/events';

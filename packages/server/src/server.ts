@@ -29,6 +29,7 @@ import {
   type ServerOptions,
   type TransportChoice,
 } from './options';
+import { ServerStateError } from './server-error';
 import { type BunRuntime, bunRuntime } from './transports/bun/bun-api';
 import { BunBinding } from './transports/bun/bun-binding';
 import { nodeRequestListener } from './transports/node/http-listener';
@@ -197,10 +198,10 @@ export class PushwireServer {
    */
   async listen(): Promise<ServerAddress> {
     if (this.#state === 'closing' || this.#state === 'closed') {
-      throw new Error('The server is closed');
+      throw new ServerStateError('The server is closed');
     }
     if (this.#transport !== undefined)
-      throw new Error('The server is already listening or attached');
+      throw new ServerStateError('The server is already listening or attached');
     const bun = chosenBunRuntime(this.#options.transport);
     if (bun !== undefined) {
       // Bun.serve binds at once: the adapter is started first so no upgrade waits for it.
@@ -226,10 +227,10 @@ export class PushwireServer {
    */
   async attach(httpServer: HttpServer, options: AttachOptions = {}): Promise<void> {
     if (this.#state === 'closing' || this.#state === 'closed') {
-      throw new Error('The server is closed');
+      throw new ServerStateError('The server is closed');
     }
     if (this.#transport !== undefined && this.#httpServer !== httpServer) {
-      throw new Error('The server is already listening or attached');
+      throw new ServerStateError('The server is already listening or attached');
     }
     if (this.#transport === undefined) this.#bind(httpServer, false, options.rest !== false);
     await this.#start();

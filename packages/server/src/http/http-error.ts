@@ -4,8 +4,10 @@
  * `{"error": "<message>"}`. Messages never contain a secret or an expected signature.
  */
 
+import { PushwireServerError } from '../server-error';
+
 /** Thrown inside request handling; the handler turns it into a JSON error response. */
-export class HttpError extends Error {
+export class HttpError extends PushwireServerError {
   override readonly name = 'HttpError';
   readonly status: number;
   /** Extra response headers (e.g. `Allow` on 405). */
@@ -29,6 +31,6 @@ export function payloadTooLarge(message: string): HttpError {
 }
 
 /** The client went away before the body was complete: nothing can be answered. */
-export class RequestAbortedError extends Error {
+export class RequestAbortedError extends PushwireServerError {
   override readonly name = 'RequestAbortedError';
 }

@@ -3,8 +3,10 @@
  * `ServerConfigError`: an invalid option, named by its path; never echoes a secret.
  */
 
+import { PushwireServerError } from '../server-error';
+
 /** A configuration value is missing or invalid. `option` is its path, e.g. `apps[0].secret`. */
-export class ServerConfigError extends Error {
+export class ServerConfigError extends PushwireServerError {
   override readonly name = 'ServerConfigError';
   readonly code = 'PUSHWIRE_ERR_SERVER_CONFIG';
   /** Path of the offending option (`port`, `apps[1].limits.maxEventDataBytes`, ...). */

@@ -5,6 +5,8 @@
  * code for logs and metrics, and whether the connection must be closed with that code.
  */
 
+import { PushwireServerError } from '../server-error';
+
 /** Stable identifiers for metrics (`pushwire_errors_total{kind}`) and logs. Never reuse a retired one. */
 export type ProtocolErrorKind =
   | 'malformed_json'
@@ -21,7 +23,7 @@ export type ProtocolErrorKind =
   | 'signin_failed'
   | 'unauthorized';
 
-export class ProtocolError extends Error {
+export class ProtocolError extends PushwireServerError {
   override readonly name = 'ProtocolError';
   /** Code carried in the `pusher:error` frame (`null` where Pusher sends null). */
   readonly code: number | null;

@@ -5,8 +5,10 @@
  * a missing optional dependency ({@link TestServerError}). Neither ever carries the app secret.
  */
 
+import { PushwireServerError } from '../server-error';
+
 /** `nextEvent()` / `nextWebhook()` found no match within its deadline. */
-export class CaptureTimeoutError extends Error {
+export class CaptureTimeoutError extends PushwireServerError {
   override readonly name = 'CaptureTimeoutError';
   /** What was awaited: a published event or a webhook event. */
   readonly kind: 'event' | 'webhook';
@@ -23,6 +25,6 @@ export class CaptureTimeoutError extends Error {
 }
 
 /** A test-server call that cannot be done: closed server, webhooks off, pusher-js missing, ... */
-export class TestServerError extends Error {
+export class TestServerError extends PushwireServerError {
   override readonly name = 'TestServerError';
 }

@@ -4,11 +4,13 @@
  * of another shape is a fault like a lost connection (the adapter falls back and resynchronizes).
  * Also the user_info JSON codec of the stored presence members.
  */
+
+import { PushwireServerError } from '../../server-error';
 import type { PresenceMember, SubscriptionChange } from '../adapter';
 import { AdapterUsageError } from '../adapter-errors';
 
 /** A reply that did not have the expected shape. */
-export class UnexpectedReplyError extends Error {
+export class UnexpectedReplyError extends PushwireServerError {
   override readonly name = 'UnexpectedReplyError';
 }
 

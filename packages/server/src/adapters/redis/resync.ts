@@ -8,7 +8,9 @@
  * does Redis count as up, and the resulting changes are reported. The cost of each step is
  * bounded whatever the number of connections and subscriptions the node holds.
  */
+
 import type { Redis } from 'ioredis';
+import { PushwireServerError } from '../../server-error';
 import type { ChangeReporter } from './cluster-changes';
 import type { RedisConnection } from './connection';
 import type { LocalMirror, MirrorEntryKind, MirrorEntryRef } from './local-mirror';
@@ -36,7 +38,7 @@ export interface ResyncNode {
 }
 
 /** The node was reaped again and again while it resynchronized (the next tick retries). */
-export class ResyncInterruptedError extends Error {
+export class ResyncInterruptedError extends PushwireServerError {
   override readonly name = 'ResyncInterruptedError';
 }
 
