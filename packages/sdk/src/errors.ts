@@ -6,8 +6,10 @@
  * - `ConfigurationError`: an option is missing or invalid (thrown by the constructor).
  * - `ValidationError`: a value breaks a rule or a limit (rejects the call before any request).
  * - `RequestError` and its subclasses: the API answered with an unexpected status.
- * - `HTTPError` (and `TimeoutError`, `ResponseTooLargeError`): no usable answer: the connection
- *   failed or timed out, or the response body was over `maxResponseBodyBytes`.
+ * - `NoResponseError` (`HTTPError`, the gem's name, is an alias; and `TimeoutError`,
+ *   `ResponseTooLargeError`): no usable answer: the connection failed or timed out, or the response
+ *   body was over `maxResponseBodyBytes`. (Not to be confused with an HTTP error status: that is a
+ *   `RequestError`.)
  */
 
 /**
@@ -192,7 +194,7 @@ export function requestErrorFor(init: RequestErrorInit, nowMs?: number): Request
 }
 
 /** What a transport failure knows. */
-export interface HTTPErrorInit {
+export interface NoResponseErrorInit {
   readonly method: string;
   /** Request path, without the query. */
   readonly path: string;
@@ -206,15 +208,15 @@ export interface HTTPErrorInit {
 }
 
 /** The request got no usable answer: DNS, connection, TLS or socket failure. `cause` has details. */
-export class HTTPError extends PusherError {
-  override readonly name: string = 'HTTPError';
+export class NoResponseError extends PusherError {
+  override readonly name: string = 'NoResponseError';
   readonly method: string;
   readonly path: string;
   readonly code: string | undefined;
   readonly connectPhase: boolean;
   readonly attempts: number;
 
-  constructor(message: string, init: HTTPErrorInit) {
+  constructor(message: string, init: NoResponseErrorInit) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
     this.method = init.method;
     this.path = init.path;
@@ -224,12 +226,19 @@ export class HTTPError extends PusherError {
   }
 }
 
+/** The Ruby gem's name for {@link NoResponseError} (same class: `instanceof` works with either). */
+export const HTTPError = NoResponseError;
+/** The Ruby gem's name for {@link NoResponseError}. */
+export type HTTPError = NoResponseError;
+/** @deprecated Use {@link NoResponseErrorInit}. */
+export type HTTPErrorInit = NoResponseErrorInit;
+
 /** The request did not complete (headers and body) within `timeoutMs`. */
-export class TimeoutError extends HTTPError {
+export class TimeoutError extends NoResponseError {
   override readonly name: string = 'TimeoutError';
   readonly timeoutMs: number;
 
-  constructor(message: string, init: HTTPErrorInit & { readonly timeoutMs: number }) {
+  constructor(message: string, init: NoResponseErrorInit & { readonly timeoutMs: number }) {
     super(message, init);
     this.timeoutMs = init.timeoutMs;
   }
@@ -240,12 +249,12 @@ export class TimeoutError extends HTTPError {
  * reading as soon as the cap was passed and closed the connection. `code` is
  * `ERR_RESPONSE_TOO_LARGE`; not retried (the same server would send the same body).
  */
-export class ResponseTooLargeError extends HTTPError {
+export class ResponseTooLargeError extends NoResponseError {
   override readonly name: string = 'ResponseTooLargeError';
   /** The cap that was passed, in bytes. */
   readonly limitBytes: number;
 
-  constructor(message: string, init: HTTPErrorInit & { readonly limitBytes: number }) {
+  constructor(message: string, init: NoResponseErrorInit & { readonly limitBytes: number }) {
     super(message, init);
     this.limitBytes = init.limitBytes;
   }

@@ -10,6 +10,7 @@ import {
   BadRequestError,
   ForbiddenError,
   HTTPError,
+  NoResponseError,
   NotFoundError,
   PayloadTooLargeError,
   PusherError,
@@ -111,6 +112,15 @@ describe('error statuses', () => {
     const error = await rejection(clientFor(api).channels());
     expect(error).toBeInstanceOf(RequestError);
     expect((error as RequestError).message).toContain('not JSON');
+  });
+});
+
+describe('error names', () => {
+  it("HTTPError (the gem's name) is NoResponseError: one class, named for what it means", () => {
+    expect(HTTPError).toBe(NoResponseError);
+    const error = new HTTPError('no answer', { method: 'POST', path: '/apps/1/events' });
+    expect(error).toBeInstanceOf(NoResponseError);
+    expect(error.name).toBe('NoResponseError');
   });
 });
 

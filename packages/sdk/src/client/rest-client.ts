@@ -5,7 +5,7 @@
  * result. Everything derivable per client (headers, path prefix) is computed once.
  */
 import {
-  HTTPError,
+  NoResponseError,
   RequestError,
   ResponseTooLargeError,
   redactSigningParams,
@@ -215,7 +215,7 @@ export class RestClient {
     path: string,
     failure: TransportFailure,
     attempts: number,
-  ): HTTPError {
+  ): NoResponseError {
     const init = {
       method,
       path,
@@ -239,7 +239,7 @@ export class RestClient {
         { ...init, timeoutMs: this.#config.timeoutMs },
       );
     }
-    return new HTTPError(`${where} failed: ${failure.message}${tries}`, init);
+    return new NoResponseError(`${where} failed: ${failure.message}${tries}`, init);
   }
 
   #parse<T>(method: string, path: string, response: TransportResponse): T {
