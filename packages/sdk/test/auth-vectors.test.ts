@@ -1,7 +1,8 @@
 /**
  * @module test/auth-vectors
- * Every channel-authorization, user-authentication and shared-secret vector of
- * sdk-features.md §3.2, §3.3 and §3.4. Vectors on private, presence and encrypted channels go
+ * Every channel-authorization, user-authentication and shared-secret vector published in Pusher's
+ * docs (https://pusher.com/docs/channels/library_auth_reference/auth-signatures/) and the official
+ * SDKs' test suites. Vectors on private, presence and encrypted channels go
  * through `authorizeChannel`; vectors on public channels (which `authorizeChannel` refuses by
  * design) are checked against `channelAuthSignature`, the function it signs with.
  */

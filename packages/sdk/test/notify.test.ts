@@ -1,6 +1,6 @@
 /**
  * @module test/notify
- * Native push payloads: every rule of the Ruby gem v1.2.0.rc2 (sdk-features.md §2.9), the
+ * Native push payloads: every rule of the Ruby gem v1.2.0.rc2 (`lib/pusher/native_notification`), the
  * gem's messages, `interests` last, and the caller's object left untouched.
  */
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,6 @@
-// REST signing and auth strings, pinned with the public vectors (sdk-features.md §3.1-3.4).
+// REST signing and auth strings, pinned with the public vectors of Pusher's docs
+// (https://pusher.com/docs/channels/library_auth_reference/rest-api/#authentication and
+// .../auth-signatures/) and the official SDKs' test suites.
 import { describe, expect, it } from 'vitest';
 import { base64ToBytes } from '../src/crypto/encoding';
 import { ValidationError } from '../src/errors';
