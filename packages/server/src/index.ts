@@ -45,6 +45,7 @@ export { type MetricLabels, Metrics } from './observability/metrics';
 export {
   type AppLimits,
   type AppOptions,
+  type CorsOptions,
   DEFAULT_APP,
   PUSHER_DEFAULT_LIMITS,
   RELAXED_LIMITS,
@@ -54,6 +55,7 @@ export {
   resolveServerOptions,
   ServerConfigError,
   type ServerOptions,
+  type TlsOptions,
   type TransportChoice,
   type WebhookEventName,
   type WebhookTarget,
