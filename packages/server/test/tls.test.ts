@@ -13,7 +13,13 @@ import { connect as tlsConnect } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { Pusher } from '@pushwire/sdk';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { createServer, ServerConfigError, type ServerOptions } from '../src/index';
+import {
+  createServer,
+  loadServerOptions,
+  optionsFromEnv,
+  ServerConfigError,
+  type ServerOptions,
+} from '../src/index';
 import { createTestPki, type ServerCert, type TestPki } from './helpers/tls-certs';
 import { APP, RawClient } from './ws-helpers';
 
@@ -279,5 +285,43 @@ describe('TLS configuration errors at startup', () => {
       tls: { cert: certA.certPath, key: certA.keyPath },
     });
     expect((await configError(() => server.attach(createHttpServer()))).option).toBe('tls');
+  });
+});
+
+describe('TLS options from the config file and the environment', () => {
+  it('PUSHWIRE_TLS_* set the fields; the layers merge field by field', () => {
+    expect(
+      optionsFromEnv({
+        PUSHWIRE_TLS_CERT: certA.certPath,
+        PUSHWIRE_TLS_KEY: certA.keyPath,
+        PUSHWIRE_TLS_CA: pki.caPath,
+      }),
+    ).toEqual({ tls: { cert: certA.certPath, key: certA.keyPath, ca: pki.caPath } });
+    // The passphrase alone in the environment, the paths in the config file.
+    const file = join(pki.dir, 'pushwire.json');
+    writeFileSync(file, JSON.stringify({ tls: { cert: certA.certPath, key: certA.keyPath } }));
+    const merged = loadServerOptions({
+      configPath: file,
+      env: { PUSHWIRE_TLS_PASSPHRASE: PASSPHRASE },
+      flags: { tls: { cert: certB.certPath } as NonNullable<ServerOptions['tls']> },
+    });
+    expect(merged.tls).toEqual({
+      cert: certB.certPath,
+      key: certA.keyPath,
+      passphrase: PASSPHRASE,
+    });
+  });
+
+  it('a passphrase alone in the environment is accepted (the paths come from another layer)', () => {
+    expect(optionsFromEnv({ PUSHWIRE_TLS_PASSPHRASE: ' spaced passphrase ' })).toEqual({
+      tls: { passphrase: ' spaced passphrase ' },
+    });
+    // Once merged, the paths are required.
+    expect(() =>
+      createServer({
+        logLevel: 'silent',
+        ...loadServerOptions({ env: { PUSHWIRE_TLS_PASSPHRASE: 'x' } }),
+      }),
+    ).toThrow('tls.cert');
   });
 });
