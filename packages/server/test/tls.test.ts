@@ -267,6 +267,13 @@ describe('TLS configuration errors at startup', () => {
       (await configError(listenWith({ cert: certA.certPath, key: certA.keyPath, ca: garbage })))
         .option,
     ).toBe('tls.ca');
+    const damaged = join(pki.dir, 'damaged-ca.pem');
+    writeFileSync(damaged, '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n');
+    const refused = await configError(
+      listenWith({ cert: certA.certPath, key: certA.keyPath, ca: damaged }),
+    );
+    expect(refused.option).toBe('tls.ca');
+    expect(refused.message).toContain(damaged);
   });
 
   it('the option shape is checked when the server is created', async () => {

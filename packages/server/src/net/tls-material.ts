@@ -7,6 +7,7 @@
  */
 import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
 import { ServerConfigError } from '../options/config-error';
 import type { ResolvedTlsOptions } from '../options/types';
 
@@ -21,6 +22,7 @@ export interface TlsMaterial {
 /** Larger certificate or key files are refused (a PEM chain is a few kilobytes). */
 const MAX_PEM_FILE_BYTES = 1_048_576;
 const PEM_CERTIFICATE = '-----BEGIN CERTIFICATE-----';
+const PEM_CERTIFICATE_BLOCKS = /-----BEGIN CERTIFICATE-----[^-]*-----END CERTIFICATE-----/g;
 const PEM_PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
 
 function readPem(path: string, option: string): string {
@@ -46,6 +48,25 @@ function parseCertificate(pem: string, path: string): X509Certificate {
   } catch {
     throw new ServerConfigError('tls.cert', 'holds a certificate that cannot be parsed', path);
   }
+}
+
+/** Every certificate of the CA chain file must parse (Node would skip a damaged one silently). */
+function checkCaChain(pem: string, path: string): void {
+  const blocks = pem.match(PEM_CERTIFICATE_BLOCKS) ?? [];
+  if (blocks.length === 0) {
+    throw new ServerConfigError('tls.ca', 'is not a PEM certificate (BEGIN CERTIFICATE)', path);
+  }
+  blocks.forEach((block, index) => {
+    try {
+      new X509Certificate(block);
+    } catch {
+      throw new ServerConfigError(
+        'tls.ca',
+        `holds a certificate that cannot be parsed (number ${index + 1} in the file)`,
+        path,
+      );
+    }
+  });
 }
 
 function parseKey(pem: string, path: string, passphrase: string | undefined): KeyObject {
@@ -87,9 +108,7 @@ export function loadTlsMaterial(tls: ResolvedTlsOptions): TlsMaterial {
   const cert = readPem(tls.cert, 'tls.cert');
   const key = readPem(tls.key, 'tls.key');
   const ca = tls.ca === undefined ? undefined : readPem(tls.ca, 'tls.ca');
-  if (ca !== undefined && !ca.includes(PEM_CERTIFICATE)) {
-    throw new ServerConfigError('tls.ca', 'is not a PEM certificate (BEGIN CERTIFICATE)', tls.ca);
-  }
+  if (ca !== undefined && tls.ca !== undefined) checkCaChain(ca, tls.ca);
   const certificate = parseCertificate(cert, tls.cert);
   const privateKey = parseKey(key, tls.key, tls.passphrase);
   if (!certificate.checkPrivateKey(privateKey)) {
@@ -99,10 +118,29 @@ export function loadTlsMaterial(tls: ResolvedTlsOptions): TlsMaterial {
       tls.key,
     );
   }
-  return Object.freeze({
+  const material: TlsMaterial = Object.freeze({
     cert,
     key,
     ...(ca === undefined ? {} : { ca }),
     ...(tls.passphrase === undefined ? {} : { passphrase: tls.passphrase }),
   });
+  checkUsable(material, tls);
+  return material;
+}
+
+/** What the TLS library itself refuses (e.g. a damaged certificate in the CA chain file). */
+function checkUsable(material: TlsMaterial, tls: ResolvedTlsOptions): void {
+  try {
+    createSecureContext(material);
+  } catch (error) {
+    // Only the error code: OpenSSL's message is safe today, but the key's file is not ours to echo.
+    const code = (error as { code?: unknown }).code;
+    const reason = typeof code === 'string' ? ` (${code})` : '';
+    const option = tls.ca === undefined ? 'tls.cert' : 'tls.ca';
+    throw new ServerConfigError(
+      option,
+      `is refused by the TLS library${reason}`,
+      tls.ca ?? tls.cert,
+    );
+  }
 }
