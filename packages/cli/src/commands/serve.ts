@@ -222,6 +222,7 @@ export const serveCommand: Command = {
       defaultApp = DEFAULT_APP;
       if (options.logger === undefined) {
         const secrets = (options.apps ?? []).map((app) => String(app.secret));
+        if (typeof options.tls?.passphrase === 'string') secrets.push(options.tls.passphrase);
         options = {
           ...options,
           logger: createLogger({
