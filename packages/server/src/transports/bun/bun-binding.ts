@@ -87,7 +87,8 @@ export class BunBinding implements ServerTransport {
     });
     this.#retired.add(old);
     // Resolves once the old listener's last connection closed.
-    void old.stop(false).finally(() => this.#retired.delete(old));
+    const release = () => void this.#retired.delete(old);
+    old.stop(false).then(release, release);
   }
 
   stopAccepting(): Promise<void> {
