@@ -46,6 +46,7 @@ export type { EventObserver, PublishedEvent } from './observability/published-ev
 export {
   type AppLimits,
   type AppOptions,
+  type CorsOptions,
   DEFAULT_APP,
   PUSHER_DEFAULT_LIMITS,
   RELAXED_LIMITS,
@@ -55,6 +56,7 @@ export {
   resolveServerOptions,
   ServerConfigError,
   type ServerOptions,
+  type TlsOptions,
   type TransportChoice,
   type WebhookEventName,
   type WebhookTarget,

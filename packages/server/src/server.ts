@@ -5,8 +5,10 @@
  * `adapter`, the Redis adapter is loaded when the server starts (ioredis stays optional).
  * `listen()` binds a transport of its own (port 0 allowed): Bun.serve's native WebSockets under
  * Bun, a node:http server with `ws` otherwise (`transport` forces either); `attach()` shares an
- * existing node:http server. `close()` is idempotent and graceful: stop accepting, 4200 to every
- * socket, drain HTTP, flush webhooks, close the adapter, all within `shutdownTimeoutMs`.
+ * existing node:http server. With `tls`, `listen()` serves HTTPS and WSS on its port, and
+ * `reloadTls()` re-reads the certificate files for new connections without closing open ones.
+ * `close()` is idempotent and graceful: stop accepting, 4200 to every socket, drain HTTP, flush
+ * webhooks, close the adapter, all within `shutdownTimeoutMs`.
  */
 
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
@@ -19,6 +21,7 @@ import { LocalRegistry } from './channels/local-registry';
 import { SubscriptionCountNotifier } from './channels/subscription-count';
 import { createHttpApi, type HttpApi } from './http/handler';
 import { ConnectionLimiter } from './net/connection-limiter';
+import { loadTlsMaterial } from './net/tls-material';
 import { TrustedProxies } from './net/trusted-proxies';
 import type { Logger } from './observability/logger';
 import { Metrics } from './observability/metrics';
@@ -33,7 +36,7 @@ import { ServerStateError } from './server-error';
 import { type BunRuntime, bunRuntime } from './transports/bun/bun-api';
 import { BunBinding } from './transports/bun/bun-binding';
 import { nodeRequestListener } from './transports/node/http-listener';
-import { createOwnHttpServer, NodeBinding } from './transports/node/node-binding';
+import { createOwnHttpServer, NodeBinding, type NodeServer } from './transports/node/node-binding';
 import type { BoundAddress, ServerTransport, TransportHooks } from './transports/server-transport';
 import { WebhookDispatcher } from './webhooks/dispatcher';
 import type { CoreContext } from './ws/core-context';
@@ -47,8 +50,13 @@ const MS_PER_SECOND = 1000;
 export interface ServerAddress {
   readonly host: string;
   readonly port: number;
-  /** `http://host:port`: the REST base URL; WebSocket clients use `ws://host:port/app/{key}`. */
+  /**
+   * `http://host:port` (`https://` with TLS): the REST base URL; WebSocket clients use
+   * `ws://host:port/app/{key}` (`wss://` with TLS).
+   */
   readonly url: string;
+  /** True when the server serves HTTPS and WSS (the `tls` option). */
+  readonly tls: boolean;
 }
 
 /**
@@ -88,7 +96,7 @@ export class PushwireServer {
   #state: Lifecycle = 'idle';
   #started: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
-  #httpServer: HttpServer | undefined;
+  #httpServer: NodeServer | undefined;
   #transport: ServerTransport | undefined;
   #transportName: 'node' | 'bun' | undefined;
   #address: ServerAddress | undefined;
@@ -203,15 +211,17 @@ export class PushwireServer {
     if (this.#transport !== undefined)
       throw new ServerStateError('The server is already listening or attached');
     const bun = chosenBunRuntime(this.#options.transport);
+    // The certificate files are read and checked before anything binds.
+    const tls = this.#options.tls === undefined ? undefined : loadTlsMaterial(this.#options.tls);
     if (bun !== undefined) {
       // Bun.serve binds at once: the adapter is started first so no upgrade waits for it.
       await this.#start();
-      const binding = new BunBinding(bun, this.#transportHooks());
+      const binding = new BunBinding(bun, this.#transportHooks(), tls);
       this.#transport = binding;
       this.#transportName = 'bun';
       return this.#listening(binding.address);
     }
-    const server = createOwnHttpServer(this.#options.requestTimeoutMs);
+    const server = createOwnHttpServer(this.#options.requestTimeoutMs, tls);
     const binding = this.#bind(server, true, true);
     await this.#start();
     const { host, port } = this.#options;
@@ -232,6 +242,12 @@ export class PushwireServer {
     if (this.#transport !== undefined && this.#httpServer !== httpServer) {
       throw new ServerStateError('The server is already listening or attached');
     }
+    if (this.#options.tls !== undefined) {
+      throw new ServerConfigError(
+        'tls',
+        'applies to listen() only: attach() serves the server it is given (give it a node:https server instead)',
+      );
+    }
     if (this.#transport === undefined) this.#bind(httpServer, false, options.rest !== false);
     await this.#start();
   }
@@ -244,13 +260,32 @@ export class PushwireServer {
     this.#handleRequest(req, res);
   }
 
+  /**
+   * Re-reads the `tls` files (certificate, key, CA chain) and serves new connections with them;
+   * open connections keep going on the old certificate. The CLI calls this on SIGHUP.
+   * @throws {ServerConfigError} when a file is missing or wrong: the old certificate stays in use.
+   * @throws {Error} when the server is not listening with `tls`.
+   */
+  reloadTls(): void {
+    const tls = this.#options.tls;
+    if (tls === undefined) {
+      throw new ServerConfigError('tls', 'is not set: there is no certificate to reload');
+    }
+    const transport = this.#transport;
+    if (transport === undefined || this.#state === 'closing' || this.#state === 'closed') {
+      throw new Error('The server is not listening');
+    }
+    transport.reloadTls(loadTlsMaterial(tls));
+    this.#logger.info('TLS certificate reloaded', { cert: tls.cert, key: tls.key });
+  }
+
   /** Graceful, idempotent shutdown; resolves when everything is closed. */
   close(): Promise<void> {
     this.#closing ??= this.#shutdown();
     return this.#closing;
   }
 
-  #bind(server: HttpServer, owned: boolean, rest: boolean): NodeBinding {
+  #bind(server: NodeServer, owned: boolean, rest: boolean): NodeBinding {
     const binding = new NodeBinding(this.#transportHooks(), server, owned, rest);
     this.#httpServer = server;
     this.#transport = binding;
@@ -272,7 +307,13 @@ export class PushwireServer {
 
   #listening(bound: BoundAddress): ServerAddress {
     const urlHost = bound.ipv6 ? `[${bound.host}]` : bound.host;
-    this.#address = { host: bound.host, port: bound.port, url: `http://${urlHost}:${bound.port}` };
+    const tls = this.#options.tls !== undefined;
+    this.#address = {
+      host: bound.host,
+      port: bound.port,
+      url: `${tls ? 'https' : 'http'}://${urlHost}:${bound.port}`,
+      tls,
+    };
     this.#logger.info('pushwire listening', {
       url: this.#address.url,
       transport: this.#transportName,

@@ -4,12 +4,18 @@
  * development app (public by design; configured apps' secrets are never printed), whether each
  * app allows client events (the development app does; configured apps only with
  * `enableClientMessages: true`, as on Pusher), and how to connect pusher-js, the SDKs (the official
- * one in its constructor form) and the CLI.
+ * one in its constructor form) and the CLI (over TLS when the server serves HTTPS and WSS).
  */
 import type { AppOptions } from '@pushwire/server';
 
 export interface BannerInput {
-  readonly address: { readonly host: string; readonly port: number; readonly url: string };
+  readonly address: {
+    readonly host: string;
+    readonly port: number;
+    readonly url: string;
+    /** HTTPS and WSS. @default false */
+    readonly tls?: boolean;
+  };
   /** The configured apps (ignored when `usesDefaultApp`). */
   readonly apps: readonly AppOptions[];
   /** The built-in development app (its credentials are public). */
@@ -17,6 +23,8 @@ export interface BannerInput {
   /** The server runs only the built-in development app, whose credentials may be shown. */
   readonly usesDefaultApp: boolean;
   readonly redis: boolean;
+  /** Origins allowed to call the REST API from a browser (CORS); undefined: CORS off. */
+  readonly corsOrigins?: readonly string[] | '*' | undefined;
   /** How to run the CLI again from the same shell: `pushwire` or `node path/to/bin.js`. */
   readonly cliInvocation: string;
 }
@@ -54,7 +62,9 @@ export function formatBanner(input: BannerInput): string {
   const host = connectHost(input.address.host);
   const hostInUrl = host.includes(':') ? `[${host}]` : host;
   const port = input.address.port;
-  const base = `http://${hostInUrl}:${port}`;
+  const tls = input.address.tls === true;
+  const scheme = tls ? 'https' : 'http';
+  const base = `${scheme}://${hostInUrl}:${port}`;
   const lines = [
     `pushwire server listening on ${input.address.url}${input.redis ? ' (Redis adapter)' : ''}`,
   ];
@@ -83,25 +93,38 @@ export function formatBanner(input: BannerInput): string {
 
   const url =
     app === undefined
-      ? `http://${key}:APP_SECRET@${hostInUrl}:${port}/apps/${input.apps[0]?.id ?? 'APP_ID'}`
-      : `http://${app.key}:${app.secret}@${hostInUrl}:${port}/apps/${app.id}`;
+      ? `${scheme}://${key}:APP_SECRET@${hostInUrl}:${port}/apps/${input.apps[0]?.id ?? 'APP_ID'}`
+      : `${scheme}://${app.key}:${app.secret}@${hostInUrl}:${port}/apps/${app.id}`;
   // The constructor form: pusher's `Pusher.forURL` parses the app id as a number (`app-id` → NaN).
   const credentials =
     app === undefined
       ? `appId: '${input.apps[0]?.id ?? 'APP_ID'}', key: '${key}', secret: 'APP_SECRET'`
       : `appId: '${app.id}', key: '${app.key}', secret: '${app.secret}'`;
+  if (tls) {
+    lines.push(
+      '',
+      'TLS: HTTPS and WSS on this port (kill -HUP the process to re-read the certificate files).',
+      '  A certificate from a private CA: trust it with NODE_EXTRA_CA_CERTS=ca.pem (Node clients).',
+    );
+  }
+  if (input.corsOrigins !== undefined) {
+    const origins = input.corsOrigins === '*' ? 'any origin (*)' : input.corsOrigins.join(', ');
+    lines.push('', `CORS: browser pages may call the REST API from ${origins}.`);
+  }
   lines.push(
     '',
     'Connect with pusher-js:',
-    `  new Pusher('${key}', { wsHost: '${host}', wsPort: ${port}, forceTLS: false, enabledTransports: ['ws'], cluster: 'mt1' })`,
+    tls
+      ? `  new Pusher('${key}', { wsHost: '${host}', wssPort: ${port}, forceTLS: true, enabledTransports: ['ws'], cluster: 'mt1' })`
+      : `  new Pusher('${key}', { wsHost: '${host}', wsPort: ${port}, forceTLS: false, enabledTransports: ['ws'], cluster: 'mt1' })`,
     '',
     'Trigger with the official pusher package:',
-    `  new Pusher({ ${credentials}, host: '${host}', port: '${port}', useTLS: false })`,
+    `  new Pusher({ ${credentials}, host: '${host}', port: '${port}', useTLS: ${tls} })`,
     `With @pushwire/sdk: the same options with port: ${port}, or Pusher.fromUrl(process.env.PUSHER_URL) and`,
     `  PUSHER_URL=${url}`,
     '',
     'Or from a shell:',
-    app === undefined || port !== 6001 || host !== '127.0.0.1'
+    app === undefined || port !== 6001 || host !== '127.0.0.1' || tls
       ? `  PUSHER_URL=${url} ${input.cliInvocation} trigger my-channel my-event '{"hello":"world"}'`
       : `  ${input.cliInvocation} trigger my-channel my-event '{"hello":"world"}'`,
     '',

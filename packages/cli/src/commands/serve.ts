@@ -2,13 +2,15 @@
  * @module commands/serve
  * `pushwire serve`: run the Pusher-compatible server in the foreground. Options come from
  * defaults < `--config` file < `PUSHWIRE_*` environment < flags. SIGINT/SIGTERM close it
- * gracefully (exit 0); a second signal exits at once.
+ * gracefully (exit 0); a second signal exits at once. With TLS, SIGHUP re-reads the certificate
+ * files (open connections stay; a bad file is reported and the old certificate kept).
  */
 import type {
   AppOptions,
   LogLevel,
   PushwireServer,
   ServerOptions,
+  TlsOptions,
   TransportChoice,
 } from '@pushwire/server';
 import { type FlagSpecs, parseCommandArgs, parseIntegerFlag } from '../args';
@@ -44,6 +46,13 @@ Options:
   --log-level LEVEL        silent, error, warn, info, debug          env PUSHWIRE_LOG_LEVEL default info
   --transport NAME         auto, node (node:http + ws) or bun (Bun's native WebSockets; run by bun)
                                                                      env PUSHWIRE_TRANSPORT default auto
+  --tls-cert FILE          serve HTTPS and WSS with this PEM certificate (chain) env PUSHWIRE_TLS_CERT
+  --tls-key FILE           the certificate's PEM private key             env PUSHWIRE_TLS_KEY
+  --tls-ca FILE            intermediate CA certificates sent with it     env PUSHWIRE_TLS_CA
+                           (an encrypted key's passphrase: env PUSHWIRE_TLS_PASSPHRASE or the config
+                           file, never a flag; kill -HUP <pid> re-reads the files)
+  --cors-origin ORIGIN     let browser pages from ORIGIN call the REST API (repeatable; * = any)
+                                                                     env PUSHWIRE_CORS_ORIGINS (comma-separated)
   -h, --help               show this help
 
 The default app's id, key and secret come from PUSHWIRE_APP_ID, PUSHWIRE_APP_KEY and
@@ -55,7 +64,8 @@ app); the built-in development app allows them.
 Examples:
   pushwire serve
   pushwire serve --port 6002 --webhook-url http://127.0.0.1:3000/pusher/webhooks
-  pushwire serve --config pushwire.json --redis-url redis://127.0.0.1:6379`;
+  pushwire serve --config pushwire.json --redis-url redis://127.0.0.1:6379
+  pushwire serve --host 0.0.0.0 --port 443 --tls-cert fullchain.pem --tls-key privkey.pem`;
 
 const SERVE_FLAGS = {
   help: { type: 'boolean', short: 'h' },
@@ -67,6 +77,10 @@ const SERVE_FLAGS = {
   relaxed: { type: 'boolean' },
   'log-level': { type: 'string' },
   transport: { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  'tls-ca': { type: 'string' },
+  'cors-origin': { type: 'string', multiple: true },
 } as const satisfies FlagSpecs;
 
 /** The options given by flags (the last, strongest layer). */
@@ -110,7 +124,48 @@ function optionsFromFlags(
     }
     options.transport = transport;
   }
+  const tls = tlsFromFlags(flags);
+  if (tls !== undefined) options.tls = tls;
+  const origins = flags['cors-origin'];
+  if (origins !== undefined) {
+    options.cors = { origins: origins.includes('*') ? '*' : origins };
+  }
   return options;
+}
+
+/**
+ * The TLS file paths given by flags; the other fields (and the passphrase) come from the file or
+ * the environment: `tls` merges field by field across the layers.
+ */
+function tlsFromFlags(
+  flags: ReturnType<typeof parseCommandArgs<typeof SERVE_FLAGS>>['flags'],
+): TlsOptions | undefined {
+  const fields: Record<string, string> = {};
+  if (flags['tls-cert'] !== undefined) fields['cert'] = flags['tls-cert'];
+  if (flags['tls-key'] !== undefined) fields['key'] = flags['tls-key'];
+  if (flags['tls-ca'] !== undefined) fields['ca'] = flags['tls-ca'];
+  // A partial layer: loadServerOptions completes it from the others and checks the result.
+  return Object.keys(fields).length === 0 ? undefined : (fields as unknown as TlsOptions);
+}
+
+/**
+ * With TLS, SIGHUP re-reads the certificate files; a bad file is reported and the old certificate
+ * stays in use. Returns the function that removes the handler.
+ */
+function reloadTlsOnSignal(server: PushwireServer, io: CliIo): () => void {
+  const onHangup = (): void => {
+    try {
+      server.reloadTls();
+      io.stdout.write('Received SIGHUP: TLS certificate reloaded.\n');
+    } catch (error) {
+      io.stderr.write(
+        'Received SIGHUP: TLS certificate NOT reloaded (still serving the old one).\n',
+      );
+      printError(io, { json: false }, error);
+    }
+  };
+  process.on('SIGHUP', onHangup);
+  return () => process.off('SIGHUP', onHangup);
 }
 
 /**
@@ -167,6 +222,7 @@ export const serveCommand: Command = {
       defaultApp = DEFAULT_APP;
       if (options.logger === undefined) {
         const secrets = (options.apps ?? []).map((app) => String(app.secret));
+        if (typeof options.tls?.passphrase === 'string') secrets.push(options.tls.passphrase);
         options = {
           ...options,
           logger: createLogger({
@@ -186,7 +242,7 @@ export const serveCommand: Command = {
     }
 
     const signal = waitForSignal(io);
-    let address: { host: string; port: number; url: string };
+    let address: { host: string; port: number; url: string; tls: boolean };
     try {
       address = await server.listen();
     } catch (error) {
@@ -199,6 +255,7 @@ export const serveCommand: Command = {
       await server.close().catch(() => undefined);
       return isConfigurationError(error) ? ExitCode.Usage : ExitCode.Failure;
     }
+    const stopReloading = address.tls ? reloadTlsOnSignal(server, io) : () => undefined;
     io.stdout.write(
       `${formatBanner({
         address,
@@ -206,11 +263,13 @@ export const serveCommand: Command = {
         defaultApp,
         usesDefaultApp: isDefaultAppOnly(options, defaultApp),
         redis: options.redisUrl !== undefined,
+        corsOrigins: options.cors?.origins,
         cliInvocation: cliInvocation(process.argv[1], process.cwd()),
       })}\n`,
     );
 
     const received = await signal;
+    stopReloading();
     io.stdout.write(`Received ${received}: shutting down gracefully...\n`);
     try {
       await server.close();

@@ -37,6 +37,11 @@ export const ENV_VARIABLES: Readonly<Record<string, string>> = Object.freeze({
   PUSHWIRE_REDIS_URL: 'redisUrl',
   PUSHWIRE_TRANSPORT: 'transport',
   PUSHWIRE_TRUSTED_PROXIES: 'trustedProxies',
+  PUSHWIRE_TLS_CERT: 'tls.cert',
+  PUSHWIRE_TLS_KEY: 'tls.key',
+  PUSHWIRE_TLS_CA: 'tls.ca',
+  PUSHWIRE_TLS_PASSPHRASE: 'tls.passphrase',
+  PUSHWIRE_CORS_ORIGINS: 'cors.origins',
   ...Object.fromEntries([...NUMERIC_ENV_NAMES].map(([option, name]) => [name, option])),
   PUSHWIRE_CONFIG: '(config file path)',
 });
@@ -65,6 +70,27 @@ function describeJsonError(error: unknown, text: string): string {
   return 'invalid JSON';
 }
 
+/** Stands in for a TLS file path another layer gives (checked once all layers are merged). */
+const PATH_FROM_ANOTHER_LAYER = '(set by another layer)';
+
+/**
+ * `layer` made checkable on its own: `tls` and `cors` merge field by field across layers (the
+ * certificate in the file, its passphrase in the environment), so a field another layer may give
+ * is filled with a stand-in.
+ */
+function completedForCheck(layer: FileServerOptions): FileServerOptions {
+  const raw = layer as Record<string, unknown>;
+  const tls = raw['tls'];
+  const cors = raw['cors'];
+  return {
+    ...layer,
+    ...(isPlainObject(tls)
+      ? { tls: { cert: PATH_FROM_ANOTHER_LAYER, key: PATH_FROM_ANOTHER_LAYER, ...tls } }
+      : {}),
+    ...(isPlainObject(cors) ? { cors: { origins: '*', ...cors } } : {}),
+  } as FileServerOptions;
+}
+
 /**
  * Checks a file-shaped object with the same rules as `resolveServerOptions`, reporting `source`
  * (the file path or "the environment") in the error.
@@ -77,7 +103,7 @@ function validateLayer(layer: FileServerOptions, source: string): void {
     }
   }
   try {
-    resolveServerOptions({ ...layer, logger: silentLogger });
+    resolveServerOptions({ ...completedForCheck(layer), logger: silentLogger });
   } catch (error) {
     if (error instanceof ServerConfigError) {
       throw new ServerConfigError(error.option, error.problem, source);
@@ -236,6 +262,31 @@ export function optionsFromEnv(env: Environment): FileServerOptions {
     const value = envCount(env, name);
     if (value !== undefined) options[option] = value;
   }
+  const tls: Record<string, string> = {};
+  for (const [name, field] of [
+    ['PUSHWIRE_TLS_CERT', 'cert'],
+    ['PUSHWIRE_TLS_KEY', 'key'],
+    ['PUSHWIRE_TLS_CA', 'ca'],
+  ] as const) {
+    const path = env[name]?.trim();
+    if (path) tls[field] = path;
+  }
+  // Not trimmed: a passphrase may begin or end with a space.
+  const passphrase = env['PUSHWIRE_TLS_PASSPHRASE'];
+  if (passphrase !== undefined && passphrase !== '') tls['passphrase'] = passphrase;
+  if (Object.keys(tls).length > 0) options['tls'] = tls;
+  const corsOrigins = env['PUSHWIRE_CORS_ORIGINS']?.trim();
+  if (corsOrigins) {
+    options['cors'] = {
+      origins:
+        corsOrigins === '*'
+          ? '*'
+          : corsOrigins
+              .split(',')
+              .map((origin) => origin.trim())
+              .filter((origin) => origin !== ''),
+    };
+  }
   const proxies = env['PUSHWIRE_TRUSTED_PROXIES'];
   if (proxies !== undefined && proxies.trim() !== '') {
     options['trustedProxies'] = proxies
@@ -256,6 +307,13 @@ export function optionsFromEnv(env: Environment): FileServerOptions {
   return result;
 }
 
+const TLS_ENV_NAMES: ReadonlyMap<string, string> = new Map([
+  ['tls.cert', 'PUSHWIRE_TLS_CERT'],
+  ['tls.key', 'PUSHWIRE_TLS_KEY'],
+  ['tls.ca', 'PUSHWIRE_TLS_CA'],
+  ['tls.passphrase', 'PUSHWIRE_TLS_PASSPHRASE'],
+]);
+
 /** The variable that set an option (`apps[0].key` → PUSHWIRE_APPS or PUSHWIRE_APP_KEY, ...). */
 function envNameFor(option: string): string {
   const root = option.split(/[.[]/)[0];
@@ -274,6 +332,10 @@ function envNameFor(option: string): string {
       return 'PUSHWIRE_TRANSPORT';
     case 'trustedProxies':
       return `PUSHWIRE_TRUSTED_PROXIES (${option})`;
+    case 'tls':
+      return TLS_ENV_NAMES.get(option) ?? 'PUSHWIRE_TLS_*';
+    case 'cors':
+      return `PUSHWIRE_CORS_ORIGINS (${option})`;
     case 'apps':
       return `PUSHWIRE_APP_* / PUSHWIRE_APPS (${option})`;
     default:
@@ -284,9 +346,13 @@ function envNameFor(option: string): string {
 /** One layer of options; keys set to `undefined` (e.g. absent CLI flags) are skipped by merging. */
 export type OptionsLayer = { readonly [K in keyof ServerOptions]?: ServerOptions[K] | undefined };
 
+/** Options whose objects merge field by field across layers (the others are replaced whole). */
+const FIELD_MERGED_OPTIONS: ReadonlySet<string> = new Set(['tls', 'cors']);
+
 /**
  * Merges option layers: for each key, the last layer that defines it (not `undefined`) wins.
- * Arrays (`apps`, `webhooks`) are replaced, not concatenated. Use as
+ * Arrays (`apps`, `webhooks`) are replaced, not concatenated; `tls` and `cors` merge field by
+ * field (e.g. `tls.cert` from the file, `tls.passphrase` from the environment). Use as
  * `mergeOptions(file, env, flags)`; defaults are filled later by `resolveServerOptions`.
  */
 export function mergeOptions(...layers: readonly (OptionsLayer | undefined)[]): ServerOptions {
@@ -294,10 +360,19 @@ export function mergeOptions(...layers: readonly (OptionsLayer | undefined)[]): 
   for (const layer of layers) {
     if (layer === undefined) continue;
     for (const [key, value] of Object.entries(layer)) {
-      if (value !== undefined) merged[key] = value;
+      if (value === undefined) continue;
+      const previous = merged[key];
+      merged[key] =
+        FIELD_MERGED_OPTIONS.has(key) && isPlainObject(previous) && isPlainObject(value)
+          ? { ...previous, ...definedFields(value) }
+          : value;
     }
   }
   return merged as ServerOptions;
+}
+
+function definedFields(value: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined));
 }
 
 /** Inputs of {@link loadServerOptions}. */

@@ -9,6 +9,8 @@ export interface HttpRequest {
   readonly method: string;
   /** The request target: path and query, still percent-encoded. */
   readonly url: string;
+  /** A request header (`name` in lower case); repeated headers joined with `, `. */
+  header(name: string): string | undefined;
   /**
    * Reads the whole body, at most `maxBytes`, within `timeoutMs`. Rejects with a 413 or 408
    * HttpError, or with a RequestAbortedError when the client went away.
@@ -21,7 +23,10 @@ export interface HttpRequest {
 /** A complete response. */
 export interface HttpAnswer {
   readonly status: number;
-  /** Lower-case header names; `content-type` and `content-length` always present. */
+  /**
+   * Lower-case header names; `content-type` and `content-length` always present, except on a 204
+   * (no body).
+   */
   readonly headers: Readonly<Record<string, string | number>>;
   readonly body: string;
   /** The body was not read: the connection cannot carry another request. */

@@ -4,7 +4,9 @@
  * `(request, respond)` function that serves the Pusher REST API under `/apps/{app_id}` (with or without the path prefix), the native
  * push stand-in, and `/`, `/health`, `/ready`, `/metrics`. Every response is JSON except
  * `/metrics`. Order of checks for API routes: route → app (404) → body size (413) →
- * signature (401) → app enabled (403) → input (400/413) → action.
+ * signature (401) → app enabled (403) → input (400/413) → action. With the `cors` option, a
+ * preflight (OPTIONS with `Origin` and `Access-Control-Request-Method`) on any path is answered
+ * first, and every answer to an allowed origin carries the CORS headers (see http/cors).
  */
 import { METRICS_CONTENT_TYPE } from '../observability/metrics';
 import { recordRefusal } from '../observability/refusals';
@@ -15,6 +17,7 @@ import {
   terminateUserConnections,
 } from './channels-routes';
 import type { ApiRequest, ApiResponse, HttpContext } from './context';
+import { CorsPolicy } from './cors';
 import { triggerBatch, triggerEvent } from './events-routes';
 import type { HttpAnswer, HttpRequest, Respond } from './exchange';
 import { healthAnswer, readyAnswer } from './health';
@@ -105,6 +108,7 @@ export function createHttpApi(ctx: HttpContext): HttpApi {
   const { options, metrics, logger } = ctx;
   const prefix = options.pathPrefix;
   const notifications = new NotificationLog();
+  const cors = options.cors === undefined ? undefined : new CorsPolicy(options.cors);
 
   const answer = (
     route: string,
@@ -255,7 +259,32 @@ export function createHttpApi(ctx: HttpContext): HttpApi {
     };
   };
 
-  return (req, respond) => {
+  /** `respond` adding the CORS headers for the request's origin to every answer. */
+  const withCors = (policy: CorsPolicy, origin: string | undefined, respond: Respond): Respond => {
+    const extra = policy.answerHeaders(origin);
+    return (answered) => respond({ ...answered, headers: { ...answered.headers, ...extra } });
+  };
+
+  return (req, plainRespond) => {
+    let respond = plainRespond;
+    if (cors !== undefined) {
+      const origin = req.header('origin');
+      if (
+        req.method === 'OPTIONS' &&
+        origin !== undefined &&
+        req.header('access-control-request-method') !== undefined
+      ) {
+        req.discardBody();
+        const preflight = cors.preflight(origin);
+        metrics.inc('pushwire_http_requests_total', {
+          route: 'preflight',
+          status: String(preflight.status),
+        });
+        respond(preflight);
+        return;
+      }
+      respond = withCors(cors, origin, plainRespond);
+    }
     const url = req.url;
     const queryStart = url.indexOf('?');
     const rawPath = queryStart === -1 ? url : url.slice(0, queryStart);

@@ -26,12 +26,17 @@ export {
 } from './defaults';
 export { type AppLimits, PUSHER_DEFAULT_LIMITS, RELAXED_LIMITS } from './limits';
 export { resolveServerOptions } from './resolve';
+export { DEFAULT_CORS_HEADERS, DEFAULT_CORS_MAX_AGE_SEC } from './resolve-cors';
 export {
   type AppOptions,
+  type CorsOptions,
   type ResolvedApp,
+  type ResolvedCorsOptions,
   type ResolvedServerOptions,
+  type ResolvedTlsOptions,
   type ResolvedWebhookTarget,
   type ServerOptions,
+  type TlsOptions,
   type TransportChoice,
   WEBHOOK_EVENT_NAMES,
   type WebhookEventName,

@@ -34,6 +34,8 @@ import {
 } from './defaults';
 import { type AppLimits, PUSHER_DEFAULT_LIMITS, RELAXED_LIMITS } from './limits';
 import { resolveApp } from './resolve-app';
+import { resolveCors } from './resolve-cors';
+import { resolveTls } from './resolve-tls';
 import { resolveWebhookTargets } from './resolve-webhook-targets';
 import type {
   ResolvedApp,
@@ -96,6 +98,8 @@ const SERVER_OPTION_KEYS: readonly (keyof ServerOptions)[] = [
   'pathPrefix',
   'transport',
   'trustedProxies',
+  'tls',
+  'cors',
   ...NUMERIC_SERVER_OPTION_KEYS,
 ];
 
@@ -182,13 +186,18 @@ export function resolveServerOptions(input: ServerOptions = {}): ResolvedServerO
   const webhooks = Object.freeze(resolveWebhookTargets(raw['webhooks'], 'webhooks'));
   const apps = resolveApps(raw['apps'], baseLimits, webhooks);
 
+  const tls = resolveTls(raw['tls']);
+  const cors = resolveCors(raw['cors']);
+
   const logLevel = raw['logLevel'] ?? 'info';
   if (!isLogLevel(logLevel)) {
     throw new ServerConfigError('logLevel', 'must be one of silent, error, warn, info, debug');
   }
   let logger: Logger;
   if (raw['logger'] === undefined) {
-    logger = createLogger({ level: logLevel, secrets: apps.map((app) => app.secret) });
+    const secrets = apps.map((app) => app.secret);
+    if (tls?.passphrase !== undefined) secrets.push(tls.passphrase);
+    logger = createLogger({ level: logLevel, secrets });
   } else if (isLoggerLike(raw['logger'])) {
     logger = raw['logger'];
   } else {
@@ -277,6 +286,8 @@ export function resolveServerOptions(input: ServerOptions = {}): ResolvedServerO
     ...(adapter === undefined ? {} : { adapter: adapter as unknown as Adapter }),
     ...(redisUrl === undefined ? {} : { redisUrl }),
     ...(onEvent === undefined ? {} : { onEvent: onEvent as EventObserver }),
+    ...(tls === undefined ? {} : { tls }),
+    ...(cors === undefined ? {} : { cors }),
   };
   return Object.freeze(resolved);
 }

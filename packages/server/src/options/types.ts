@@ -106,6 +106,53 @@ export interface ResolvedApp {
   readonly allowedOrigins: readonly string[];
 }
 
+/**
+ * TLS for `listen()`: HTTPS and WSS on the server's one port. Every field but `passphrase` is a
+ * file path (PEM); the files are read when the server starts and again on
+ * `server.reloadTls()` (the CLI: on SIGHUP).
+ */
+export interface TlsOptions {
+  /** The certificate, optionally followed by its intermediate certificates. Env `PUSHWIRE_TLS_CERT`. */
+  readonly cert: string;
+  /** The certificate's private key. Env `PUSHWIRE_TLS_KEY`. */
+  readonly key: string;
+  /** Intermediate CA certificates sent with the certificate. Env `PUSHWIRE_TLS_CA`. */
+  readonly ca?: string;
+  /** Decrypts an encrypted `key` (the value, not a file). Never logged. Env `PUSHWIRE_TLS_PASSPHRASE`. */
+  readonly passphrase?: string;
+}
+
+/** The `tls` option validated (paths not read yet). */
+export interface ResolvedTlsOptions {
+  readonly cert: string;
+  readonly key: string;
+  readonly ca?: string;
+  readonly passphrase?: string;
+}
+
+/**
+ * CORS for the REST API (`/apps/...`, `/health`, `/metrics`, ...), so browser tools can call it.
+ * Off unless set.
+ */
+export interface CorsOptions {
+  /**
+   * Origins allowed (`https://admin.example.com`, scheme + host + port), or `'*'` for any.
+   * Env `PUSHWIRE_CORS_ORIGINS` (comma-separated, or `*`).
+   */
+  readonly origins: readonly string[] | '*';
+  /** Request headers a browser may send. @default ['Content-Type', 'Authorization', 'X-Requested-With'] */
+  readonly headers?: readonly string[];
+  /** How long a browser may cache a preflight answer, in seconds. @default 600 */
+  readonly maxAgeSec?: number;
+}
+
+/** The `cors` option with every field filled; origins normalized to lower case. */
+export interface ResolvedCorsOptions {
+  readonly origins: readonly string[] | '*';
+  readonly headers: readonly string[];
+  readonly maxAgeSec: number;
+}
+
 /** What `createServer()` accepts. Every field is optional. */
 export interface ServerOptions {
   /** Interface to listen on. Env `PUSHWIRE_HOST`. @default '127.0.0.1' */
@@ -148,6 +195,10 @@ export interface ServerOptions {
    * @default 'auto'
    */
   readonly transport?: TransportChoice;
+  /** HTTPS and WSS on the same port (`listen()` only). @default off (HTTP and WS) */
+  readonly tls?: TlsOptions;
+  /** CORS headers on REST answers and preflight (OPTIONS) answers. @default off */
+  readonly cors?: CorsOptions;
   /** @default 10000 */
   readonly shutdownTimeoutMs?: number;
   /** Per-connection outbound buffer cap (backpressure). @default 1048576 */
@@ -220,6 +271,10 @@ export interface ResolvedServerOptions {
   /** Normalized: '' or '/segment' without a trailing slash. */
   readonly pathPrefix: string;
   readonly transport: TransportChoice;
+  /** Undefined: plain HTTP and WS. */
+  readonly tls?: ResolvedTlsOptions;
+  /** Undefined: no CORS headers. */
+  readonly cors?: ResolvedCorsOptions;
   readonly shutdownTimeoutMs: number;
   readonly maxBufferedBytes: number;
   readonly vacateDelayMs: number;

@@ -6,6 +6,7 @@
 
 import type { HttpApi } from '../http/handler';
 import type { ConnectionLimiter } from '../net/connection-limiter';
+import type { TlsMaterial } from '../net/tls-material';
 import type { Metrics } from '../observability/metrics';
 import type { ResolvedServerOptions } from '../options';
 import type { WsGateway } from '../ws/gateway';
@@ -30,6 +31,11 @@ export interface BoundAddress {
 
 /** One transport the server runs on, in the order of the shutdown steps. */
 export interface ServerTransport {
+  /**
+   * New connections are served with `material`; open ones keep their TLS session.
+   * @throws {Error} when the transport does not serve TLS.
+   */
+  reloadTls(material: TlsMaterial): void;
   /** Stops accepting connections; resolves when the HTTP exchanges in flight are done. */
   stopAccepting(): Promise<void>;
   /** Cuts HTTP connections still open (the drain deadline passed). */

@@ -51,9 +51,21 @@ export interface BunServer<Data> {
   stop(closeActiveConnections?: boolean): Promise<void>;
 }
 
+/** `Bun.serve`'s TLS settings (PEM contents). */
+export interface BunTlsOptions {
+  readonly cert: string;
+  readonly key: string;
+  readonly ca?: string;
+  readonly passphrase?: string;
+}
+
 export interface BunServeOptions<Data> {
   readonly port: number;
   readonly hostname: string;
+  /** HTTPS and WSS. */
+  readonly tls?: BunTlsOptions;
+  /** SO_REUSEPORT: another server may bind the same port (a TLS reload binds a second one). */
+  readonly reusePort?: boolean;
   /** Seconds an HTTP connection may stay idle (at most 255); 0 = never. */
   readonly idleTimeout?: number;
   readonly maxRequestBodySize?: number;

@@ -6,13 +6,18 @@
  * the upgrade to the close) and HTTP requests in flight; an upgrade over the limit gets HTTP 503.
  * Idle HTTP connections are closed after `requestTimeoutMs` (Bun's `idleTimeout`, in whole
  * seconds, at most 255). Fan-out sends to each socket (no topic publish).
+ *
+ * TLS: `server.reload()` of Bun does not change the certificate, so `reloadTls()` binds a second
+ * Bun.serve with the new certificate on the same port (SO_REUSEPORT, set on every TLS listener)
+ * and stops the old one from accepting; its open connections go on until they close.
  */
 
+import type { TlsMaterial } from '../../net/tls-material';
 import type { ResolvedServerOptions } from '../../options';
 import { UNKNOWN_APP_MAX_FRAME_BYTES } from '../../ws/gateway';
 import { readHandshake } from '../../ws/handshake';
 import type { BoundAddress, ServerTransport, TransportHooks } from '../server-transport';
-import type { BunRuntime, BunServer, BunServerWebSocket } from './bun-api';
+import type { BunRuntime, BunServeOptions, BunServer, BunServerWebSocket } from './bun-api';
 import { BunClientSocket } from './bun-client-socket';
 import { answerFetch } from './bun-http';
 
@@ -26,15 +31,22 @@ type Socket = BunServerWebSocket<BunClientSocket>;
 
 export class BunBinding implements ServerTransport {
   readonly #hooks: TransportHooks;
-  readonly #server: BunServer<BunClientSocket>;
+  readonly #bun: BunRuntime;
+  readonly #serveOptions: BunServeOptions<BunClientSocket>;
+  /** The listener accepting connections. */
+  #server: BunServer<BunClientSocket>;
+  /** Listeners replaced by a TLS reload: no longer accepting, serving their open connections. */
+  readonly #retired = new Set<BunServer<BunClientSocket>>();
 
-  constructor(bun: BunRuntime, hooks: TransportHooks) {
+  constructor(bun: BunRuntime, hooks: TransportHooks, tls?: TlsMaterial) {
     this.#hooks = hooks;
+    this.#bun = bun;
     const { options, gateway } = hooks;
     const openSocket = gateway.open.bind(gateway);
-    this.#server = bun.serve<BunClientSocket>({
+    this.#serveOptions = {
       port: options.port,
       hostname: options.host,
+      ...(tls === undefined ? {} : { tls, reusePort: true }),
       idleTimeout: Math.min(
         MAX_IDLE_TIMEOUT_SEC,
         Math.max(1, Math.ceil(options.requestTimeoutMs / MS_PER_SECOND)),
@@ -54,7 +66,8 @@ export class BunBinding implements ServerTransport {
         drain: (ws: Socket) => ws.data.drained(),
         close: (ws: Socket, code, reason) => ws.data.closed(code, reason),
       },
-    });
+    };
+    this.#server = bun.serve<BunClientSocket>(this.#serveOptions);
   }
 
   get address(): BoundAddress {
@@ -62,12 +75,29 @@ export class BunBinding implements ServerTransport {
     return { host, port: this.#server.port, ipv6: host.includes(':') };
   }
 
+  reloadTls(material: TlsMaterial): void {
+    if (this.#serveOptions.tls === undefined) {
+      throw new Error('TLS reload needs a server started by listen() with the tls option');
+    }
+    const old = this.#server;
+    this.#server = this.#bun.serve<BunClientSocket>({
+      ...this.#serveOptions,
+      port: old.port,
+      tls: material,
+    });
+    this.#retired.add(old);
+    // Resolves once the old listener's last connection closed.
+    const release = () => void this.#retired.delete(old);
+    old.stop(false).then(release, release);
+  }
+
   stopAccepting(): Promise<void> {
-    return this.#server.stop(false);
+    const stopped = [this.#server, ...this.#retired].map((server) => server.stop(false));
+    return Promise.all(stopped).then(() => undefined);
   }
 
   closeConnections(): void {
-    void this.#server.stop(true);
+    for (const server of [this.#server, ...this.#retired]) void server.stop(true);
   }
 
   terminateSockets(): void {

@@ -25,7 +25,9 @@ function toResponse(answer: HttpAnswer): Response {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(answer.headers)) headers[name] = String(value);
   if (answer.closeConnection) headers['connection'] = 'close';
-  return new Response(answer.body, { status: answer.status, headers });
+  // A 204 has no body (the Response constructor refuses one, even empty).
+  const body = answer.status === 204 ? null : answer.body;
+  return new Response(body, { status: answer.status, headers });
 }
 
 class FetchHttpRequest implements HttpRequest {
@@ -40,6 +42,10 @@ class FetchHttpRequest implements HttpRequest {
 
   get method(): string {
     return this.#request.method;
+  }
+
+  header(name: string): string | undefined {
+    return this.#request.headers.get(name) ?? undefined;
   }
 
   /** `handler` runs when a body read failed because the client went away. */

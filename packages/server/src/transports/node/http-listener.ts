@@ -41,6 +41,11 @@ class NodeHttpRequest implements HttpRequest {
     return this.#req.url ?? '/';
   }
 
+  header(name: string): string | undefined {
+    const value = this.#req.headers[name];
+    return Array.isArray(value) ? value.join(', ') : value;
+  }
+
   readBody(maxBytes: number, timeoutMs: number): Promise<Buffer> {
     return readBody(this.#req, maxBytes, timeoutMs);
   }
