@@ -37,6 +37,7 @@ export const ENV_VARIABLES: Readonly<Record<string, string>> = Object.freeze({
   PUSHWIRE_REDIS_URL: 'redisUrl',
   PUSHWIRE_TRANSPORT: 'transport',
   PUSHWIRE_TRUSTED_PROXIES: 'trustedProxies',
+  PUSHWIRE_CONSOLE: 'console.enabled',
   ...Object.fromEntries([...NUMERIC_ENV_NAMES].map(([option, name]) => [name, option])),
   PUSHWIRE_CONFIG: '(config file path)',
 });
@@ -236,6 +237,8 @@ export function optionsFromEnv(env: Environment): FileServerOptions {
     const value = envCount(env, name);
     if (value !== undefined) options[option] = value;
   }
+  const consoleEnabled = envBoolean(env, 'PUSHWIRE_CONSOLE');
+  if (consoleEnabled !== undefined) options['console'] = { enabled: consoleEnabled };
   const proxies = env['PUSHWIRE_TRUSTED_PROXIES'];
   if (proxies !== undefined && proxies.trim() !== '') {
     options['trustedProxies'] = proxies
@@ -274,6 +277,8 @@ function envNameFor(option: string): string {
       return 'PUSHWIRE_TRANSPORT';
     case 'trustedProxies':
       return `PUSHWIRE_TRUSTED_PROXIES (${option})`;
+    case 'console':
+      return 'PUSHWIRE_CONSOLE';
     case 'apps':
       return `PUSHWIRE_APP_* / PUSHWIRE_APPS (${option})`;
     default:

@@ -2,10 +2,11 @@
  * @module http/handler
  * The server's HTTP entry point, whatever server carries it: `createHttpApi(ctx)` returns a
  * `(request, respond)` function that serves the Pusher REST API under `/apps/{app_id}` (with or without the path prefix), the native
- * push stand-in, and `/`, `/health`, `/ready`, `/metrics`. Every response is JSON except
+ * push stand-in, `/`, `/health`, `/ready`, `/metrics`, and the debug console under `/console`. Every response is JSON except
  * `/metrics`. Order of checks for API routes: route → app (404) → body size (413) →
  * signature (401) → app enabled (403) → input (400/413) → action.
  */
+import { ConsoleHttp } from '../console/console-http';
 import { METRICS_CONTENT_TYPE } from '../observability/metrics';
 import { recordRefusal } from '../observability/refusals';
 import {
@@ -265,6 +266,10 @@ export function createHttpApi(ctx: HttpContext): HttpApi {
       path = path.slice(prefix.length) || '/';
     }
 
+    if (ctx.console !== undefined && ConsoleHttp.handles(path)) {
+      ctx.console.serve(ctx, req, respond, path, rawPath, rawQuery);
+      return;
+    }
     const route = matchApiRoute(path);
     if (route !== undefined) {
       runApi(req, respond, route, rawPath, rawQuery).catch((error: unknown) =>

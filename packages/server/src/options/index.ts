@@ -28,6 +28,7 @@ export { type AppLimits, PUSHER_DEFAULT_LIMITS, RELAXED_LIMITS } from './limits'
 export { resolveServerOptions } from './resolve';
 export {
   type AppOptions,
+  type ConsoleOptions,
   type ResolvedApp,
   type ResolvedServerOptions,
   type ResolvedWebhookTarget,
