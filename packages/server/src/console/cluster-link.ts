@@ -28,6 +28,8 @@ export interface ClusterLinkFeed {
 export const REFRESH_MS = 2000;
 /** How long an announcement or a count stays valid without a refresh. */
 export const INTEREST_TTL_MS = 7000;
+/** Delay that coalesces connection count changes into one report. */
+const COUNT_DELAY_MS = 200;
 /** Largest message accepted from another node. */
 const MAX_MESSAGE_CHARS = 64 * 1024;
 
@@ -47,6 +49,8 @@ export class ClusterLink {
   /** Other nodes' connection counts per app. */
   readonly #remoteCounts = new Map<string, Map<string, NodeCount>>();
   readonly #timer: NodeJS.Timeout;
+  readonly #pendingCounts = new Set<string>();
+  #closed = false;
 
   constructor(transport: DebugTransport, nodeId: string, now: () => number, feed: ClusterLinkFeed) {
     this.#transport = transport;
@@ -88,6 +92,16 @@ export class ClusterLink {
   /** This node just got its first watcher of `appId`: tell the others at once. */
   announce(appId: string): void {
     this.#send({ t: 'i', n: this.#nodeId, a: [appId] });
+  }
+
+  /** This node's connection count of `appId` changed: report it soon (coalesced). */
+  countChanged(appId: string): void {
+    if (!this.remoteWatches(appId) || this.#pendingCounts.has(appId)) return;
+    this.#pendingCounts.add(appId);
+    setTimeout(() => {
+      this.#pendingCounts.delete(appId);
+      if (!this.#closed) this.#sendCount(appId);
+    }, COUNT_DELAY_MS).unref();
   }
 
   /** A local entry: sent on when another node watches its app. */
@@ -146,6 +160,7 @@ export class ClusterLink {
   }
 
   close(): void {
+    this.#closed = true;
     clearInterval(this.#timer);
   }
 

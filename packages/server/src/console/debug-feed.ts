@@ -152,6 +152,7 @@ export class DebugFeed {
 
   connectionOpened(appId: string, socketId: string): void {
     this.#connections.set(appId, (this.#connections.get(appId) ?? 0) + 1);
+    this.#link?.countChanged(appId);
     if (this.watching(appId)) this.#emit({ appId, kind: 'connection_opened', socketId });
   }
 
@@ -159,6 +160,7 @@ export class DebugFeed {
     const count = (this.#connections.get(appId) ?? 1) - 1;
     if (count <= 0) this.#connections.delete(appId);
     else this.#connections.set(appId, count);
+    this.#link?.countChanged(appId);
     if (!this.watching(appId)) return;
     const text = reason !== undefined && reason !== '' ? reason : describeCloseCode(code);
     this.#emit({ appId, kind: 'connection_closed', socketId, code, reason: text });
