@@ -44,6 +44,9 @@ Options:
   --log-level LEVEL        silent, error, warn, info, debug          env PUSHWIRE_LOG_LEVEL default info
   --transport NAME         auto, node (node:http + ws) or bun (Bun's native WebSockets; run by bun)
                                                                      env PUSHWIRE_TRANSPORT default auto
+  --console                serve the debug console (/console, "pushwire tail") for every app,
+                           behind the app's key and secret           env PUSHWIRE_CONSOLE
+                           default: only the development app, only on a loopback host
   -h, --help               show this help
 
 The default app's id, key and secret come from PUSHWIRE_APP_ID, PUSHWIRE_APP_KEY and
@@ -67,6 +70,7 @@ const SERVE_FLAGS = {
   relaxed: { type: 'boolean' },
   'log-level': { type: 'string' },
   transport: { type: 'string' },
+  console: { type: 'boolean' },
 } as const satisfies FlagSpecs;
 
 /** The options given by flags (the last, strongest layer). */
@@ -91,6 +95,7 @@ function optionsFromFlags(
   }
   if (flags['redis-url'] !== undefined) options.redisUrl = flags['redis-url'];
   if (flags.relaxed === true) options.relaxed = true;
+  if (flags.console === true) options.console = { enabled: true };
   const level = flags['log-level'];
   if (level !== undefined) {
     const known = LOG_LEVELS.find((candidate) => candidate === level);
