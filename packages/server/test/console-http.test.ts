@@ -167,6 +167,19 @@ describe('the development app on a loopback address', () => {
     expect(frame.data).toBe('{"x":1}');
   });
 
+  it('keeps a stream open past the HTTP request timeout, and ends it on close', async () => {
+    // A stream that held the HTTP drain would make close() wait the whole shutdownTimeoutMs.
+    const { server, base, sdk } = await start({ requestTimeoutMs: 300, shutdownTimeoutMs: 60_000 });
+    const stream = await SseClient.connect(`${base}/console/api/apps/app-id/stream`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await sdk().trigger('late', 'still-here', {});
+    await stream.entry({ kind: 'api_event', channel: 'late' });
+    await server.close();
+    expect(await SseClient.open(`${base}/console/api/apps/app-id/stream`).catch(() => 'gone')).toBe(
+      'gone',
+    );
+  });
+
   it('reports webhooks sent with target, status, latency and attempt', async () => {
     const receiver = await startWebhookReceiver((index) => (index === 0 ? 500 : 200));
     const { base, wsUrl } = await start({

@@ -71,6 +71,8 @@ export class ConsoleHttp {
   readonly #feed: DebugFeed;
   readonly #isLoopback: () => boolean;
   readonly #streams = new Set<ActiveStream>();
+  /** Shutdown began: no new streams (they would hold the HTTP drain). */
+  #closed = false;
 
   /** `isLoopback`: the server listens on a loopback address only (not known when attached). */
   constructor(feed: DebugFeed, isLoopback: () => boolean) {
@@ -105,6 +107,7 @@ export class ConsoleHttp {
 
   /** Ends every open stream (shutdown). */
   close(): void {
+    this.#closed = true;
     for (const stream of [...this.#streams]) stream.sink.end();
   }
 
@@ -213,7 +216,10 @@ export class ConsoleHttp {
         respond(json(ctx, 200, await this.#overview(ctx, app)));
         return;
       case 'stream':
-        requireMethod(method, 'GET');
+        if (method !== 'GET') {
+          throw new HttpError(405, `Method ${method} is not allowed here`, { allow: 'GET' });
+        }
+        if (this.#closed) throw new HttpError(503, 'The server is shutting down');
         respond(this.#stream(ctx, app, query));
         return;
       case 'events': {
