@@ -83,6 +83,9 @@ async function startTail(args: readonly string[], env: Record<string, string> = 
 
 describe('pushwire tail', () => {
   it('prints subscriptions and events of the development app', async () => {
+    expect(serve.output().stdout).toContain(
+      `Debug console: http://127.0.0.1:${serve.port}/console   (in a terminal: `,
+    );
     const target = ['--port', String(serve.port)];
     const tail = await startTail(target);
     const subscriber = await connectRawSubscriber(serve.port);
@@ -144,11 +147,13 @@ describe('pushwire tail', () => {
     ]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/404.*PUSHWIRE_CONSOLE=true/s);
+    expect(closed.output().stdout).not.toContain('Debug console');
 
     const open = await startServe(['--config', config, '--console']);
     onTestFinished(async () => {
       await open.stop();
     });
+    expect(open.output().stdout).toContain(`Debug console: http://127.0.0.1:${open.port}/console`);
     const env = {
       PUSHER_APP_ID: app.id,
       PUSHER_APP_KEY: app.key,

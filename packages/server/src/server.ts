@@ -203,6 +203,15 @@ export class PushwireServer {
     return this.#transportName;
   }
 
+  /**
+   * The path of the debug console (`/console`, after `pathPrefix`) when this server serves it,
+   * else undefined. Known once the server listens (the default depends on a loopback bind).
+   */
+  consolePath(): string | undefined {
+    const served = this.#console.available({ options: this.#options, apps: this.#apps });
+    return served ? `${this.#options.pathPrefix}/console` : undefined;
+  }
+
   /** The bound address after `listen()`, otherwise undefined. */
   address(): ServerAddress | undefined {
     return this.#address;

@@ -212,6 +212,7 @@ export const serveCommand: Command = {
         usesDefaultApp: isDefaultAppOnly(options, defaultApp),
         redis: options.redisUrl !== undefined,
         cliInvocation: cliInvocation(process.argv[1], process.cwd()),
+        consolePath: server.consolePath(),
       })}\n`,
     );
 

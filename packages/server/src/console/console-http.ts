@@ -125,7 +125,7 @@ export class ConsoleHttp {
     rawQuery: string,
   ): Promise<void> {
     const method = req.method;
-    if (!this.#available(ctx)) {
+    if (!this.available(ctx)) {
       req.discardBody();
       throw new HttpError(
         404,
@@ -234,8 +234,8 @@ export class ConsoleHttp {
     }
   }
 
-  /** The console is served at all. */
-  #available(ctx: HttpContext): boolean {
+  /** The console is served at all (for some app). */
+  available(ctx: Pick<HttpContext, 'options' | 'apps'>): boolean {
     const enabled = ctx.options.console.enabled;
     if (enabled !== undefined) return enabled;
     return this.#isLoopback() && ctx.apps.all().some(isDevelopmentApp);

@@ -2,8 +2,8 @@
  * @module console/debug-feed
  * The server's live log for the debug console and `pushwire tail`. Emission points across the
  * server call one method each; an entry is only built while someone watches the app, here or on
- * another node of the cluster ({@link DebugFeed.watching} is one map lookup), so the feed costs
- * nothing measurable otherwise. Bounded everywhere: a ring of recent entries per app (count and
+ * another node of the cluster ({@link DebugFeed.watching} is one map lookup, all the feed costs
+ * an emission point otherwise). Bounded everywhere: a ring of recent entries per app (count and
  * bytes), a capped queue per watcher (see watcher.ts), a cap on watchers per app and in total.
  * Across a cluster, entries travel through the adapter only to nodes that announced interest (see
  * cluster-link.ts).
