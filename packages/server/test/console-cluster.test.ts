@@ -1,9 +1,11 @@
 /**
  * The debug console across a cluster: two server nodes on one real redis-server. A watcher on
  * node A sees what happens on node B (B forwards only once A announced interest), and A's
- * overview counts B's connections and lists channels cluster-wide.
+ * overview counts B's connections and lists channels cluster-wide. Nothing is forwarded while
+ * nobody watches (a raw subscriber on the debug channel counts the entries sent).
  */
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { RedisAdapter } from '../src/adapters/redis';
 import { createServer } from '../src/index';
@@ -59,5 +61,33 @@ describe('the console on a Redis cluster', () => {
         now.channels.some((channel) => channel.name === 'news' && channel.subscriptionCount === 1)
       );
     }, 10_000);
+  }, 30_000);
+
+  it('forwards no entry while nobody watches the app', async () => {
+    const keyPrefix = `console-${randomUUID()}:`;
+    const spy = new Redis(redisUrl(), { lazyConnect: true });
+    onTestFinished(() => {
+      spy.disconnect();
+    });
+    await spy.connect();
+    const kinds: string[] = [];
+    spy.on('message', (_channel: string, text: string) => {
+      kinds.push((JSON.parse(text) as { t: string }).t);
+    });
+    await spy.subscribe(`${keyPrefix}debug`);
+    const a = await node(keyPrefix);
+    const b = await node(keyPrefix);
+
+    const quiet = await connect(b.wsUrl);
+    await quiet.join('unwatched');
+    await b.server.adapter.channel('app-id', 'unwatched'); // a round trip through Redis
+    const before = kinds.filter((kind) => kind === 'e').length;
+    expect(before).toBe(0);
+
+    const stream = await SseClient.connect(`${a.base}/console/api/apps/app-id/stream`);
+    await eventually(() => kinds.includes('s'), 10_000); // B answered A's interest
+    await quiet.join('watched');
+    await stream.entry({ kind: 'subscribed', channel: 'watched' });
+    expect(kinds.filter((kind) => kind === 'e').length).toBeGreaterThan(0);
   }, 30_000);
 });
