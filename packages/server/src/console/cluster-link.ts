@@ -169,6 +169,11 @@ export class ClusterLink {
     for (const appId of [...this.#remoteInterest.keys()]) {
       if (this.remoteWatches(appId)) this.#sendCount(appId);
     }
+    // Forget the counts of nodes that stopped reporting (e.g. nobody watches here any more).
+    for (const [appId, counts] of this.#remoteCounts) {
+      this.remoteConnections(appId);
+      if (counts.size === 0) this.#remoteCounts.delete(appId);
+    }
   }
 
   #announceAll(): void {
