@@ -63,6 +63,8 @@ describe('the console page in Chromium', () => {
     const { address } = await start({ apps: [APP], console: { enabled: true } });
     await withPage('login', async (page) => {
       await page.goto(`${address.url}/console`);
+      await page.locator('#login').waitFor();
+      expect(await page.locator('#app').isVisible()).toBe(false);
       await page.locator('#login-key').fill(APP.key);
       await page.locator('#login-secret').fill('not-the-secret');
       await page.locator('#login-form button[type=submit]').click();
@@ -72,6 +74,7 @@ describe('the console page in Chromium', () => {
       await page.locator('#login-secret').fill(APP.secret);
       await page.locator('#login-form button[type=submit]').click();
       await page.locator('#app-status.live').waitFor();
+      expect(await page.locator('#login').isVisible()).toBe(false);
       expect(await page.locator('#login-secret').inputValue()).toBe('');
 
       const sdk = new PushwireSdk({

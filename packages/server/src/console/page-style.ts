@@ -9,6 +9,7 @@ export const CONSOLE_PAGE_STYLE = `
 @media (prefers-color-scheme: dark) { :root { --bg: #111114; --panel: #1b1b20; --fg: #ececf1;
   --muted: #9a9aa5; --line: #2c2c33; --accent: #8b85ff; --ok: #4ade80; --bad: #f87171; --warn: #fbbf24; } }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 body { margin: 0; font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; background: var(--bg); color: var(--fg); }
 header { display: flex; flex-wrap: wrap; align-items: center; gap: 16px; padding: 10px 16px; border-bottom: 1px solid var(--line); background: var(--panel); }
 h1 { font-size: 18px; margin: 0; } h1 span { color: var(--accent); font-weight: 500; }
