@@ -10,6 +10,7 @@ import { authCommand } from './commands/auth';
 import { channelCommand } from './commands/channel';
 import { channelsCommand } from './commands/channels';
 import { serveCommand } from './commands/serve';
+import { tailCommand } from './commands/tail';
 import { triggerCommand } from './commands/trigger';
 import { usersCommand } from './commands/users';
 import { printError } from './output';
@@ -23,6 +24,7 @@ export const COMMANDS: readonly Command[] = [
   channelCommand,
   usersCommand,
   authCommand,
+  tailCommand,
 ];
 
 /** The CLI's version, read from its package.json (next to `src/` and `dist/`). */

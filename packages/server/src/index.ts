@@ -46,6 +46,7 @@ export type { EventObserver, PublishedEvent } from './observability/published-ev
 export {
   type AppLimits,
   type AppOptions,
+  type ConsoleOptions,
   type CorsOptions,
   DEFAULT_APP,
   PUSHER_DEFAULT_LIMITS,

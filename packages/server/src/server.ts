@@ -19,6 +19,10 @@ import { LocalAdapter } from './adapters/local/local-adapter';
 import { type AppStore, createAppStore } from './apps/app-store';
 import { LocalRegistry } from './channels/local-registry';
 import { SubscriptionCountNotifier } from './channels/subscription-count';
+import { ConsoleHttp } from './console/console-http';
+import { DebugFeed } from './console/debug-feed';
+import { handlersWithDebug } from './console/debug-handlers';
+import { isLoopbackAddress } from './console/loopback';
 import { createHttpApi, type HttpApi } from './http/handler';
 import { ConnectionLimiter } from './net/connection-limiter';
 import { loadTlsMaterial } from './net/tls-material';
@@ -92,6 +96,8 @@ export class PushwireServer {
   readonly #limiter: ConnectionLimiter;
   readonly #subscriptionCounts: SubscriptionCountNotifier;
   readonly #httpApi: HttpApi;
+  readonly #debug: DebugFeed;
+  readonly #console: ConsoleHttp;
   readonly #handleRequest: (req: IncomingMessage, res: ServerResponse) => void;
   #state: Lifecycle = 'idle';
   #started: Promise<void> | undefined;
@@ -106,7 +112,14 @@ export class PushwireServer {
     this.#apps = createAppStore(this.#options.apps);
     this.#logger = this.#options.logger;
     this.#adapter = this.#options.adapter ?? defaultAdapter(this.#options);
+    const debug = new DebugFeed(() => this.#nodeId());
+    this.#debug = debug;
+    this.#console = new ConsoleHttp(debug, () => {
+      const address = this.#address;
+      return address !== undefined && isLoopbackAddress(address.host);
+    });
     this.#webhooks = new WebhookDispatcher({
+      onAttempt: (report) => debug.webhookSent(report),
       logger: this.#logger,
       metrics: this.#metrics,
       batchMs: this.#options.webhookBatchMs,
@@ -128,6 +141,7 @@ export class PushwireServer {
       logger: this.#logger,
       registry: new LocalRegistry(),
       subscriptionCounts: this.#subscriptionCounts,
+      debug,
     };
     this.#limiter = new ConnectionLimiter(
       this.#options,
@@ -153,6 +167,8 @@ export class PushwireServer {
       logger: this.#logger,
       isDraining: () => this.#state !== 'running',
       connectionCount: () => this.#gateway.connectionCount,
+      debug,
+      console: this.#console,
     });
     this.#handleRequest = nodeRequestListener(this.#httpApi);
   }
@@ -193,6 +209,15 @@ export class PushwireServer {
    */
   get transport(): 'node' | 'bun' | undefined {
     return this.#transportName;
+  }
+
+  /**
+   * The path of the debug console (`/console`, after `pathPrefix`) when this server serves it,
+   * else undefined. Known once the server listens (the default depends on a loopback bind).
+   */
+  consolePath(): string | undefined {
+    const served = this.#console.available({ options: this.#options, apps: this.#apps });
+    return served ? `${this.#options.pathPrefix}/console` : undefined;
   }
 
   /** The bound address after `listen()`, otherwise undefined. */
@@ -285,6 +310,15 @@ export class PushwireServer {
     return this.#closing;
   }
 
+  /** The adapter's node id, or a placeholder before a deferred adapter was loaded. */
+  #nodeId(): string {
+    try {
+      return this.adapter.nodeId;
+    } catch {
+      return 'starting';
+    }
+  }
+
   #bind(server: NodeServer, owned: boolean, rest: boolean): NodeBinding {
     const binding = new NodeBinding(this.#transportHooks(), server, owned, rest);
     this.#httpServer = server;
@@ -322,7 +356,11 @@ export class PushwireServer {
   }
 
   #start(): Promise<void> {
-    this.#started ??= this.#adapter.start(this.#gateway).then(() => {
+    const adapter = this.#adapter;
+    this.#started ??= adapter.start(handlersWithDebug(this.#gateway, this.#debug)).then(() => {
+      if (typeof adapter.sendDebug === 'function') {
+        this.#debug.linkCluster({ send: (text) => adapter.sendDebug?.(text) });
+      }
       this.#metrics.set('pushwire_adapter_up', this.#adapter.health().ok ? 1 : 0);
       if (this.#state === 'idle') this.#state = 'running';
     });
@@ -337,7 +375,8 @@ export class PushwireServer {
     const remaining = () => Math.max(0, deadline - Date.now());
     const transport = this.#transport;
 
-    // 1. Stop accepting: no new TCP connections on our own server.
+    // 1. Stop accepting: no new TCP connections on our own server; end the console's streams.
+    this.#console.close();
     const httpClosed = transport?.stopAccepting() ?? Promise.resolve();
 
     // 2. 4200 to every socket, wait for their cleanup through the adapter.
@@ -358,6 +397,7 @@ export class PushwireServer {
     this.#subscriptionCounts.close();
     await withTimeout(this.#webhooks.close(), remaining());
     if (wasStarted) await this.#adapter.close();
+    this.#debug.close();
     this.#state = 'closed';
   }
 }

@@ -27,6 +27,8 @@ export interface BannerInput {
   readonly corsOrigins?: readonly string[] | '*' | undefined;
   /** How to run the CLI again from the same shell: `pushwire` or `node path/to/bin.js`. */
   readonly cliInvocation: string;
+  /** The debug console's path when the server serves it. */
+  readonly consolePath?: string | undefined;
 }
 
 /** The CLI's script as run from a source checkout: the launcher npm links, or the build. */
@@ -129,7 +131,12 @@ export function formatBanner(input: BannerInput): string {
       : `  ${input.cliInvocation} trigger my-channel my-event '{"hello":"world"}'`,
     '',
     `Health: ${base}/health   Metrics: ${base}/metrics`,
-    'Press Ctrl+C to stop.',
   );
+  if (input.consolePath !== undefined) {
+    lines.push(
+      `Debug console: ${base}${input.consolePath}   (in a terminal: ${input.cliInvocation} tail)`,
+    );
+  }
+  lines.push('Press Ctrl+C to stop.');
   return lines.join('\n');
 }

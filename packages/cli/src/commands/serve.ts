@@ -53,6 +53,9 @@ Options:
                            file, never a flag; kill -HUP <pid> re-reads the files)
   --cors-origin ORIGIN     let browser pages from ORIGIN call the REST API (repeatable; * = any)
                                                                      env PUSHWIRE_CORS_ORIGINS (comma-separated)
+  --console                serve the debug console (/console, "pushwire tail") for every app,
+                           behind the app's key and secret           env PUSHWIRE_CONSOLE
+                           default: only the development app, only on a loopback host
   -h, --help               show this help
 
 The default app's id, key and secret come from PUSHWIRE_APP_ID, PUSHWIRE_APP_KEY and
@@ -81,6 +84,7 @@ const SERVE_FLAGS = {
   'tls-key': { type: 'string' },
   'tls-ca': { type: 'string' },
   'cors-origin': { type: 'string', multiple: true },
+  console: { type: 'boolean' },
 } as const satisfies FlagSpecs;
 
 /** The options given by flags (the last, strongest layer). */
@@ -105,6 +109,7 @@ function optionsFromFlags(
   }
   if (flags['redis-url'] !== undefined) options.redisUrl = flags['redis-url'];
   if (flags.relaxed === true) options.relaxed = true;
+  if (flags.console === true) options.console = { enabled: true };
   const level = flags['log-level'];
   if (level !== undefined) {
     const known = LOG_LEVELS.find((candidate) => candidate === level);
@@ -265,6 +270,7 @@ export const serveCommand: Command = {
         redis: options.redisUrl !== undefined,
         corsOrigins: options.cors?.origins,
         cliInvocation: cliInvocation(process.argv[1], process.cwd()),
+        consolePath: server.consolePath(),
       })}\n`,
     );
 

@@ -144,6 +144,8 @@ export interface AdapterHandlers {
   clusterChanged(changes: readonly ClusterChange[]): void;
   /** The adapter's health changed (e.g. Redis went away or came back). */
   healthChanged?(health: AdapterHealth): void;
+  /** Text another node sent with {@link Adapter.sendDebug} (the debug console's feed). */
+  debugReceived?(text: string): void;
 }
 
 /**
@@ -222,4 +224,12 @@ export interface Adapter {
    * Used to send a deduplicated webhook (cache_miss) once per cluster.
    */
   claimOnce(key: string, ttlSec: number): Promise<boolean>;
+
+  /**
+   * Sends `text` to every other node's {@link AdapterHandlers.debugReceived}, best effort (lost
+   * while the cluster is unreachable). Carries the debug console's feed (interest announcements
+   * and log entries, only while someone watches). Optional: without it the console shows this
+   * node's traffic only. A single-node adapter has nobody to send to.
+   */
+  sendDebug?(text: string): void;
 }

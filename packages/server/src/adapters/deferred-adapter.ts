@@ -144,6 +144,11 @@ export class DeferredAdapter implements Adapter {
     return this.#started().claimOnce(key, ttlSec);
   }
 
+  /** Forwarded once loaded; dropped before (nobody can be watching yet). */
+  sendDebug(text: string): void {
+    this.#target?.sendDebug?.(text);
+  }
+
   #started(): Adapter {
     if (this.#target === undefined) {
       throw new AdapterUsageError('the adapter was used before the server started it');

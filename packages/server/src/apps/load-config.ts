@@ -42,6 +42,7 @@ export const ENV_VARIABLES: Readonly<Record<string, string>> = Object.freeze({
   PUSHWIRE_TLS_CA: 'tls.ca',
   PUSHWIRE_TLS_PASSPHRASE: 'tls.passphrase',
   PUSHWIRE_CORS_ORIGINS: 'cors.origins',
+  PUSHWIRE_CONSOLE: 'console.enabled',
   ...Object.fromEntries([...NUMERIC_ENV_NAMES].map(([option, name]) => [name, option])),
   PUSHWIRE_CONFIG: '(config file path)',
 });
@@ -287,6 +288,8 @@ export function optionsFromEnv(env: Environment): FileServerOptions {
               .filter((origin) => origin !== ''),
     };
   }
+  const consoleEnabled = envBoolean(env, 'PUSHWIRE_CONSOLE');
+  if (consoleEnabled !== undefined) options['console'] = { enabled: consoleEnabled };
   const proxies = env['PUSHWIRE_TRUSTED_PROXIES'];
   if (proxies !== undefined && proxies.trim() !== '') {
     options['trustedProxies'] = proxies
@@ -336,6 +339,8 @@ function envNameFor(option: string): string {
       return TLS_ENV_NAMES.get(option) ?? 'PUSHWIRE_TLS_*';
     case 'cors':
       return `PUSHWIRE_CORS_ORIGINS (${option})`;
+    case 'console':
+      return 'PUSHWIRE_CONSOLE';
     case 'apps':
       return `PUSHWIRE_APP_* / PUSHWIRE_APPS (${option})`;
     default:

@@ -149,6 +149,7 @@ export async function subscribe(
   if (info.type === 'server-to-user') {
     connection.addSubscription(channel, PLAIN_SUBSCRIPTION);
     connection.send(subscriptionSucceededFrame(channel));
+    ctx.debug?.subscribed(app.id, socketId, channel);
     return;
   }
 
@@ -175,6 +176,7 @@ export async function subscribe(
 
   // From here on everything is synchronous: no event can slip between these frames.
   ctx.registry.subscribe(connection, channel);
+  ctx.debug?.subscribed(app.id, socketId, channel, member?.userId);
   connection.send(
     members === undefined
       ? subscriptionSucceededFrame(channel)
@@ -223,6 +225,7 @@ export async function unsubscribe(
   if (subscription === undefined) return;
   connection.removeSubscription(channel);
   ctx.registry.unsubscribe(connection, channel);
+  ctx.debug?.unsubscribed(connection.app.id, connection.socketId, channel);
   if (serverToUserId(channel) !== undefined) return;
 
   const { app, socketId } = connection;

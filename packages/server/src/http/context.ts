@@ -5,6 +5,8 @@
  */
 import type { Adapter } from '../adapters/adapter';
 import type { AppStore } from '../apps/app-store';
+import type { ConsoleHttp } from '../console/console-http';
+import type { DebugFeed } from '../console/debug-feed';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import type { ResolvedApp, ResolvedServerOptions } from '../options';
@@ -22,6 +24,10 @@ export interface HttpContext {
   isDraining(): boolean;
   /** Open WebSocket connections on this node. */
   connectionCount(): number;
+  /** The debug console's live log (absent: nothing is reported). */
+  readonly debug?: DebugFeed;
+  /** The debug console's page and API under `/console` (absent: 404). */
+  readonly console?: ConsoleHttp;
 }
 
 /** One authenticated REST request, as route handlers see it. */

@@ -42,6 +42,7 @@ async function publishEvent(ctx: HttpContext, app: ResolvedApp, event: EventInpu
         ...(event.socketId === undefined ? {} : { socketId: event.socketId }),
       });
     }
+    ctx.debug?.apiEvent(app.id, channel, event.name, event.data, event.socketId);
     if (isCacheChannel(channel)) {
       cacheWrites ??= [];
       cacheWrites.push(

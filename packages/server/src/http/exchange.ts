@@ -20,7 +20,26 @@ export interface HttpRequest {
   discardBody(): void;
 }
 
-/** A complete response. */
+/** Where a streamed body is written. */
+export interface StreamSink {
+  /** Writes a chunk; false when the client is slow (wait for {@link StreamHandlers.drained}). */
+  write(chunk: string): boolean;
+  /** Ends the response. */
+  end(): void;
+}
+
+/** What the transport tells a streamed answer. */
+export interface StreamHandlers {
+  /** The client caught up after a `write` answered false. */
+  drained(): void;
+  /** The response is over (ended or the client went away); called once. */
+  closed(): void;
+}
+
+/** A body written over time (Server-Sent Events): started once the head is sent. */
+export type AnswerStream = (sink: StreamSink) => StreamHandlers;
+
+/** A complete response, or the head of a streamed one. */
 export interface HttpAnswer {
   readonly status: number;
   /**
@@ -31,6 +50,11 @@ export interface HttpAnswer {
   readonly body: string;
   /** The body was not read: the connection cannot carry another request. */
   readonly closeConnection: boolean;
+  /**
+   * A streamed body instead of `body` (then `headers` have no `content-length`). The transport
+   * sends the head, then calls it with the sink.
+   */
+  readonly stream?: AnswerStream;
 }
 
 /** Called once per request with its answer; never called when the client went away. */

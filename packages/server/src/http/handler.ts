@@ -2,12 +2,13 @@
  * @module http/handler
  * The server's HTTP entry point, whatever server carries it: `createHttpApi(ctx)` returns a
  * `(request, respond)` function that serves the Pusher REST API under `/apps/{app_id}` (with or without the path prefix), the native
- * push stand-in, and `/`, `/health`, `/ready`, `/metrics`. Every response is JSON except
+ * push stand-in, `/`, `/health`, `/ready`, `/metrics`, and the debug console under `/console`. Every response is JSON except
  * `/metrics`. Order of checks for API routes: route → app (404) → body size (413) →
  * signature (401) → app enabled (403) → input (400/413) → action. With the `cors` option, a
  * preflight (OPTIONS with `Origin` and `Access-Control-Request-Method`) on any path is answered
  * first, and every answer to an allowed origin carries the CORS headers (see http/cors).
  */
+import { ConsoleHttp } from '../console/console-http';
 import { METRICS_CONTENT_TYPE } from '../observability/metrics';
 import { recordRefusal } from '../observability/refusals';
 import {
@@ -294,6 +295,10 @@ export function createHttpApi(ctx: HttpContext): HttpApi {
       path = path.slice(prefix.length) || '/';
     }
 
+    if (ctx.console !== undefined && ConsoleHttp.handles(path)) {
+      ctx.console.serve(ctx, req, respond, path, rawPath, rawQuery);
+      return;
+    }
     const route = matchApiRoute(path);
     if (route !== undefined) {
       runApi(req, respond, route, rawPath, rawQuery).catch((error: unknown) =>

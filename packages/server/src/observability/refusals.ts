@@ -5,6 +5,7 @@
  * its kind, code, app id and reason. `app_id` is a configured app's id or empty (never a string
  * the client made up, so the label's values stay bounded); the reason is cut to a short length.
  */
+import type { DebugFeed } from '../console/debug-feed';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 
@@ -25,11 +26,16 @@ export interface Refusal {
   readonly detail?: Readonly<Record<string, string | number | undefined>>;
 }
 
-/** Counts and logs one refusal. */
+/** Counts and logs one refusal, and shows it in the debug console when someone watches the app. */
 export function recordRefusal(
-  observers: { readonly metrics: Metrics; readonly logger: Logger },
+  observers: {
+    readonly metrics: Metrics;
+    readonly logger: Logger;
+    readonly debug?: DebugFeed | undefined;
+  },
   refusal: Refusal,
 ): void {
+  observers.debug?.refused(refusal);
   observers.metrics.inc('pushwire_refusals_total', {
     kind: refusal.kind,
     app_id: refusal.appId ?? '',

@@ -29,6 +29,7 @@ export { resolveServerOptions } from './resolve';
 export { DEFAULT_CORS_HEADERS, DEFAULT_CORS_MAX_AGE_SEC } from './resolve-cors';
 export {
   type AppOptions,
+  type ConsoleOptions,
   type CorsOptions,
   type ResolvedApp,
   type ResolvedCorsOptions,

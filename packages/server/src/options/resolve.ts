@@ -95,6 +95,7 @@ const SERVER_OPTION_KEYS: readonly (keyof ServerOptions)[] = [
   'logLevel',
   'onEvent',
   'metrics',
+  'console',
   'pathPrefix',
   'transport',
   'trustedProxies',
@@ -105,6 +106,17 @@ const SERVER_OPTION_KEYS: readonly (keyof ServerOptions)[] = [
 
 /** Smallest accepted webhook byte cap (one small event must fit). */
 const MIN_WEBHOOK_QUEUE_BYTES = 1_024;
+
+/** The `console` option: `{ enabled?: boolean }`. */
+function readConsole(value: unknown): { readonly enabled: boolean | undefined } {
+  if (value === undefined) return Object.freeze({ enabled: undefined });
+  const raw = readObject(value, 'console');
+  rejectUnknownKeys(raw, ['enabled'], 'console');
+  const enabled = raw['enabled'];
+  return Object.freeze({
+    enabled: enabled === undefined ? undefined : readBoolean(enabled, 'console.enabled', false),
+  });
+}
 
 /** The `trustedProxies` entries, each an IP or CIDR range. */
 function resolveTrustedProxies(value: unknown): readonly string[] {
@@ -234,6 +246,7 @@ export function resolveServerOptions(input: ServerOptions = {}): ResolvedServerO
     logger,
     logLevel,
     metrics: readBoolean(raw['metrics'], 'metrics', true),
+    console: readConsole(raw['console']),
     pathPrefix: normalizePathPrefix(raw['pathPrefix']),
     transport: readTransport(raw['transport']),
     shutdownTimeoutMs: integer('shutdownTimeoutMs', DEFAULT_SHUTDOWN_TIMEOUT_MS, 0),

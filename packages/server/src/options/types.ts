@@ -186,6 +186,13 @@ export interface ServerOptions {
   readonly onEvent?: EventObserver;
   /** Serve `/metrics` in Prometheus format. @default true */
   readonly metrics?: boolean;
+  /**
+   * The debug console at `/console` (live log, channels, trigger form) and the stream `pushwire
+   * tail` reads. `enabled: true` serves it for every app, behind the app's key and secret;
+   * `false` turns it off. Unset: only the built-in development app, only when the server listens
+   * on a loopback address, without a login. Env `PUSHWIRE_CONSOLE`.
+   */
+  readonly console?: ConsoleOptions;
   /** Path prefix the server is mounted under (e.g. '/pusher'); requests work with or without it. @default '' */
   readonly pathPrefix?: string;
   /**
@@ -253,6 +260,12 @@ export interface ServerOptions {
   readonly inboundByteBurst?: number;
 }
 
+/** The `console` option. */
+export interface ConsoleOptions {
+  /** @default unset: the development app on a loopback address only */
+  readonly enabled?: boolean;
+}
+
 /** The options with every default filled. `adapter` stays optional: the server creates the default. */
 export interface ResolvedServerOptions {
   readonly host: string;
@@ -268,6 +281,8 @@ export interface ResolvedServerOptions {
   readonly logLevel: LogLevel;
   readonly onEvent?: EventObserver;
   readonly metrics: boolean;
+  /** `enabled` undefined: the development app on loopback only. */
+  readonly console: { readonly enabled: boolean | undefined };
   /** Normalized: '' or '/segment' without a trailing slash. */
   readonly pathPrefix: string;
   readonly transport: TransportChoice;

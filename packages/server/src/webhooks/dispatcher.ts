@@ -14,6 +14,7 @@
  * @see https://pusher.com/docs/channels/server_api/webhooks/
  */
 import { hmacSha256Hex } from '@pushwire/sdk';
+import type { WebhookAttemptReport } from '../console/debug-feed';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import {
@@ -81,6 +82,8 @@ export interface WebhookDispatcherOptions {
   readonly requestTimeoutMs?: number;
   /** Random source for the retry jitter. @default Math.random */
   readonly random?: () => number;
+  /** Told of every attempt (the debug console's feed). */
+  readonly onAttempt?: (report: WebhookAttemptReport) => void;
 }
 
 /** Options that no longer exist, with what replaced them. */
@@ -149,6 +152,7 @@ export class WebhookDispatcher {
   readonly #requestTimeoutMs: number;
   readonly #retry: RetryPolicy;
   readonly #http = new WebhookHttpClient();
+  readonly #onAttempt: ((report: WebhookAttemptReport) => void) | undefined;
 
   /** One backlog per (app id, target index); apps and targets are configured, so few. */
   readonly #queues = new Map<string, TargetQueue>();
@@ -169,6 +173,7 @@ export class WebhookDispatcher {
     }
     this.#logger = options.logger;
     this.#metrics = options.metrics;
+    this.#onAttempt = options.onAttempt;
     this.#drops = new DropReporter(options.logger, options.metrics);
     this.#batchMs = options.batchMs ?? DEFAULT_WEBHOOK_BATCH_MS;
     this.#maxEventsPerTarget = positiveInteger(
@@ -490,6 +495,7 @@ export class WebhookDispatcher {
     delivery.abort = abort;
     queue.inFlight++;
     this.#inFlight++;
+    const startedAt = Date.now();
     const outcome = await this.#http.post({
       url: queue.target.url,
       headers: delivery.headers,
@@ -500,6 +506,16 @@ export class WebhookDispatcher {
     queue.inFlight--;
     this.#inFlight--;
     delivery.abort = undefined;
+    this.#onAttempt?.({
+      appId: queue.app.id,
+      target: redactWebhookUrl(queue.target.url),
+      ok: outcome.ok,
+      status: outcome.status,
+      reason: outcome.ok ? undefined : outcome.reason,
+      latencyMs: Date.now() - startedAt,
+      attempt: delivery.attempt,
+      events: delivery.eventCount,
+    });
     if (this.#deliveries.has(delivery)) this.#afterAttempt(delivery, outcome);
     this.#pump(queue);
   }

@@ -16,7 +16,9 @@ const MAX_RESPONSE_BYTES_READ = 16_384;
 const IDLE_SOCKET_TIMEOUT_MS = 15_000;
 
 /** What one POST gave. */
-export type PostOutcome = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+export type PostOutcome =
+  | { readonly ok: true; readonly status?: number }
+  | { readonly ok: false; readonly reason: string; readonly status?: number };
 
 /** One POST to send. */
 export interface WebhookPost {
@@ -29,7 +31,9 @@ export interface WebhookPost {
 }
 
 function outcomeOfStatus(status: number): PostOutcome {
-  return status >= 200 && status < 300 ? { ok: true } : { ok: false, reason: `HTTP ${status}` };
+  return status >= 200 && status < 300
+    ? { ok: true, status }
+    : { ok: false, reason: `HTTP ${status}`, status };
 }
 
 /** A short reason for a failed request: its error code, else its message with URLs redacted. */

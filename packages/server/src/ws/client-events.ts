@@ -106,6 +106,7 @@ export function handleClientEvent(
       ...(userId === undefined ? {} : { userId }),
     });
   }
+  ctx.debug?.clientEvent(app.id, input.channel, input.event, data, connection.socketId, userId);
   ctx.webhooks.emit(app, {
     name: 'client_event',
     channel: input.channel,

@@ -367,6 +367,7 @@ export class Connection implements SocketListener, WheelEntry, InboundTokens {
       this.#droppedAfterClose = 0;
     }
     ctx.logger.debug('connection closed', { socketId: this.socketId, code });
+    ctx.debug?.connectionClosed(this.app.id, this.socketId, code);
     this.closing = true;
     this.stopTimers();
     ctx.registry.removeConnection(this);

@@ -9,6 +9,7 @@ import type { Adapter } from '../adapters/adapter';
 import type { AppStore } from '../apps/app-store';
 import type { LocalRegistry } from '../channels/local-registry';
 import type { SubscriptionCountNotifier } from '../channels/subscription-count';
+import type { DebugFeed } from '../console/debug-feed';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import type { ResolvedServerOptions } from '../options';
@@ -23,4 +24,6 @@ export interface CoreContext {
   readonly logger: Logger;
   readonly registry: LocalRegistry;
   readonly subscriptionCounts: SubscriptionCountNotifier;
+  /** The debug console's live log (absent: nothing is reported). */
+  readonly debug?: DebugFeed;
 }

@@ -271,6 +271,7 @@ export class WsGateway implements AdapterHandlers {
     ctx.registry.addConnection(connection);
     ctx.metrics.set('pushwire_connections', ctx.registry.connectionCount);
     ctx.logger.debug('connection opened', { socketId: connection.socketId, appId: app.id });
+    ctx.debug?.connectionOpened(app.id, connection.socketId);
     connection.enqueue(
       async () => {
         const total = await ctx.adapter.addConnection(app.id, connection.socketId);

@@ -164,4 +164,7 @@ export class LocalAdapter implements Adapter {
     if (!this.handlers) throw new AdapterUsageError('LocalAdapter used before start()');
     return this.handlers;
   }
+
+  /** One node: there is no other node to carry debug-feed text to. */
+  sendDebug(_text: string): void {}
 }

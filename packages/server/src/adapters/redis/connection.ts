@@ -81,10 +81,10 @@ export class RedisConnection {
     return this.currentHealth;
   }
 
-  /** Connects both clients and subscribes to `busChannel`; failures only mark Redis down. */
+  /** Connects both clients and subscribes to `channels`; failures only mark Redis down. */
   async open(
     handlers: AdapterHandlers,
-    busChannel: string,
+    channels: readonly string[],
     listeners: ConnectionListeners,
   ): Promise<void> {
     this.handlers = handlers;
@@ -99,7 +99,7 @@ export class RedisConnection {
       client.on('ready', () => listeners.ready());
     }
     await Promise.allSettled([commands.connect(), subscriber.connect()]);
-    const subscribed = subscriber.subscribe(busChannel);
+    const subscribed = subscriber.subscribe(...channels);
     if (subscriber.status === 'ready') {
       await subscribed.catch((error: unknown) => this.markDown(error));
     } else {

@@ -41,7 +41,7 @@ import {
   type ResolvedRedisAdapterOptions,
   resolveRedisAdapterOptions,
 } from './redis-adapter-options';
-import { busChannel } from './redis-keys';
+import { busChannel, debugChannel } from './redis-keys';
 import { StateChanges } from './state-changes';
 import { StateQueries } from './state-queries';
 
@@ -99,8 +99,12 @@ export class RedisAdapter implements Adapter {
       reporter,
     });
     this.running = { bus, heartbeat };
-    await connection.open(handlers, bus.channel, {
-      message: (channel, text) => bus.receive(channel, text),
+    const debug = debugChannel(prefix);
+    await connection.open(handlers, [bus.channel, debug], {
+      message: (channel, text) => {
+        if (channel !== debug) bus.receive(channel, text);
+        else if (!connection.closing) handlers.debugReceived?.(text);
+      },
       ready: () => {
         void heartbeat.tick();
       },
@@ -128,6 +132,15 @@ export class RedisAdapter implements Adapter {
   publish(message: ChannelMessage): void {
     if (this.closing) return;
     this.started().bus.publish(message);
+  }
+
+  /** Publishes on the debug channel while Redis is up; lost otherwise (best effort). */
+  sendDebug(text: string): void {
+    const commands = this.connection.commands;
+    if (this.closing || !this.connection.up || commands === undefined) return;
+    commands
+      .publish(debugChannel(this.config.keyPrefix), text)
+      .catch((error: unknown) => this.connection.markDown(error));
   }
 
   async terminateUser(appId: string, userId: string): Promise<void> {

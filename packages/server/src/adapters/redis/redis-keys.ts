@@ -18,6 +18,11 @@ export function busChannel(prefix: string): string {
   return `${prefix}bus`;
 }
 
+/** The pub/sub channel of the debug console's feed (see console/cluster-link.ts). */
+export function debugChannel(prefix: string): string {
+  return `${prefix}debug`;
+}
+
 /** The set of entries node N owns (see lua-scripts.ts). */
 export function nodeKey(prefix: string, nodeId: string): string {
   return `${prefix}node:${nodeId}`;

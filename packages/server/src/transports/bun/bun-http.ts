@@ -5,7 +5,7 @@
  * {@link HttpAnswer} as a `Response`.
  */
 
-import type { HttpAnswer, HttpRequest } from '../../http/exchange';
+import type { AnswerStream, HttpAnswer, HttpRequest, StreamHandlers } from '../../http/exchange';
 import type { HttpApi } from '../../http/handler';
 import { HttpError, RequestAbortedError } from '../../http/http-error';
 
@@ -25,9 +25,47 @@ function toResponse(answer: HttpAnswer): Response {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(answer.headers)) headers[name] = String(value);
   if (answer.closeConnection) headers['connection'] = 'close';
+  const stream = answer.stream;
+  if (stream !== undefined) {
+    return new Response(streamBody(stream), { status: answer.status, headers });
+  }
   // A 204 has no body (the Response constructor refuses one, even empty).
   const body = answer.status === 204 ? null : answer.body;
   return new Response(body, { status: answer.status, headers });
+}
+
+/** A streamed answer as a ReadableStream: `pull` means the client caught up, `cancel` it left. */
+function streamBody(stream: AnswerStream): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let handlers: StreamHandlers | undefined;
+  let closed = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    handlers?.closed();
+  };
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      handlers = stream({
+        write: (chunk) => {
+          if (closed) return false;
+          controller.enqueue(encoder.encode(chunk));
+          return (controller.desiredSize ?? 1) > 0;
+        },
+        end: () => {
+          if (closed) return;
+          controller.close();
+          close();
+        },
+      });
+    },
+    pull() {
+      handlers?.drained();
+    },
+    cancel() {
+      close();
+    },
+  });
 }
 
 class FetchHttpRequest implements HttpRequest {

@@ -56,8 +56,22 @@ class NodeHttpRequest implements HttpRequest {
 }
 
 function writeAnswer(res: ServerResponse, answer: HttpAnswer): void {
-  if (res.headersSent || res.destroyed) return;
+  if (res.headersSent || res.destroyed) {
+    // A stream nobody will read: start and close it at once so that it releases what it holds.
+    answer.stream?.({ write: () => false, end: () => undefined }).closed();
+    return;
+  }
   if (answer.closeConnection) res.shouldKeepAlive = false;
   res.writeHead(answer.status, answer.headers);
-  res.end(answer.body);
+  if (answer.stream === undefined) {
+    res.end(answer.body);
+    return;
+  }
+  res.flushHeaders();
+  const handlers = answer.stream({
+    write: (chunk) => !res.destroyed && res.write(chunk),
+    end: () => res.end(),
+  });
+  res.on('drain', () => handlers.drained());
+  res.on('close', () => handlers.closed());
 }
