@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createAppStore } from '../src/apps/app-store';
-import { HttpError } from '../src/http/http-error';
+import { HttpStatusError } from '../src/http/http-status-error';
 import { parseQuery } from '../src/http/query';
 import { type VerifyRequestInput, verifyRequest } from '../src/http/verify-request';
 import { resolveServerOptions, silentLogger } from '../src/index';
@@ -94,7 +94,7 @@ describe('parseQuery', () => {
 
   it('rejects repeated parameters and malformed escapes with 400', () => {
     for (const raw of ['a=1&a=2', 'a=%E0%A4%A']) {
-      expect(() => parseQuery(raw)).toThrow(HttpError);
+      expect(() => parseQuery(raw)).toThrow(HttpStatusError);
     }
   });
 });

@@ -1,6 +1,6 @@
 /** Every error the server throws shares one base class; lifecycle misuse has its own type. */
 import { describe, expect, it } from 'vitest';
-import { HttpError, RequestAbortedError } from '../src/http/http-error';
+import { HttpStatusError, RequestAbortedError } from '../src/http/http-status-error';
 import {
   AdapterUsageError,
   createServer,
@@ -36,7 +36,7 @@ describe('server errors', () => {
     for (const error of [
       config,
       new ProtocolError('invalid_channel', 'x', null),
-      new HttpError(400, 'x'),
+      new HttpStatusError(400, 'x'),
       new RequestAbortedError('x'),
       new AdapterUsageError('x'),
       new TestServerError('x'),

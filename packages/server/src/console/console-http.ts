@@ -18,7 +18,7 @@ import { isCacheChannel, SERVER_TO_USER_PREFIX, timingSafeEqual } from '@pushwir
 import type { HttpContext } from '../http/context';
 import { triggerEvent } from '../http/events-routes';
 import type { HttpAnswer, HttpRequest, Respond, StreamSink } from '../http/exchange';
-import { HttpError, RequestAbortedError } from '../http/http-error';
+import { HttpStatusError, RequestAbortedError } from '../http/http-status-error';
 import { parseQuery, type QueryParams } from '../http/query';
 import { verifyRequest } from '../http/verify-request';
 import { recordRefusal } from '../observability/refusals';
@@ -96,7 +96,7 @@ export class ConsoleHttp {
   ): void {
     this.#route(ctx, req, respond, path, rawPath, rawQuery).catch((error: unknown) => {
       if (error instanceof RequestAbortedError) return;
-      if (error instanceof HttpError) {
+      if (error instanceof HttpStatusError) {
         respond(json(ctx, error.status, { error: error.message }));
         return;
       }
@@ -127,7 +127,7 @@ export class ConsoleHttp {
     const method = req.method;
     if (!this.available(ctx)) {
       req.discardBody();
-      throw new HttpError(
+      throw new HttpStatusError(
         404,
         'The console is disabled: set console.enabled (PUSHWIRE_CONSOLE=true) to serve it',
       );
@@ -159,7 +159,7 @@ export class ConsoleHttp {
     }
     if (segments[0] !== 'api') {
       req.discardBody();
-      throw new HttpError(404, 'Not found');
+      throw new HttpStatusError(404, 'Not found');
     }
     const query = parseQuery(rawQuery);
     if (segments.length === 2 && segments[1] === 'config') {
@@ -179,14 +179,14 @@ export class ConsoleHttp {
     }
     if (segments.length !== 4 || segments[1] !== 'apps' || !segments[2]) {
       req.discardBody();
-      throw new HttpError(404, 'Not found');
+      throw new HttpStatusError(404, 'Not found');
     }
     const appId = decodeSegment(segments[2]);
     const action = segments[3];
     const app = ctx.apps.byId(appId);
     if (app === undefined) {
       req.discardBody();
-      throw new HttpError(404, `Unknown app id "${appId.slice(0, 64)}"`);
+      throw new HttpStatusError(404, `Unknown app id "${appId.slice(0, 64)}"`);
     }
     if (method !== 'POST') req.discardBody();
     const body =
@@ -202,7 +202,7 @@ export class ConsoleHttp {
         reason: access.reason,
         detail: { route: action },
       });
-      throw new HttpError(access.status, access.reason);
+      throw new HttpStatusError(access.status, access.reason);
     }
     switch (action) {
       case 'session':
@@ -217,20 +217,20 @@ export class ConsoleHttp {
         return;
       case 'stream':
         if (method !== 'GET') {
-          throw new HttpError(405, `Method ${method} is not allowed here`, { allow: 'GET' });
+          throw new HttpStatusError(405, `Method ${method} is not allowed here`, { allow: 'GET' });
         }
-        if (this.#closed) throw new HttpError(503, 'The server is shutting down');
+        if (this.#closed) throw new HttpStatusError(503, 'The server is shutting down');
         respond(this.#stream(ctx, app, query));
         return;
       case 'events': {
         requireMethod(method, 'POST');
-        if (!app.enabled) throw new HttpError(403, `App ${app.id} is disabled`);
+        if (!app.enabled) throw new HttpStatusError(403, `App ${app.id} is disabled`);
         const result = await triggerEvent(ctx, { app, query: {}, body, param: '' });
         respond(json(ctx, result.status, result.body));
         return;
       }
       default:
-        throw new HttpError(404, 'Not found');
+        throw new HttpStatusError(404, 'Not found');
     }
   }
 
@@ -289,14 +289,14 @@ export class ConsoleHttp {
     try {
       parsed = JSON.parse(body.toString('utf8'));
     } catch {
-      throw new HttpError(400, 'The body must be JSON: {"key": "...", "secret": "..."}');
+      throw new HttpStatusError(400, 'The body must be JSON: {"key": "...", "secret": "..."}');
     }
     const { key, secret } = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<
       string,
       unknown
     >;
     if (typeof key !== 'string' || typeof secret !== 'string' || key === '' || secret === '') {
-      throw new HttpError(400, 'key and secret are required strings');
+      throw new HttpStatusError(400, 'key and secret are required strings');
     }
     const app = ctx.apps.byKey(key);
     // One answer for an unknown key and a wrong secret; neither is echoed.
@@ -308,10 +308,10 @@ export class ConsoleHttp {
         reason: 'Invalid key or secret',
         detail: { route: 'login' },
       });
-      throw new HttpError(401, 'Invalid key or secret');
+      throw new HttpStatusError(401, 'Invalid key or secret');
     }
     if (ctx.options.console.enabled !== true && !this.#isOpen(ctx, app)) {
-      throw new HttpError(403, 'The console is not enabled for this app (console.enabled)');
+      throw new HttpStatusError(403, 'The console is not enabled for this app (console.enabled)');
     }
     return { appId: app.id, ...issueSessionToken(app.id, app.secret, Date.now()) };
   }
@@ -367,7 +367,7 @@ export class ConsoleHttp {
       { write: (chunk) => sink?.write(chunk) === true },
     );
     if (typeof watcher === 'string') {
-      throw new HttpError(
+      throw new HttpStatusError(
         429,
         `Too many console watchers (${watcher.replaceAll('_', ' ')}); close another one`,
       );
@@ -413,7 +413,7 @@ export class ConsoleHttp {
 
 function requireMethod(method: string, allowed: string): void {
   if (method !== allowed && !(allowed === 'GET' && method === 'HEAD')) {
-    throw new HttpError(405, `Method ${method} is not allowed here`, { allow: allowed });
+    throw new HttpStatusError(405, `Method ${method} is not allowed here`, { allow: allowed });
   }
 }
 
@@ -421,7 +421,7 @@ function decodeSegment(raw: string): string {
   try {
     return decodeURIComponent(raw);
   } catch {
-    throw new HttpError(400, 'Malformed percent-encoding in the path');
+    throw new HttpStatusError(400, 'Malformed percent-encoding in the path');
   }
 }
 

@@ -8,7 +8,7 @@ import { channelType, isCacheChannel, SERVER_TO_USER_PREFIX } from '@pushwire/sd
 import { assertClusterReachable } from './cluster-reach';
 import type { ApiRequest, ApiResponse, HttpContext } from './context';
 import { checkChannelName, parseInfo } from './event-input';
-import { badRequest } from './http-error';
+import { badRequest } from './http-status-error';
 
 const CHANNELS_INFO: ReadonlySet<string> = new Set(['user_count']);
 const CHANNEL_INFO: ReadonlySet<string> = new Set(['user_count', 'subscription_count', 'cache']);

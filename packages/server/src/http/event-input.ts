@@ -7,7 +7,7 @@
 import { parseChannelName, SERVER_TO_USER_PREFIX, SOCKET_ID_PATTERN } from '@pushwire/sdk';
 import type { AppLimits } from '../options';
 import { isPlainObject } from '../util/is-plain-object';
-import { badRequest, payloadTooLarge } from './http-error';
+import { badRequest, payloadTooLarge } from './http-status-error';
 
 /** Attributes an event's `info` may request. */
 export type EventInfoAttribute = 'user_count' | 'subscription_count';
@@ -25,7 +25,7 @@ export interface EventInput {
 const EVENT_INFO_ATTRIBUTES: ReadonlySet<string> = new Set(['user_count', 'subscription_count']);
 const RESERVED_EVENT_PREFIXES = ['pusher:', 'pusher_internal:'];
 
-/** Parses a JSON request body into an object. @throws {HttpError} 400 */
+/** Parses a JSON request body into an object. @throws {HttpStatusError} 400 */
 export function parseJsonObject(body: Buffer): Record<string, unknown> {
   if (body.length === 0) throw badRequest('Request body is empty; expected a JSON object');
   let parsed: unknown;
@@ -63,7 +63,7 @@ export function checkChannelName(channel: unknown, limits: AppLimits, field: str
   }
 }
 
-/** Parses a comma-separated `info` value. @throws {HttpError} 400 for an unknown attribute. */
+/** Parses a comma-separated `info` value. @throws {HttpStatusError} 400 for an unknown attribute. */
 export function parseInfo(
   value: unknown,
   allowed: ReadonlySet<string>,

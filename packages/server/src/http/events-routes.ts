@@ -14,7 +14,7 @@ import type { ResolvedApp } from '../options';
 import { assertClusterReachable } from './cluster-reach';
 import type { ApiRequest, ApiResponse, HttpContext } from './context';
 import { type EventInput, parseEventInput, parseJsonObject } from './event-input';
-import { badRequest } from './http-error';
+import { badRequest } from './http-status-error';
 
 const EMPTY_OBJECT: ApiResponse = { status: 200, body: {} };
 

@@ -13,7 +13,7 @@ export interface HttpRequest {
   header(name: string): string | undefined;
   /**
    * Reads the whole body, at most `maxBytes`, within `timeoutMs`. Rejects with a 413 or 408
-   * HttpError, or with a RequestAbortedError when the client went away.
+   * HttpStatusError, or with a RequestAbortedError when the client went away.
    */
   readBody(maxBytes: number, timeoutMs: number): Promise<Buffer>;
   /** The body is not needed: let it be read and dropped. */

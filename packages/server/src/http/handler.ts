@@ -22,7 +22,7 @@ import { CorsPolicy } from './cors';
 import { triggerBatch, triggerEvent } from './events-routes';
 import type { HttpAnswer, HttpRequest, Respond } from './exchange';
 import { healthAnswer, readyAnswer } from './health';
-import { HttpError, RequestAbortedError } from './http-error';
+import { HttpStatusError, RequestAbortedError } from './http-status-error';
 import { acceptNotification, listNotifications, NotificationLog } from './notifications-route';
 import { parseQuery } from './query';
 import { verifyRequest } from './verify-request';
@@ -100,7 +100,7 @@ function decodeParam(raw: string): string {
   try {
     return decodeURIComponent(raw);
   } catch {
-    throw new HttpError(400, 'Malformed percent-encoding in the path');
+    throw new HttpStatusError(400, 'Malformed percent-encoding in the path');
   }
 }
 
@@ -144,7 +144,7 @@ export function createHttpApi(ctx: HttpContext): HttpApi {
       metrics.inc('pushwire_http_requests_total', { route, status: 'aborted' });
       return;
     }
-    if (error instanceof HttpError) {
+    if (error instanceof HttpStatusError) {
       recordRefusal(ctx, {
         kind: `http_${error.status}`,
         appId,
@@ -181,14 +181,14 @@ export function createHttpApi(ctx: HttpContext): HttpApi {
     const method = req.method;
     if (!route.methods.includes(method)) {
       req.discardBody();
-      throw new HttpError(405, `Method ${method} is not allowed here`, {
+      throw new HttpStatusError(405, `Method ${method} is not allowed here`, {
         allow: route.methods.join(', '),
       });
     }
     const app = ctx.apps.byId(route.appId);
     if (app === undefined) {
       req.discardBody();
-      throw new HttpError(404, `Unknown app id "${route.appId}"`);
+      throw new HttpStatusError(404, `Unknown app id "${route.appId}"`);
     }
     let body = EMPTY_BUFFER;
     if (method === 'GET' || method === 'HEAD') req.discardBody();
@@ -204,8 +204,8 @@ export function createHttpApi(ctx: HttpContext): HttpApi {
       nowSec: Math.floor(Date.now() / 1000),
       toleranceSec: options.authTimestampToleranceSec,
     });
-    if (failure !== undefined) throw new HttpError(401, failure);
-    if (!app.enabled) throw new HttpError(403, `App ${app.id} is disabled`);
+    if (failure !== undefined) throw new HttpStatusError(401, failure);
+    if (!app.enabled) throw new HttpStatusError(403, `App ${app.id} is disabled`);
 
     const request: ApiRequest = { app, query, body, param: decodeParam(route.rawParam) };
     let response: ApiResponse;

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { isPlainObject } from '../util/is-plain-object';
 import type { ApiRequest, ApiResponse } from './context';
 import { parseJsonObject } from './event-input';
-import { badRequest } from './http-error';
+import { badRequest } from './http-status-error';
 
 /** Notifications kept per app; older ones are forgotten. */
 export const MAX_RECORDED_NOTIFICATIONS = 100;

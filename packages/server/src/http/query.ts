@@ -6,7 +6,7 @@
  * the server, reading exact names, ignored it; a repeated parameter is rejected for the same
  * reason (a signed request has each parameter once).
  */
-import { badRequest } from './http-error';
+import { badRequest } from './http-status-error';
 
 /** Decoded query parameters of a request. */
 export type QueryParams = Record<string, string>;
@@ -30,7 +30,7 @@ function echoed(name: string): string {
 
 /**
  * `a=1&b=2` → `{a: '1', b: '2'}`.
- * @throws {HttpError} 400 on malformed, repeated or not-lowercase parameter names.
+ * @throws {HttpStatusError} 400 on malformed, repeated or not-lowercase parameter names.
  */
 export function parseQuery(raw: string): QueryParams {
   const params: QueryParams = Object.create(null) as QueryParams;

@@ -7,7 +7,7 @@
 
 import type { AnswerStream, HttpAnswer, HttpRequest, StreamHandlers } from '../../http/exchange';
 import type { HttpApi } from '../../http/handler';
-import { HttpError, RequestAbortedError } from '../../http/http-error';
+import { HttpStatusError, RequestAbortedError } from '../../http/http-status-error';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -111,7 +111,7 @@ class FetchHttpRequest implements HttpRequest {
  */
 async function readLimited(request: Request, maxBytes: number, timeoutMs: number): Promise<Buffer> {
   const tooLarge = () =>
-    new HttpError(413, `Request body is larger than the limit of ${maxBytes} bytes`);
+    new HttpStatusError(413, `Request body is larger than the limit of ${maxBytes} bytes`);
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
   const body = request.body;
@@ -122,7 +122,7 @@ async function readLimited(request: Request, maxBytes: number, timeoutMs: number
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      reject(new HttpError(408, `Request body not received within ${timeoutMs} ms`));
+      reject(new HttpStatusError(408, `Request body not received within ${timeoutMs} ms`));
     }, timeoutMs);
   });
   try {
@@ -135,7 +135,7 @@ async function readLimited(request: Request, maxBytes: number, timeoutMs: number
     }
   } catch (error) {
     void reader.cancel().catch(() => undefined);
-    if (error instanceof HttpError) throw error;
+    if (error instanceof HttpStatusError) throw error;
     throw new RequestAbortedError('client closed the request');
   } finally {
     clearTimeout(timer);

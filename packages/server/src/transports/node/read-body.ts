@@ -7,7 +7,7 @@
  * deadline is refused with 408.
  */
 import type { IncomingMessage } from 'node:http';
-import { HttpError, RequestAbortedError } from '../../http/http-error';
+import { HttpStatusError, RequestAbortedError } from '../../http/http-status-error';
 
 /** Bytes past the cap that are read and thrown away before the connection is cut. */
 const MAX_DISCARDED_BYTES = 8_388_608;
@@ -15,7 +15,7 @@ const MAX_DISCARDED_BYTES = 8_388_608;
 const EMPTY = Buffer.alloc(0);
 
 /**
- * Resolves to the raw body bytes. Rejects with a 413 {@link HttpError} when the body is larger
+ * Resolves to the raw body bytes. Rejects with a 413 {@link HttpStatusError} when the body is larger
  * than `maxBytes` (a declared length at once, an actual one as it arrives), with a 408 when it is
  * not complete within `timeoutMs`, or with {@link RequestAbortedError}. After a 408 or 413 the
  * caller answers with `Connection: close`.
@@ -26,7 +26,7 @@ export function readBody(
   timeoutMs: number,
 ): Promise<Buffer> {
   const tooLargeError = () =>
-    new HttpError(413, `Request body is larger than the limit of ${maxBytes} bytes`);
+    new HttpStatusError(413, `Request body is larger than the limit of ${maxBytes} bytes`);
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) return Promise.reject(tooLargeError());
   return new Promise((resolve, reject) => {
@@ -35,7 +35,7 @@ export function readBody(
     let received = 0;
     let settled = false;
     const timer = setTimeout(() => {
-      fail(new HttpError(408, `Request body not received within ${timeoutMs} ms`));
+      fail(new HttpStatusError(408, `Request body not received within ${timeoutMs} ms`));
     }, timeoutMs);
 
     const cleanup = () => {
