@@ -139,6 +139,32 @@ describe('pushwire serve settings', () => {
     expect(JSON.parse(channels.stdout)).toEqual({ channels: { shared: {} } });
   });
 
+  it('keeps its Redis keys under --redis-key-prefix, and two prefixes are two clusters', async () => {
+    const redisUrl = await startRedis();
+    const blue = await startServe(['--redis-url', redisUrl, '--redis-key-prefix', 'blue:']);
+    onTestFinished(async () => {
+      await blue.stop();
+    });
+    const green = await startServe(['--redis-url', redisUrl, '--redis-key-prefix', 'green:']);
+    onTestFinished(async () => {
+      await green.stop();
+    });
+    const subscriber = await connectRawSubscriber(blue.port);
+    onTestFinished(() => subscriber.close());
+    await subscriber.subscribe('colours');
+    const onBlue = await runCli(['channels', '--json', '--port', String(blue.port)]);
+    expect(JSON.parse(onBlue.stdout)).toEqual({ channels: { colours: {} } });
+    const onGreen = await runCli(['channels', '--json', '--port', String(green.port)]);
+    expect(JSON.parse(onGreen.stdout)).toEqual({ channels: {} });
+    const { default: Redis } = await import('ioredis');
+    const redis = new Redis(redisUrl);
+    onTestFinished(() => void redis.quit());
+    const keys = await redis.keys('*');
+    expect(keys.length).toBeGreaterThan(0);
+    expect(keys.filter((key) => !key.startsWith('blue:') && !key.startsWith('green:'))).toEqual([]);
+    expect(keys.some((key) => key.startsWith('blue:'))).toBe(true);
+  });
+
   it('says loudly on stderr that Redis is unreachable at start, and answers publishes with 503', async () => {
     const serve = await startServe(['--redis-url', 'redis://127.0.0.1:1']);
     onTestFinished(async () => {

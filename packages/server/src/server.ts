@@ -47,7 +47,8 @@ import type { CoreContext } from './ws/core-context';
 import { WsGateway } from './ws/gateway';
 
 /** Deadline for a connection to sign in or join a private channel (`requireUserAuthentication`). */
-export const DEFAULT_USER_AUTHENTICATION_TIMEOUT_MS = 30_000;
+export { DEFAULT_USER_AUTHENTICATION_TIMEOUT_MS } from './options/defaults';
+
 const MS_PER_SECOND = 1000;
 
 /** Where the server listens. */
@@ -154,7 +155,7 @@ export class PushwireServer {
           timing.activityTimeoutMs ?? this.#options.activityTimeoutSec * MS_PER_SECOND,
         pongTimeoutMs: timing.pongTimeoutMs ?? this.#options.pongTimeoutSec * MS_PER_SECOND,
         userAuthenticationTimeoutMs:
-          timing.userAuthenticationTimeoutMs ?? DEFAULT_USER_AUTHENTICATION_TIMEOUT_MS,
+          timing.userAuthenticationTimeoutMs ?? this.#options.userAuthenticationTimeoutMs,
       },
       this.#limiter,
     );
@@ -407,9 +408,9 @@ export class PushwireServer {
  * (`listen()` rejects with a ServerConfigError if ioredis is not installed), else the LocalAdapter.
  */
 function defaultAdapter(options: ResolvedServerOptions): Adapter {
-  const { redisUrl, logger } = options;
+  const { redisUrl, redisKeyPrefix, logger } = options;
   if (redisUrl === undefined) return new LocalAdapter();
-  return new DeferredAdapter(() => loadRedisAdapter(redisUrl, logger));
+  return new DeferredAdapter(() => loadRedisAdapter(redisUrl, logger, redisKeyPrefix));
 }
 
 /**

@@ -190,3 +190,56 @@ describe('merge order', () => {
     expect(loadServerOptions()).toEqual({});
   });
 });
+
+describe('options that were code-only (issue 9.5)', () => {
+  it('reads the Redis key prefix, the sign-in deadline and server-wide default limits from the environment', () => {
+    const options = optionsFromEnv({
+      PUSHWIRE_REDIS_KEY_PREFIX: 'blue:',
+      PUSHWIRE_USER_AUTHENTICATION_TIMEOUT_MS: '5000',
+      PUSHWIRE_LIMIT_MAX_EVENT_DATA_BYTES: '20480',
+      PUSHWIRE_LIMIT_CLIENT_EVENTS_PER_SECOND: '0',
+    });
+    expect(options).toEqual({
+      redisKeyPrefix: 'blue:',
+      userAuthenticationTimeoutMs: 5000,
+      limits: { maxEventDataBytes: 20_480, clientEventsPerSecond: 0 },
+    });
+  });
+
+  it('applies server-wide limits to every app under its own, merged field by field across layers', () => {
+    const merged = mergeOptions(
+      { limits: { maxEventDataBytes: 20_480 } },
+      { limits: { maxChannelsPerTrigger: 5 } },
+    );
+    const resolved = resolveServerOptions({
+      ...merged,
+      logger: silentLogger,
+      apps: [
+        { id: 'a', key: 'ka', secret: 's' },
+        { id: 'b', key: 'kb', secret: 's', limits: { maxEventDataBytes: 1_000 } },
+      ],
+    });
+    expect(resolved.apps[0]?.limits).toMatchObject({
+      maxEventDataBytes: 20_480,
+      maxChannelsPerTrigger: 5,
+      maxBatchEvents: 10,
+    });
+    expect(resolved.apps[1]?.limits).toMatchObject({
+      maxEventDataBytes: 1_000,
+      maxChannelsPerTrigger: 5,
+    });
+    expect(resolved.userAuthenticationTimeoutMs).toBe(30_000);
+  });
+
+  it('refuses a bad server-wide limit, key prefix or deadline naming the option and its variable', () => {
+    expect(() =>
+      resolveServerOptions({ logger: silentLogger, limits: { maxBatchEvents: 0 } }),
+    ).toThrow(/limits\.maxBatchEvents/);
+    expect(() =>
+      resolveServerOptions({ logger: silentLogger, redisKeyPrefix: 'has space' }),
+    ).toThrow(/redisKeyPrefix/);
+    expect(() =>
+      resolveServerOptions({ logger: silentLogger, userAuthenticationTimeoutMs: 0 }),
+    ).toThrow(/userAuthenticationTimeoutMs/);
+  });
+});

@@ -41,6 +41,8 @@ Options:
   --webhook-url URL        send every webhook event to URL, signed with the app's key and secret
                            (repeatable)                              env PUSHWIRE_WEBHOOK_URLS (comma-separated)
   --redis-url URL          share state with other nodes through Redis env PUSHWIRE_REDIS_URL
+  --redis-key-prefix TEXT  prefix of every Redis key and channel     env PUSHWIRE_REDIS_KEY_PREFIX
+                           (default pushwire:; one per cluster sharing a Redis)
   --relaxed                development limits (1 MB events, 1000 channels per trigger, ...)
                                                                      env PUSHWIRE_RELAXED
   --log-level LEVEL        silent, error, warn, info, debug          env PUSHWIRE_LOG_LEVEL default info
@@ -77,6 +79,7 @@ const SERVE_FLAGS = {
   config: { type: 'string' },
   'webhook-url': { type: 'string', multiple: true },
   'redis-url': { type: 'string' },
+  'redis-key-prefix': { type: 'string' },
   relaxed: { type: 'boolean' },
   'log-level': { type: 'string' },
   transport: { type: 'string' },
@@ -108,6 +111,7 @@ function optionsFromFlags(
     });
   }
   if (flags['redis-url'] !== undefined) options.redisUrl = flags['redis-url'];
+  if (flags['redis-key-prefix'] !== undefined) options.redisKeyPrefix = flags['redis-key-prefix'];
   if (flags.relaxed === true) options.relaxed = true;
   if (flags.console === true) options.console = { enabled: true };
   const level = flags['log-level'];

@@ -12,8 +12,15 @@ import type { Adapter } from './adapter';
 /** Wrapped errors followed when recognizing a missing ioredis. */
 const MAX_CAUSE_DEPTH = 5;
 
-/** Loads `RedisAdapter` and creates it for `url`; rejects with a ServerConfigError without ioredis. */
-export async function loadRedisAdapter(url: string, logger: Logger): Promise<Adapter> {
+/**
+ * Loads `RedisAdapter` and creates it for `url` (with `keyPrefix` when given); rejects with a
+ * ServerConfigError without ioredis.
+ */
+export async function loadRedisAdapter(
+  url: string,
+  logger: Logger,
+  keyPrefix?: string,
+): Promise<Adapter> {
   let redisModule: typeof import('./redis/index');
   try {
     redisModule = await import('./redis/index');
@@ -27,7 +34,11 @@ export async function loadRedisAdapter(url: string, logger: Logger): Promise<Ada
     }
     throw error;
   }
-  return new redisModule.RedisAdapter({ url, logger });
+  return new redisModule.RedisAdapter({
+    url,
+    logger,
+    ...(keyPrefix === undefined ? {} : { keyPrefix }),
+  });
 }
 
 /** True for a "module not found" error about ioredis, also when a loader wrapped it (`cause`). */

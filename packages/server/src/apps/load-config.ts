@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { silentLogger } from '../observability/logger';
 import { resolveServerOptions, ServerConfigError, type ServerOptions } from '../options';
+import { LIMIT_NAMES } from '../options/limits';
 import { NUMERIC_SERVER_OPTION_KEYS } from '../options/resolve';
 import { isPlainObject } from '../util/is-plain-object';
 
@@ -22,6 +23,14 @@ const NUMERIC_ENV_NAMES: ReadonlyMap<string, string> = new Map(
   NUMERIC_SERVER_OPTION_KEYS.map((option) => [option, envNameOf(option)]),
 );
 
+/** `maxEventDataBytes` → `PUSHWIRE_LIMIT_MAX_EVENT_DATA_BYTES`: the server-wide default of a limit. */
+const LIMIT_ENV_NAMES: ReadonlyMap<string, string> = new Map(
+  LIMIT_NAMES.map((limit) => [
+    limit,
+    envNameOf(`limit${limit[0]?.toUpperCase()}${limit.slice(1)}`),
+  ]),
+);
+
 /** The environment variables the server reads, each mapped to an option. */
 export const ENV_VARIABLES: Readonly<Record<string, string>> = Object.freeze({
   PUSHWIRE_PORT: 'port',
@@ -35,6 +44,7 @@ export const ENV_VARIABLES: Readonly<Record<string, string>> = Object.freeze({
   PUSHWIRE_RELAXED: 'relaxed',
   PUSHWIRE_LOG_LEVEL: 'logLevel',
   PUSHWIRE_REDIS_URL: 'redisUrl',
+  PUSHWIRE_REDIS_KEY_PREFIX: 'redisKeyPrefix',
   PUSHWIRE_TRANSPORT: 'transport',
   PUSHWIRE_TRUSTED_PROXIES: 'trustedProxies',
   PUSHWIRE_TLS_CERT: 'tls.cert',
@@ -44,6 +54,7 @@ export const ENV_VARIABLES: Readonly<Record<string, string>> = Object.freeze({
   PUSHWIRE_CORS_ORIGINS: 'cors.origins',
   PUSHWIRE_CONSOLE: 'console.enabled',
   ...Object.fromEntries([...NUMERIC_ENV_NAMES].map(([option, name]) => [name, option])),
+  ...Object.fromEntries([...LIMIT_ENV_NAMES].map(([limit, name]) => [name, `limits.${limit}`])),
   PUSHWIRE_CONFIG: '(config file path)',
 });
 
@@ -259,10 +270,18 @@ export function optionsFromEnv(env: Environment): FileServerOptions {
   if (redisUrl) options['redisUrl'] = redisUrl;
   const transport = env['PUSHWIRE_TRANSPORT']?.trim();
   if (transport) options['transport'] = transport;
+  const keyPrefix = env['PUSHWIRE_REDIS_KEY_PREFIX']?.trim();
+  if (keyPrefix) options['redisKeyPrefix'] = keyPrefix;
   for (const [option, name] of NUMERIC_ENV_NAMES) {
     const value = envCount(env, name);
     if (value !== undefined) options[option] = value;
   }
+  const limits: Record<string, number> = {};
+  for (const [limit, name] of LIMIT_ENV_NAMES) {
+    const value = envCount(env, name);
+    if (value !== undefined) limits[limit] = value;
+  }
+  if (Object.keys(limits).length > 0) options['limits'] = limits;
   const tls: Record<string, string> = {};
   for (const [name, field] of [
     ['PUSHWIRE_TLS_CERT', 'cert'],
@@ -331,6 +350,10 @@ function envNameFor(option: string): string {
       return 'PUSHWIRE_LOG_LEVEL';
     case 'redisUrl':
       return 'PUSHWIRE_REDIS_URL';
+    case 'redisKeyPrefix':
+      return 'PUSHWIRE_REDIS_KEY_PREFIX';
+    case 'limits':
+      return LIMIT_ENV_NAMES.get(option.split('.')[1] ?? '') ?? 'PUSHWIRE_LIMIT_*';
     case 'transport':
       return 'PUSHWIRE_TRANSPORT';
     case 'trustedProxies':
@@ -352,12 +375,12 @@ function envNameFor(option: string): string {
 export type OptionsLayer = { readonly [K in keyof ServerOptions]?: ServerOptions[K] | undefined };
 
 /** Options whose objects merge field by field across layers (the others are replaced whole). */
-const FIELD_MERGED_OPTIONS: ReadonlySet<string> = new Set(['tls', 'cors']);
+const FIELD_MERGED_OPTIONS: ReadonlySet<string> = new Set(['tls', 'cors', 'limits']);
 
 /**
  * Merges option layers: for each key, the last layer that defines it (not `undefined`) wins.
- * Arrays (`apps`, `webhooks`) are replaced, not concatenated; `tls` and `cors` merge field by
- * field (e.g. `tls.cert` from the file, `tls.passphrase` from the environment). Use as
+ * Arrays (`apps`, `webhooks`) are replaced, not concatenated; `tls`, `cors` and `limits` merge
+ * field by field (e.g. `tls.cert` from the file, `tls.passphrase` from the environment). Use as
  * `mergeOptions(file, env, flags)`; defaults are filled later by `resolveServerOptions`.
  */
 export function mergeOptions(...layers: readonly (OptionsLayer | undefined)[]): ServerOptions {

@@ -67,3 +67,6 @@ export const DEFAULT_APP: AppOptions = Object.freeze({
   secret: DEFAULT_APP_SECRET,
   enableClientMessages: true,
 });
+
+/** Deadline to sign in or join a private channel under `requireUserAuthentication`. */
+export const DEFAULT_USER_AUTHENTICATION_TIMEOUT_MS = 30_000;

@@ -43,7 +43,7 @@ function aliasOf(overrides: Record<string, unknown>, name: keyof AppLimits): str
 }
 
 /** `base` with the overrides in `input` (each an integer at least the limit's minimum). */
-function resolveLimits(input: unknown, base: AppLimits, option: string): AppLimits {
+export function resolveLimits(input: unknown, base: AppLimits, option: string): AppLimits {
   if (input === undefined) return base;
   const overrides = readObject(input, option);
   rejectUnknownKeys(overrides, [...LIMIT_NAMES, ...Object.keys(LIMIT_ALIASES)], option);

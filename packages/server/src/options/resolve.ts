@@ -23,6 +23,7 @@ import {
   DEFAULT_PORT,
   DEFAULT_REQUEST_TIMEOUT_MS,
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
+  DEFAULT_USER_AUTHENTICATION_TIMEOUT_MS,
   DEFAULT_VACATE_DELAY_MS,
   DEFAULT_WEBHOOK_BATCH_MS,
   DEFAULT_WEBHOOK_CONCURRENCY_PER_TARGET,
@@ -33,7 +34,7 @@ import {
   DEFAULT_WEBHOOK_REQUEST_TIMEOUT_MS,
 } from './defaults';
 import { type AppLimits, PUSHER_DEFAULT_LIMITS, RELAXED_LIMITS } from './limits';
-import { resolveApp } from './resolve-app';
+import { resolveApp, resolveLimits } from './resolve-app';
 import { resolveCors } from './resolve-cors';
 import { resolveTls } from './resolve-tls';
 import { resolveWebhookTargets } from './resolve-webhook-targets';
@@ -81,6 +82,7 @@ export const NUMERIC_SERVER_OPTION_KEYS = [
   'webhookMaxQueuedEventsPerTarget',
   'webhookConcurrencyPerTarget',
   'webhookRequestTimeoutMs',
+  'userAuthenticationTimeoutMs',
 ] as const satisfies readonly (keyof ServerOptions)[];
 
 const SERVER_OPTION_KEYS: readonly (keyof ServerOptions)[] = [
@@ -91,6 +93,8 @@ const SERVER_OPTION_KEYS: readonly (keyof ServerOptions)[] = [
   'webhooks',
   'adapter',
   'redisUrl',
+  'redisKeyPrefix',
+  'limits',
   'logger',
   'logLevel',
   'onEvent',
@@ -194,7 +198,11 @@ export function resolveServerOptions(input: ServerOptions = {}): ResolvedServerO
   const host = readString(raw['host'], 'host', DEFAULT_HOST);
   const port = readInteger(raw['port'], 'port', DEFAULT_PORT, 0, 65_535);
   const relaxed = readBoolean(raw['relaxed'], 'relaxed', false);
-  const baseLimits = relaxed ? RELAXED_LIMITS : PUSHER_DEFAULT_LIMITS;
+  const baseLimits = resolveLimits(
+    raw['limits'],
+    relaxed ? RELAXED_LIMITS : PUSHER_DEFAULT_LIMITS,
+    'limits',
+  );
   const webhooks = Object.freeze(resolveWebhookTargets(raw['webhooks'], 'webhooks'));
   const apps = resolveApps(raw['apps'], baseLimits, webhooks);
 
@@ -233,6 +241,16 @@ export function resolveServerOptions(input: ServerOptions = {}): ResolvedServerO
           'redisUrl',
           /^rediss?:\/\//,
           'must start with redis:// or rediss://',
+        );
+
+  const redisKeyPrefix =
+    raw['redisKeyPrefix'] === undefined
+      ? undefined
+      : readMatching(
+          raw['redisKeyPrefix'],
+          'redisKeyPrefix',
+          /^[\x21-\x7e]{1,64}$/,
+          'must be 1 to 64 printable ASCII characters without spaces',
         );
 
   const resolved: ResolvedServerOptions = {
@@ -298,6 +316,12 @@ export function resolveServerOptions(input: ServerOptions = {}): ResolvedServerO
     inboundByteBurst: integer('inboundByteBurst', DEFAULT_INBOUND_BYTE_BURST, 1),
     ...(adapter === undefined ? {} : { adapter: adapter as unknown as Adapter }),
     ...(redisUrl === undefined ? {} : { redisUrl }),
+    ...(redisKeyPrefix === undefined ? {} : { redisKeyPrefix }),
+    userAuthenticationTimeoutMs: integer(
+      'userAuthenticationTimeoutMs',
+      DEFAULT_USER_AUTHENTICATION_TIMEOUT_MS,
+      1,
+    ),
     ...(onEvent === undefined ? {} : { onEvent: onEvent as EventObserver }),
     ...(tls === undefined ? {} : { tls }),
     ...(cors === undefined ? {} : { cors }),

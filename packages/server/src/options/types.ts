@@ -173,6 +173,23 @@ export interface ServerOptions {
   readonly adapter?: Adapter;
   /** Redis URL for the Redis adapter, used when `adapter` is not given. Env `PUSHWIRE_REDIS_URL`. */
   readonly redisUrl?: string;
+  /**
+   * Prefix of every Redis key and channel of the adapter made for `redisUrl` (nodes sharing a
+   * Redis for separate clusters use different ones). Env `PUSHWIRE_REDIS_KEY_PREFIX`.
+   * @default 'pushwire:'
+   */
+  readonly redisKeyPrefix?: string;
+  /**
+   * Defaults of individual limits for every app, on top of Pusher's (or the relaxed) ones; an app's
+   * own `limits` win. Env `PUSHWIRE_LIMIT_<NAME>` (e.g. `PUSHWIRE_LIMIT_MAX_EVENT_DATA_BYTES`).
+   * @default {}
+   */
+  readonly limits?: Partial<AppLimits>;
+  /**
+   * Deadline to sign in or join a private channel for apps with `requireUserAuthentication`.
+   * @default 30000
+   */
+  readonly userAuthenticationTimeoutMs?: number;
   /** Where logs go. @default a JSON logger on stderr at `logLevel` */
   readonly logger?: Logger;
   /** Env `PUSHWIRE_LOG_LEVEL`. @default 'info' */
@@ -277,6 +294,8 @@ export interface ResolvedServerOptions {
   readonly webhooks: readonly ResolvedWebhookTarget[];
   readonly adapter?: Adapter;
   readonly redisUrl?: string;
+  readonly redisKeyPrefix?: string;
+  readonly userAuthenticationTimeoutMs: number;
   readonly logger: Logger;
   readonly logLevel: LogLevel;
   readonly onEvent?: EventObserver;
