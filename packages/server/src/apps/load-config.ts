@@ -43,6 +43,9 @@ export const ENV_VARIABLES: Readonly<Record<string, string>> = Object.freeze({
   PUSHWIRE_TLS_PASSPHRASE: 'tls.passphrase',
   PUSHWIRE_CORS_ORIGINS: 'cors.origins',
   PUSHWIRE_CONSOLE: 'console.enabled',
+  PUSHWIRE_METRICS_ENABLED: 'metrics.enabled',
+  PUSHWIRE_METRICS_HOST: 'metrics.host',
+  PUSHWIRE_METRICS_PORT: 'metrics.port',
   ...Object.fromEntries([...NUMERIC_ENV_NAMES].map(([option, name]) => [name, option])),
   PUSHWIRE_CONFIG: '(config file path)',
 });
@@ -83,8 +86,13 @@ function completedForCheck(layer: FileServerOptions): FileServerOptions {
   const raw = layer as Record<string, unknown>;
   const tls = raw['tls'];
   const cors = raw['cors'];
+  const metrics = raw['metrics'];
   return {
     ...layer,
+    // A metrics host may come with a port from another layer.
+    ...(isPlainObject(metrics) && metrics['host'] !== undefined && metrics['port'] === undefined
+      ? { metrics: { ...metrics, port: 0 } }
+      : {}),
     ...(isPlainObject(tls)
       ? { tls: { cert: PATH_FROM_ANOTHER_LAYER, key: PATH_FROM_ANOTHER_LAYER, ...tls } }
       : {}),
@@ -148,16 +156,12 @@ function envBoolean(env: Environment, name: string): boolean | undefined {
   throw new ServerConfigError(name, 'must be true/false, 1/0, yes/no or on/off', 'the environment');
 }
 
-function envPort(env: Environment): number | undefined {
-  const value = env['PUSHWIRE_PORT'];
+function envPort(env: Environment, name = 'PUSHWIRE_PORT'): number | undefined {
+  const value = env[name];
   if (value === undefined || value.trim() === '') return undefined;
   const port = Number(value.trim());
   if (!/^\d+$/.test(value.trim()) || port > 65_535) {
-    throw new ServerConfigError(
-      'PUSHWIRE_PORT',
-      'must be an integer from 0 to 65535',
-      'the environment',
-    );
+    throw new ServerConfigError(name, 'must be an integer from 0 to 65535', 'the environment');
   }
   return port;
 }
@@ -288,6 +292,14 @@ export function optionsFromEnv(env: Environment): FileServerOptions {
               .filter((origin) => origin !== ''),
     };
   }
+  const metrics: Record<string, unknown> = {};
+  const metricsEnabled = envBoolean(env, 'PUSHWIRE_METRICS_ENABLED');
+  if (metricsEnabled !== undefined) metrics['enabled'] = metricsEnabled;
+  const metricsHost = env['PUSHWIRE_METRICS_HOST']?.trim();
+  if (metricsHost) metrics['host'] = metricsHost;
+  const metricsPort = envPort(env, 'PUSHWIRE_METRICS_PORT');
+  if (metricsPort !== undefined) metrics['port'] = metricsPort;
+  if (Object.keys(metrics).length > 0) options['metrics'] = metrics;
   const consoleEnabled = envBoolean(env, 'PUSHWIRE_CONSOLE');
   if (consoleEnabled !== undefined) options['console'] = { enabled: consoleEnabled };
   const proxies = env['PUSHWIRE_TRUSTED_PROXIES'];
@@ -317,6 +329,12 @@ const TLS_ENV_NAMES: ReadonlyMap<string, string> = new Map([
   ['tls.passphrase', 'PUSHWIRE_TLS_PASSPHRASE'],
 ]);
 
+const METRICS_ENV_NAMES: ReadonlyMap<string, string> = new Map([
+  ['metrics.enabled', 'PUSHWIRE_METRICS_ENABLED'],
+  ['metrics.host', 'PUSHWIRE_METRICS_HOST'],
+  ['metrics.port', 'PUSHWIRE_METRICS_PORT'],
+]);
+
 /** The variable that set an option (`apps[0].key` → PUSHWIRE_APPS or PUSHWIRE_APP_KEY, ...). */
 function envNameFor(option: string): string {
   const root = option.split(/[.[]/)[0];
@@ -341,6 +359,8 @@ function envNameFor(option: string): string {
       return `PUSHWIRE_CORS_ORIGINS (${option})`;
     case 'console':
       return 'PUSHWIRE_CONSOLE';
+    case 'metrics':
+      return METRICS_ENV_NAMES.get(option) ?? 'PUSHWIRE_METRICS_*';
     case 'apps':
       return `PUSHWIRE_APP_* / PUSHWIRE_APPS (${option})`;
     default:
@@ -352,11 +372,16 @@ function envNameFor(option: string): string {
 export type OptionsLayer = { readonly [K in keyof ServerOptions]?: ServerOptions[K] | undefined };
 
 /** Options whose objects merge field by field across layers (the others are replaced whole). */
-const FIELD_MERGED_OPTIONS: ReadonlySet<string> = new Set(['tls', 'cors']);
+const FIELD_MERGED_OPTIONS: ReadonlySet<string> = new Set(['tls', 'cors', 'metrics']);
+
+/** `metrics: true | false` is `{ enabled }`, so that it merges with a `{ port }` of another layer. */
+function asMergeable(key: string, value: unknown): unknown {
+  return key === 'metrics' && typeof value === 'boolean' ? { enabled: value } : value;
+}
 
 /**
  * Merges option layers: for each key, the last layer that defines it (not `undefined`) wins.
- * Arrays (`apps`, `webhooks`) are replaced, not concatenated; `tls` and `cors` merge field by
+ * Arrays (`apps`, `webhooks`) are replaced, not concatenated; `tls`, `cors` and `metrics` merge field by
  * field (e.g. `tls.cert` from the file, `tls.passphrase` from the environment). Use as
  * `mergeOptions(file, env, flags)`; defaults are filled later by `resolveServerOptions`.
  */
@@ -364,8 +389,9 @@ export function mergeOptions(...layers: readonly (OptionsLayer | undefined)[]): 
   const merged: Record<string, unknown> = {};
   for (const layer of layers) {
     if (layer === undefined) continue;
-    for (const [key, value] of Object.entries(layer)) {
-      if (value === undefined) continue;
+    for (const [key, given] of Object.entries(layer)) {
+      if (given === undefined) continue;
+      const value = asMergeable(key, given);
       const previous = merged[key];
       merged[key] =
         FIELD_MERGED_OPTIONS.has(key) && isPlainObject(previous) && isPlainObject(value)
