@@ -7,6 +7,7 @@
  * Bun, a node:http server with `ws` otherwise (`transport` forces either); `attach()` shares an
  * existing node:http server. With `tls`, `listen()` serves HTTPS and WSS on its port, and
  * `reloadTls()` re-reads the certificate files for new connections without closing open ones.
+ * With `metrics.port`, `/metrics` is served on a listener of its own, closed last.
  * `close()` is idempotent and graceful: stop accepting, 4200 to every socket, drain HTTP, flush
  * webhooks, close the adapter, all within `shutdownTimeoutMs`.
  */

@@ -3,8 +3,8 @@
  * In-process counters, gauges and histograms rendered in the Prometheus text exposition format
  * (version 0.0.4), each with `# HELP` and `# TYPE`. A hot path keeps a handle on its series
  * ({@link Metrics.series}, {@link Metrics.histogram}): an update is then a field add, with no
- * label key built per call. Collectors registered with {@link Metrics.onCollect} run before each
- * render (process metrics, gauges read from elsewhere); nothing is computed between scrapes.
+ * label key built per call. Nothing is computed until `render()` (process metrics are read by
+ * the scrape itself, see observability/process-metrics).
  * @see https://prometheus.io/docs/instrumenting/exposition_formats/
  */
 
@@ -261,7 +261,6 @@ export interface MetricsRegistryOptions {
 /** Counters, gauges and histograms of one server. */
 export class Metrics {
   readonly #series = new Map<string, Map<string, Series>>();
-  readonly #collectors: (() => void)[] = [];
   /** The per-app series (`app_id` label), one cached set per configured app. */
   readonly apps: AppMetricsSet;
 
@@ -329,14 +328,8 @@ export class Metrics {
     return total;
   }
 
-  /** Runs `collect` before each {@link render} (to set gauges read from elsewhere). */
-  onCollect(collect: () => void): void {
-    this.#collectors.push(collect);
-  }
-
   /** Every series in the Prometheus text format, metrics sorted by name, ending with a newline. */
   render(): string {
-    for (const collect of this.#collectors) collect();
     const lines: string[] = [];
     const names = new Set<string>([...Object.keys(METRIC_DEFINITIONS), ...this.#series.keys()]);
     for (const name of [...names].sort()) {

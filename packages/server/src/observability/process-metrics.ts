@@ -8,13 +8,9 @@
  * runtime lacks (Bun has neither) is left out of the output rather than reported as 0.
  */
 import { readdir, readFile } from 'node:fs/promises';
-import {
-  constants,
-  type IntervalHistogram,
-  monitorEventLoopDelay,
-  type PerformanceEntry,
-  PerformanceObserver,
-} from 'node:perf_hooks';
+import type { IntervalHistogram, PerformanceEntry } from 'node:perf_hooks';
+// A namespace import: runtimes without some of these (Bun) must still load this module.
+import * as perfHooks from 'node:perf_hooks';
 import type { HistogramSeries, Metrics } from './metrics';
 
 /** Sampling resolution of the event-loop delay monitor, in milliseconds. */
@@ -22,21 +18,29 @@ const LOOP_DELAY_RESOLUTION_MS = 10;
 const NS_PER_SECOND = 1e9;
 const US_PER_SECOND = 1e6;
 
-/** `detail.kind` of a `gc` performance entry → the `kind` label. */
-const GC_KINDS: ReadonlyMap<number, string> = new Map([
-  [constants.NODE_PERFORMANCE_GC_MAJOR, 'major'],
-  [constants.NODE_PERFORMANCE_GC_MINOR, 'minor'],
-  [constants.NODE_PERFORMANCE_GC_INCREMENTAL, 'incremental'],
-  [constants.NODE_PERFORMANCE_GC_WEAKCB, 'weakcb'],
-]);
+/** `detail.kind` of a `gc` performance entry → the `kind` label (Node's constants). */
+function gcKinds(): ReadonlyMap<number, string> {
+  const constants = (perfHooks as { readonly constants?: Partial<typeof perfHooks.constants> })
+    .constants;
+  const kinds = new Map<number, string>();
+  const add = (value: number | undefined, name: string) => {
+    if (value !== undefined) kinds.set(value, name);
+  };
+  add(constants?.NODE_PERFORMANCE_GC_MAJOR, 'major');
+  add(constants?.NODE_PERFORMANCE_GC_MINOR, 'minor');
+  add(constants?.NODE_PERFORMANCE_GC_INCREMENTAL, 'incremental');
+  add(constants?.NODE_PERFORMANCE_GC_WEAKCB, 'weakcb');
+  return kinds;
+}
 
 /** The process metrics of one server. */
 export class ProcessMetrics {
   readonly #metrics: Metrics;
   #started = false;
   #loopDelay: IntervalHistogram | undefined;
-  #gc: PerformanceObserver | undefined;
+  #gc: perfHooks.PerformanceObserver | undefined;
   readonly #gcSeries = new Map<string, HistogramSeries>();
+  #gcKinds: ReadonlyMap<number, string> = new Map();
   /** `Max open files` from /proc/self/limits; null when unknown. */
   #maxFds: number | null | undefined;
   readonly #startTimeSec = Math.round(Date.now() / 1000 - process.uptime());
@@ -85,18 +89,21 @@ export class ProcessMetrics {
   #start(): void {
     if (this.#started) return;
     this.#started = true;
+    const hooks = perfHooks as Partial<typeof perfHooks>;
     try {
-      const delay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
-      delay.enable();
+      const delay = hooks.monitorEventLoopDelay?.({ resolution: LOOP_DELAY_RESOLUTION_MS });
+      delay?.enable();
       this.#loopDelay = delay;
     } catch {
       // Not implemented by this runtime (Bun): only the setImmediate probe is reported.
     }
-    const supported = (PerformanceObserver as { readonly supportedEntryTypes?: readonly string[] })
-      .supportedEntryTypes;
-    if (supported?.includes('gc') !== true) return;
+    const Observer = hooks.PerformanceObserver;
+    const supported = (Observer as { readonly supportedEntryTypes?: readonly string[] } | undefined)
+      ?.supportedEntryTypes;
+    if (Observer === undefined || supported?.includes('gc') !== true) return;
+    this.#gcKinds = gcKinds();
     try {
-      const observer = new PerformanceObserver((list) => {
+      const observer = new Observer((list) => {
         for (const entry of list.getEntries()) this.#recordGc(entry);
       });
       observer.observe({ entryTypes: ['gc'] });
@@ -109,7 +116,7 @@ export class ProcessMetrics {
   #recordGc(entry: PerformanceEntry): void {
     const detail = (entry as PerformanceEntry & { readonly detail?: { readonly kind?: number } })
       .detail;
-    const kind = GC_KINDS.get(detail?.kind ?? -1) ?? 'other';
+    const kind = this.#gcKinds.get(detail?.kind ?? -1) ?? 'other';
     let series = this.#gcSeries.get(kind);
     if (series === undefined) {
       series = this.#metrics.histogram('nodejs_gc_duration_seconds', { kind });

@@ -72,7 +72,8 @@ export class MetricsListener {
   /** Stops listening and closes its connections. */
   close(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
-    this.#server.closeAllConnections();
+    // Keep-alive scrapers would hold the close open (Bun's node:http may lack the method).
+    this.#server.closeAllConnections?.();
     return closed;
   }
 }
