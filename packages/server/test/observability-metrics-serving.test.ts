@@ -216,18 +216,19 @@ describe('/metrics after real traffic', () => {
     expect(sampleValue(metrics, 'process_cpu_seconds_total')).toBeGreaterThan(0);
     expect(sampleValue(metrics, 'process_resident_memory_bytes')).toBeGreaterThan(1_000_000);
     expect(sampleValue(metrics, 'nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
-    expect(sampleValue(metrics, 'nodejs_heap_size_total_bytes')).toBeGreaterThanOrEqual(
-      sampleValue(metrics, 'nodejs_heap_size_used_bytes'),
-    );
+    expect(sampleValue(metrics, 'nodejs_heap_size_total_bytes')).toBeGreaterThan(0);
     expect(sampleValue(metrics, 'nodejs_eventloop_lag_seconds')).toBeGreaterThanOrEqual(0);
     expect(sampleValue(metrics, 'process_start_time_seconds')).toBeGreaterThan(1_600_000_000);
     if (process.platform === 'linux') {
       expect(sampleValue(metrics, 'process_open_fds')).toBeGreaterThan(3);
       expect(sampleValue(metrics, 'process_max_fds')).toBeGreaterThan(0);
     }
-    if (!IS_BUN) {
-      expect(sampleValue(metrics, 'nodejs_eventloop_lag_p99_seconds')).toBeGreaterThan(0);
-      expect(sampleValue(metrics, 'nodejs_eventloop_lag_max_seconds')).toBeGreaterThan(0);
+    // monitorEventLoopDelay works on Node and on Bun (1.4); `gc` entries only on Node.
+    expect(sampleValue(metrics, 'nodejs_eventloop_lag_p99_seconds')).toBeGreaterThan(0);
+    expect(sampleValue(metrics, 'nodejs_eventloop_lag_max_seconds')).toBeGreaterThan(0);
+    if (IS_BUN) {
+      expect(series(metrics, 'nodejs_gc_duration_seconds_count')).toEqual([]);
+    } else {
       const gcCount = series(metrics, 'nodejs_gc_duration_seconds_count').reduce(
         (total, sample) => total + sample.value,
         0,

@@ -147,22 +147,22 @@ export const METRIC_DEFINITIONS = {
   },
   nodejs_eventloop_lag_p50_seconds: {
     type: 'gauge',
-    help: 'Median event loop delay since the previous scrape (monitorEventLoopDelay; Node only).',
+    help: 'Median event loop delay since the previous scrape (perf_hooks.monitorEventLoopDelay).',
     lazy: true,
   },
   nodejs_eventloop_lag_p99_seconds: {
     type: 'gauge',
-    help: '99th percentile event loop delay since the previous scrape (Node only).',
+    help: '99th percentile event loop delay since the previous scrape.',
     lazy: true,
   },
   nodejs_eventloop_lag_max_seconds: {
     type: 'gauge',
-    help: 'Largest event loop delay since the previous scrape (Node only).',
+    help: 'Largest event loop delay since the previous scrape.',
     lazy: true,
   },
   nodejs_gc_duration_seconds: {
     type: 'histogram',
-    help: 'Garbage collection pauses, by kind (major, minor, incremental, weakcb), since the first scrape (Node only).',
+    help: 'Garbage collection pauses, by kind (major, minor, incremental, weakcb), since the first scrape (Node only: Bun has no gc performance entries).',
     lazy: true,
     buckets: GC_DURATION_BUCKETS,
   },

@@ -5,7 +5,8 @@
  * `perf_hooks.monitorEventLoopDelay` since the previous scrape), GC pauses (a `gc`
  * PerformanceObserver) and open file descriptors (where /proc exists). The loop-delay monitor and
  * the GC observer start at the first scrape, so a node nobody scrapes pays nothing; what the
- * runtime lacks (Bun has neither) is left out of the output rather than reported as 0.
+ * runtime lacks (Bun 1.4 has the loop-delay monitor but no `gc` entries) is left out of the output
+ * rather than reported as 0.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import type { IntervalHistogram, PerformanceEntry } from 'node:perf_hooks';
@@ -95,7 +96,7 @@ export class ProcessMetrics {
       delay?.enable();
       this.#loopDelay = delay;
     } catch {
-      // Not implemented by this runtime (Bun): only the setImmediate probe is reported.
+      // Not implemented by this runtime: only the setImmediate probe is reported.
     }
     const Observer = hooks.PerformanceObserver;
     const supported = (Observer as { readonly supportedEntryTypes?: readonly string[] } | undefined)
