@@ -18,6 +18,7 @@ import {
   type ServerOptions,
   silentLogger,
 } from '../src/index';
+import { PROCESS_METRICS_MIN_INTERVAL_MS } from '../src/observability/process-metrics';
 import { rawRequest, startWebhookReceiver } from './http-helpers';
 import { connect, RawClient } from './ws-helpers';
 
@@ -168,7 +169,8 @@ describe('/metrics after real traffic', () => {
     let garbage: number[][] = [];
     for (let round = 0; round < 200; round++) garbage = [new Array(50_000).fill(round)];
     expect(garbage).toHaveLength(1);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Scrapes closer together than the interval reuse the previous process reading.
+    await new Promise((resolve) => setTimeout(resolve, PROCESS_METRICS_MIN_INTERVAL_MS + 100));
     const metrics = await scrape(port);
 
     expect(sampleValue(metrics, 'pushwire_connections', { app_id: APP_A.id })).toBe(2);
@@ -275,6 +277,10 @@ describe('serving /metrics', () => {
     const metrics = await scrape(metricsPort);
     expect(sampleValue(metrics, 'pushwire_api_events_total', { app_id: APP_A.id })).toBe(1);
     expect(sampleValue(metrics, 'process_resident_memory_bytes')).toBeGreaterThan(0);
+    // A burst of scrapes reads the process once: the same CPU time in every answer.
+    const burst = await Promise.all([1, 2, 3, 4, 5].map(() => scrape(metricsPort)));
+    const cpu = burst.map((each) => sampleValue(each, 'process_cpu_seconds_total'));
+    expect(new Set(cpu).size).toBe(1);
 
     const onMain = await rawRequest(main, { method: 'GET', path: '/metrics' });
     expect(onMain.status).toBe(404);

@@ -14,9 +14,15 @@ import type { IntervalHistogram, PerformanceEntry } from 'node:perf_hooks';
 import * as perfHooks from 'node:perf_hooks';
 import type { HistogramSeries, Metrics } from './metrics';
 
+/**
+ * Scrapes closer together than this reuse the previous reading: a flood of `/metrics` requests
+ * (the main port may face the internet) costs at most one /proc listing per interval.
+ */
+export const PROCESS_METRICS_MIN_INTERVAL_MS = 1000;
 /** Sampling resolution of the event-loop delay monitor, in milliseconds. */
 const LOOP_DELAY_RESOLUTION_MS = 10;
 const NS_PER_SECOND = 1e9;
+const RESOLVED: Promise<void> = Promise.resolve();
 const US_PER_SECOND = 1e6;
 
 /** `detail.kind` of a `gc` performance entry → the `kind` label (Node's constants). */
@@ -45,13 +51,30 @@ export class ProcessMetrics {
   /** `Max open files` from /proc/self/limits; null when unknown. */
   #maxFds: number | null | undefined;
   readonly #startTimeSec = Math.round(Date.now() / 1000 - process.uptime());
+  #reading: Promise<void> | undefined;
+  #readAt = Number.NEGATIVE_INFINITY;
 
   constructor(metrics: Metrics) {
     this.#metrics = metrics;
   }
 
-  /** Sets every process series (and starts the monitors on the first call). Never rejects. */
-  async collect(): Promise<void> {
+  /**
+   * Sets every process series (and starts the monitors on the first call), at most once per
+   * {@link PROCESS_METRICS_MIN_INTERVAL_MS}: concurrent scrapes share one reading. Never rejects.
+   */
+  collect(): Promise<void> {
+    if (this.#reading !== undefined) return this.#reading;
+    if (performance.now() - this.#readAt < PROCESS_METRICS_MIN_INTERVAL_MS) return RESOLVED;
+    this.#reading = this.#read()
+      .catch(() => undefined)
+      .finally(() => {
+        this.#readAt = performance.now();
+        this.#reading = undefined;
+      });
+    return this.#reading;
+  }
+
+  async #read(): Promise<void> {
     this.#start();
     const metrics = this.#metrics;
     const probeStart = performance.now();
