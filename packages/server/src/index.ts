@@ -34,6 +34,7 @@ export {
   mergeOptions,
   optionsFromEnv,
 } from './apps/load-config';
+export type { AppMetrics, AppMetricsSet } from './observability/app-metrics';
 export {
   createLogger,
   type Logger,
@@ -41,7 +42,13 @@ export {
   type LogLevel,
   silentLogger,
 } from './observability/logger';
-export { type MetricLabels, Metrics } from './observability/metrics';
+export {
+  HistogramSeries,
+  type MetricLabels,
+  MetricSeries,
+  Metrics,
+  type MetricsRegistryOptions,
+} from './observability/metrics';
 export type { EventObserver, PublishedEvent } from './observability/published-event';
 export {
   type AppLimits,
@@ -49,6 +56,7 @@ export {
   type ConsoleOptions,
   type CorsOptions,
   DEFAULT_APP,
+  type MetricsOptions,
   PUSHER_DEFAULT_LIMITS,
   RELAXED_LIMITS,
   type ResolvedApp,

@@ -7,6 +7,7 @@
  * Bun, a node:http server with `ws` otherwise (`transport` forces either); `attach()` shares an
  * existing node:http server. With `tls`, `listen()` serves HTTPS and WSS on its port, and
  * `reloadTls()` re-reads the certificate files for new connections without closing open ones.
+ * With `metrics.port`, `/metrics` is served on a listener of its own, closed last.
  * `close()` is idempotent and graceful: stop accepting, 4200 to every socket, drain HTTP, flush
  * webhooks, close the adapter, all within `shutdownTimeoutMs`.
  */
@@ -29,6 +30,7 @@ import { loadTlsMaterial } from './net/tls-material';
 import { TrustedProxies } from './net/trusted-proxies';
 import type { Logger } from './observability/logger';
 import { Metrics } from './observability/metrics';
+import { ProcessMetrics } from './observability/process-metrics';
 import {
   type ResolvedServerOptions,
   resolveServerOptions,
@@ -39,6 +41,7 @@ import {
 import { ServerStateError } from './server-error';
 import { type BunRuntime, bunRuntime } from './transports/bun/bun-api';
 import { BunBinding } from './transports/bun/bun-binding';
+import { MetricsListener } from './transports/metrics-listener';
 import { nodeRequestListener } from './transports/node/http-listener';
 import { createOwnHttpServer, NodeBinding, type NodeServer } from './transports/node/node-binding';
 import type { BoundAddress, ServerTransport, TransportHooks } from './transports/server-transport';
@@ -90,7 +93,10 @@ export class PushwireServer {
   readonly #options: ResolvedServerOptions;
   readonly #apps: AppStore;
   readonly #adapter: Adapter;
-  readonly #metrics = new Metrics();
+  readonly #metrics: Metrics;
+  readonly #processMetrics: ProcessMetrics;
+  #metricsListener: Promise<MetricsListener | undefined> | undefined;
+  #metricsAddress: ServerAddress | undefined;
   readonly #logger: Logger;
   readonly #webhooks: WebhookDispatcher;
   readonly #gateway: WsGateway;
@@ -111,6 +117,8 @@ export class PushwireServer {
   constructor(options: ServerOptions = {}, timing: ServerTimingOverrides = {}) {
     this.#options = resolveServerOptions(options);
     this.#apps = createAppStore(this.#options.apps);
+    this.#metrics = new Metrics({ appIds: this.#options.apps.map((app) => app.id) });
+    this.#processMetrics = new ProcessMetrics(this.#metrics);
     this.#logger = this.#options.logger;
     this.#adapter = this.#options.adapter ?? defaultAdapter(this.#options);
     const debug = new DebugFeed(() => this.#nodeId());
@@ -167,7 +175,7 @@ export class PushwireServer {
       metrics: this.#metrics,
       logger: this.#logger,
       isDraining: () => this.#state !== 'running',
-      connectionCount: () => this.#gateway.connectionCount,
+      processMetrics: this.#processMetrics,
       debug,
       console: this.#console,
     });
@@ -227,6 +235,14 @@ export class PushwireServer {
   }
 
   /**
+   * The address of the metrics listener (`metrics.port`) once `listen()` or `attach()` started it
+   * (`url` ends without `/metrics`); undefined when `/metrics` is on the main port or disabled.
+   */
+  metricsAddress(): ServerAddress | undefined {
+    return this.#metricsAddress;
+  }
+
+  /**
    * Starts the adapter and listens on `host:port` (port 0 picks a free port).
    * @returns the bound address.
    */
@@ -245,13 +261,16 @@ export class PushwireServer {
       const binding = new BunBinding(bun, this.#transportHooks(), tls);
       this.#transport = binding;
       this.#transportName = 'bun';
+      await this.#startMetricsListener();
       return this.#listening(binding.address);
     }
     const server = createOwnHttpServer(this.#options.requestTimeoutMs, tls);
     const binding = this.#bind(server, true, true);
     await this.#start();
     const { host, port } = this.#options;
-    return this.#listening(await binding.listen(host, port));
+    const bound = await binding.listen(host, port);
+    await this.#startMetricsListener();
+    return this.#listening(bound);
   }
 
   /**
@@ -276,6 +295,31 @@ export class PushwireServer {
     }
     if (this.#transport === undefined) this.#bind(httpServer, false, options.rest !== false);
     await this.#start();
+    await this.#startMetricsListener();
+  }
+
+  /** Binds the metrics port when `metrics.port` is set (once; a failure rejects listen/attach). */
+  async #startMetricsListener(): Promise<void> {
+    const { enabled, host, port } = this.#options.metrics;
+    if (!enabled || host === undefined || port === undefined) return;
+    this.#metricsListener ??= MetricsListener.listen(
+      { metrics: this.#metrics, adapter: this.#adapter, processMetrics: this.#processMetrics },
+      host,
+      port,
+      this.#options.pathPrefix,
+      this.#options.requestTimeoutMs,
+    );
+    const listener = await this.#metricsListener;
+    if (listener === undefined || this.#metricsAddress !== undefined) return;
+    const bound = listener.address;
+    const urlHost = bound.ipv6 ? `[${bound.host}]` : bound.host;
+    this.#metricsAddress = {
+      host: bound.host,
+      port: bound.port,
+      url: `http://${urlHost}:${bound.port}`,
+      tls: false,
+    };
+    this.#logger.info('metrics listening', { url: `${this.#metricsAddress.url}/metrics` });
   }
 
   /**
@@ -399,6 +443,10 @@ export class PushwireServer {
     await withTimeout(this.#webhooks.close(), remaining());
     if (wasStarted) await this.#adapter.close();
     this.#debug.close();
+    // Last: the metrics stay readable while the node drains.
+    const metricsListener = await this.#metricsListener?.catch(() => undefined);
+    await metricsListener?.close();
+    this.#processMetrics.close();
     this.#state = 'closed';
   }
 }

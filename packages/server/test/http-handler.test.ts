@@ -42,7 +42,6 @@ async function mount(): Promise<Mounted> {
     metrics,
     logger: silentLogger,
     isDraining: () => state.draining,
-    connectionCount: () => 3,
   });
   const server: Server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -72,7 +71,6 @@ describe('createHttpHandler on a plain node:http server', () => {
     });
     const metrics = await rawRequest(mounted.port, { method: 'GET', path: '/metrics' });
     expect(metrics.text).toContain('pushwire_adapter_up 0\n');
-    expect(metrics.text).toContain('pushwire_connections 3\n');
 
     mounted.health = { ok: true };
     mounted.draining = true;

@@ -327,7 +327,7 @@ describe('operational endpoints', () => {
     expect(metrics.contentType).toBe('text/plain; version=0.0.4; charset=utf-8');
     expect(metrics.text).toContain('# TYPE pushwire_http_requests_total counter');
     expect(metrics.text).toContain('pushwire_http_requests_total{route="events",status="200"} 1');
-    expect(metrics.text).toContain('pushwire_api_events_total 1');
+    expect(metrics.text).toMatch(/pushwire_api_events_total\{app_id="[^"]+"\} 1\n/);
     expect(metrics.text).toContain('pushwire_adapter_up 1');
 
     const missing = await rawRequest(rest.port, { method: 'GET', path: '/nope' });

@@ -26,16 +26,45 @@ describe('Metrics.render', () => {
     expect(text).toContain('pushwire_errors_total{kind="say \\"hi\\"\\\\\\n"} 1\n');
     expect(text).toContain('# TYPE custom_things_total untyped\ncustom_things_total 1\n');
     // Known unlabelled metrics start at 0; labelled ones have no series until used.
-    expect(text).toContain('pushwire_messages_sent_total 0\n');
+    expect(text).not.toContain('pushwire_messages_sent_total 0\n');
     expect(text).toContain('pushwire_adapter_up 0\n');
     expect(text).toContain(
-      '# HELP pushwire_webhooks_sent_total Webhook POSTs, by result (ok, retry, failed, dropped).\n' +
+      '# HELP pushwire_webhooks_sent_total Webhook POSTs, by app and result (ok, retry, failed, dropped).\n' +
         '# TYPE pushwire_webhooks_sent_total counter\n',
     );
     expect(text.endsWith('# TYPE pushwire_webhooks_sent_total counter\n')).toBe(true);
     for (const line of text.trimEnd().split('\n')) {
-      expect(line).toMatch(/^(# (HELP|TYPE) [a-z_:]+ .+|[a-z_:]+(\{.*\})? -?[0-9.e+Inf]+)$/);
+      expect(line).toMatch(/^(# (HELP|TYPE) [a-z0-9_:]+ .+|[a-z0-9_:]+(\{.*\})? -?[0-9.e+Inf]+)$/);
     }
+  });
+
+  it('renders histograms cumulatively; series handles and get() sum matching series', () => {
+    const metrics = new Metrics({ appIds: ['a'] });
+    const latency = metrics.histogram('pushwire_delivery_latency_seconds', { app_id: 'a' });
+    for (const seconds of [0.0001, 0.003, 0.003, 7]) latency.observe(seconds);
+    metrics.apps.of('a').messagesSent.inc(3);
+    // An id that is not configured never gets series of its own.
+    metrics.apps.of('made-up').messagesSent.inc();
+    const text = metrics.render();
+    expect(text).toContain(
+      'pushwire_delivery_latency_seconds_bucket{app_id="a",le="0.0005"} 1\n' +
+        'pushwire_delivery_latency_seconds_bucket{app_id="a",le="0.001"} 1\n' +
+        'pushwire_delivery_latency_seconds_bucket{app_id="a",le="0.0025"} 1\n' +
+        'pushwire_delivery_latency_seconds_bucket{app_id="a",le="0.005"} 3\n',
+    );
+    expect(text).toContain(
+      'pushwire_delivery_latency_seconds_bucket{app_id="a",le="5"} 3\n' +
+        'pushwire_delivery_latency_seconds_bucket{app_id="a",le="+Inf"} 4\n' +
+        'pushwire_delivery_latency_seconds_sum{app_id="a"} 7.0061\n' +
+        'pushwire_delivery_latency_seconds_count{app_id="a"} 4\n',
+    );
+    expect(text).toContain('pushwire_messages_sent_total{app_id=""} 1\n');
+    expect(text).toContain('pushwire_messages_sent_total{app_id="a"} 3\n');
+    expect(text).not.toContain('made-up');
+    expect(metrics.get('pushwire_messages_sent_total')).toBe(4);
+    expect(metrics.get('pushwire_messages_sent_total', { app_id: 'a' })).toBe(3);
+    expect(metrics.get('pushwire_delivery_latency_seconds', { app_id: 'a' })).toBe(4);
+    expect(() => metrics.histogram('pushwire_messages_sent_total')).toThrow(TypeError);
   });
 
   it('rejects invalid metric and label names', () => {

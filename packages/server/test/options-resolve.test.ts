@@ -39,7 +39,7 @@ describe('resolveServerOptions defaults', () => {
       pongTimeoutSec: 30,
       webhooks: [],
       logLevel: 'info',
-      metrics: true,
+      metrics: { enabled: true },
       pathPrefix: '',
       shutdownTimeoutMs: 10_000,
       maxBufferedBytes: 1_048_576,

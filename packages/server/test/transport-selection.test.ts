@@ -58,8 +58,8 @@ describe('transport selection', () => {
       await client.socketId();
       client.send({ event: 'pusher:ping', data: 'x'.repeat(9000) });
       expect((await client.closed).code).toBe(1009);
-      await eventually(() =>
-        server.metrics.render().includes('pushwire_errors_total{kind="frame_too_large"} 1'),
+      await eventually(
+        () => server.metrics.get('pushwire_errors_total', { kind: 'frame_too_large' }) === 1,
       );
     },
   );

@@ -29,6 +29,8 @@ export interface BannerInput {
   readonly cliInvocation: string;
   /** The debug console's path when the server serves it. */
   readonly consolePath?: string | undefined;
+  /** Where `/metrics` is: undefined on the main port, a URL on a metrics port, false when off. */
+  readonly metricsUrl?: string | false | undefined;
 }
 
 /** The CLI's script as run from a source checkout: the launcher npm links, or the build. */
@@ -130,7 +132,9 @@ export function formatBanner(input: BannerInput): string {
       ? `  PUSHER_URL=${url} ${input.cliInvocation} trigger my-channel my-event '{"hello":"world"}'`
       : `  ${input.cliInvocation} trigger my-channel my-event '{"hello":"world"}'`,
     '',
-    `Health: ${base}/health   Metrics: ${base}/metrics`,
+    `Health: ${base}/health   Metrics: ${
+      input.metricsUrl === false ? 'off' : (input.metricsUrl ?? `${base}/metrics`)
+    }`,
   );
   if (input.consolePath !== undefined) {
     lines.push(

@@ -55,6 +55,10 @@ Options:
                            file, never a flag; kill -HUP <pid> re-reads the files)
   --cors-origin ORIGIN     let browser pages from ORIGIN call the REST API (repeatable; * = any)
                                                                      env PUSHWIRE_CORS_ORIGINS (comma-separated)
+  --metrics-port PORT      serve /metrics on this port only (not on the main one)
+                                                                     env PUSHWIRE_METRICS_PORT
+  --metrics-host HOST      interface of the metrics port             env PUSHWIRE_METRICS_HOST  default --host
+  --no-metrics             /metrics answers 404                      env PUSHWIRE_METRICS_ENABLED=false
   --console                serve the debug console (/console, "pushwire tail") for every app,
                            behind the app's key and secret           env PUSHWIRE_CONSOLE
                            default: only the development app, only on a loopback host
@@ -88,6 +92,9 @@ const SERVE_FLAGS = {
   'tls-ca': { type: 'string' },
   'cors-origin': { type: 'string', multiple: true },
   console: { type: 'boolean' },
+  'metrics-port': { type: 'string' },
+  'metrics-host': { type: 'string' },
+  'no-metrics': { type: 'boolean' },
 } as const satisfies FlagSpecs;
 
 /** The options given by flags (the last, strongest layer). */
@@ -135,6 +142,17 @@ function optionsFromFlags(
   }
   const tls = tlsFromFlags(flags);
   if (tls !== undefined) options.tls = tls;
+  const metrics: { enabled?: boolean; host?: string; port?: number } = {};
+  if (flags['no-metrics'] === true) metrics.enabled = false;
+  if (flags['metrics-host'] !== undefined) metrics.host = flags['metrics-host'];
+  if (flags['metrics-port'] !== undefined) {
+    metrics.port = parseIntegerFlag(NAME, 'metrics-port', flags['metrics-port'], {
+      min: 0,
+      max: MAX_PORT,
+    });
+  }
+  // A partial layer: `metrics` merges field by field with the file and the environment.
+  if (Object.keys(metrics).length > 0) options.metrics = metrics;
   const origins = flags['cors-origin'];
   if (origins !== undefined) {
     options.cors = { origins: origins.includes('*') ? '*' : origins };
@@ -275,6 +293,7 @@ export const serveCommand: Command = {
         corsOrigins: options.cors?.origins,
         cliInvocation: cliInvocation(process.argv[1], process.cwd()),
         consolePath: server.consolePath(),
+        metricsUrl: metricsUrlOf(server),
       })}\n`,
     );
 
@@ -291,6 +310,13 @@ export const serveCommand: Command = {
     return ExitCode.Ok;
   },
 };
+
+/** Where the banner says `/metrics` is (see BannerInput.metricsUrl). */
+function metricsUrlOf(server: PushwireServer): string | false | undefined {
+  if (!server.options.metrics.enabled) return false;
+  const address = server.metricsAddress();
+  return address === undefined ? undefined : `${address.url}/metrics`;
+}
 
 /** True when the server runs the built-in development app only (its credentials are public). */
 function isDefaultAppOnly(options: ServerOptions, defaultApp: AppOptions): boolean {

@@ -25,6 +25,12 @@ export interface ChannelMessage {
    * while cut off from the cluster): deliver on the other nodes only.
    */
   readonly remoteOnly?: boolean;
+  /**
+   * When the REST API accepted the publish: milliseconds since the Unix epoch, sub-millisecond
+   * (`performance.timeOrigin + performance.now()`). Carried to the other nodes; each node records
+   * the time to its fan-out in `pushwire_delivery_latency_seconds`. Absent for client events.
+   */
+  readonly publishedAt?: number;
 }
 
 /** Result of adding or removing one connection's subscription to a channel. */

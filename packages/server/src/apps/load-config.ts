@@ -53,6 +53,9 @@ export const ENV_VARIABLES: Readonly<Record<string, string>> = Object.freeze({
   PUSHWIRE_TLS_PASSPHRASE: 'tls.passphrase',
   PUSHWIRE_CORS_ORIGINS: 'cors.origins',
   PUSHWIRE_CONSOLE: 'console.enabled',
+  PUSHWIRE_METRICS_ENABLED: 'metrics.enabled',
+  PUSHWIRE_METRICS_HOST: 'metrics.host',
+  PUSHWIRE_METRICS_PORT: 'metrics.port',
   ...Object.fromEntries([...NUMERIC_ENV_NAMES].map(([option, name]) => [name, option])),
   ...Object.fromEntries([...LIMIT_ENV_NAMES].map(([limit, name]) => [name, `limits.${limit}`])),
   PUSHWIRE_CONFIG: '(config file path)',
@@ -94,8 +97,13 @@ function completedForCheck(layer: FileServerOptions): FileServerOptions {
   const raw = layer as Record<string, unknown>;
   const tls = raw['tls'];
   const cors = raw['cors'];
+  const metrics = raw['metrics'];
   return {
     ...layer,
+    // A metrics host may come with a port from another layer.
+    ...(isPlainObject(metrics) && metrics['host'] !== undefined && metrics['port'] === undefined
+      ? { metrics: { ...metrics, port: 0 } }
+      : {}),
     ...(isPlainObject(tls)
       ? { tls: { cert: PATH_FROM_ANOTHER_LAYER, key: PATH_FROM_ANOTHER_LAYER, ...tls } }
       : {}),
@@ -159,16 +167,12 @@ function envBoolean(env: Environment, name: string): boolean | undefined {
   throw new ServerConfigError(name, 'must be true/false, 1/0, yes/no or on/off', 'the environment');
 }
 
-function envPort(env: Environment): number | undefined {
-  const value = env['PUSHWIRE_PORT'];
+function envPort(env: Environment, name = 'PUSHWIRE_PORT'): number | undefined {
+  const value = env[name];
   if (value === undefined || value.trim() === '') return undefined;
   const port = Number(value.trim());
   if (!/^\d+$/.test(value.trim()) || port > 65_535) {
-    throw new ServerConfigError(
-      'PUSHWIRE_PORT',
-      'must be an integer from 0 to 65535',
-      'the environment',
-    );
+    throw new ServerConfigError(name, 'must be an integer from 0 to 65535', 'the environment');
   }
   return port;
 }
@@ -307,6 +311,14 @@ export function optionsFromEnv(env: Environment): FileServerOptions {
               .filter((origin) => origin !== ''),
     };
   }
+  const metrics: Record<string, unknown> = {};
+  const metricsEnabled = envBoolean(env, 'PUSHWIRE_METRICS_ENABLED');
+  if (metricsEnabled !== undefined) metrics['enabled'] = metricsEnabled;
+  const metricsHost = env['PUSHWIRE_METRICS_HOST']?.trim();
+  if (metricsHost) metrics['host'] = metricsHost;
+  const metricsPort = envPort(env, 'PUSHWIRE_METRICS_PORT');
+  if (metricsPort !== undefined) metrics['port'] = metricsPort;
+  if (Object.keys(metrics).length > 0) options['metrics'] = metrics;
   const consoleEnabled = envBoolean(env, 'PUSHWIRE_CONSOLE');
   if (consoleEnabled !== undefined) options['console'] = { enabled: consoleEnabled };
   const proxies = env['PUSHWIRE_TRUSTED_PROXIES'];
@@ -334,6 +346,12 @@ const TLS_ENV_NAMES: ReadonlyMap<string, string> = new Map([
   ['tls.key', 'PUSHWIRE_TLS_KEY'],
   ['tls.ca', 'PUSHWIRE_TLS_CA'],
   ['tls.passphrase', 'PUSHWIRE_TLS_PASSPHRASE'],
+]);
+
+const METRICS_ENV_NAMES: ReadonlyMap<string, string> = new Map([
+  ['metrics.enabled', 'PUSHWIRE_METRICS_ENABLED'],
+  ['metrics.host', 'PUSHWIRE_METRICS_HOST'],
+  ['metrics.port', 'PUSHWIRE_METRICS_PORT'],
 ]);
 
 /** The variable that set an option (`apps[0].key` → PUSHWIRE_APPS or PUSHWIRE_APP_KEY, ...). */
@@ -364,6 +382,8 @@ function envNameFor(option: string): string {
       return `PUSHWIRE_CORS_ORIGINS (${option})`;
     case 'console':
       return 'PUSHWIRE_CONSOLE';
+    case 'metrics':
+      return METRICS_ENV_NAMES.get(option) ?? 'PUSHWIRE_METRICS_*';
     case 'apps':
       return `PUSHWIRE_APP_* / PUSHWIRE_APPS (${option})`;
     default:
@@ -375,11 +395,16 @@ function envNameFor(option: string): string {
 export type OptionsLayer = { readonly [K in keyof ServerOptions]?: ServerOptions[K] | undefined };
 
 /** Options whose objects merge field by field across layers (the others are replaced whole). */
-const FIELD_MERGED_OPTIONS: ReadonlySet<string> = new Set(['tls', 'cors', 'limits']);
+const FIELD_MERGED_OPTIONS: ReadonlySet<string> = new Set(['tls', 'cors', 'limits', 'metrics']);
+
+/** `metrics: true | false` is `{ enabled }`, so that it merges with a `{ port }` of another layer. */
+function asMergeable(key: string, value: unknown): unknown {
+  return key === 'metrics' && typeof value === 'boolean' ? { enabled: value } : value;
+}
 
 /**
  * Merges option layers: for each key, the last layer that defines it (not `undefined`) wins.
- * Arrays (`apps`, `webhooks`) are replaced, not concatenated; `tls`, `cors` and `limits` merge
+ * Arrays (`apps`, `webhooks`) are replaced, not concatenated; `tls`, `cors`, `limits` and `metrics` merge
  * field by field (e.g. `tls.cert` from the file, `tls.passphrase` from the environment). Use as
  * `mergeOptions(file, env, flags)`; defaults are filled later by `resolveServerOptions`.
  */
@@ -387,8 +412,9 @@ export function mergeOptions(...layers: readonly (OptionsLayer | undefined)[]): 
   const merged: Record<string, unknown> = {};
   for (const layer of layers) {
     if (layer === undefined) continue;
-    for (const [key, value] of Object.entries(layer)) {
-      if (value === undefined) continue;
+    for (const [key, given] of Object.entries(layer)) {
+      if (given === undefined) continue;
+      const value = asMergeable(key, given);
       const previous = merged[key];
       merged[key] =
         FIELD_MERGED_OPTIONS.has(key) && isPlainObject(previous) && isPlainObject(value)

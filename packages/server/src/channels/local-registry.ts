@@ -41,8 +41,9 @@ export class LocalRegistry {
     this.#connections.add(connection);
   }
 
-  removeConnection(connection: Connection): void {
-    this.#connections.delete(connection);
+  /** False when `connection` was not registered (already removed). */
+  removeConnection(connection: Connection): boolean {
+    return this.#connections.delete(connection);
   }
 
   /** Every open connection of this node (all apps). */

@@ -9,6 +9,7 @@ import type { ConsoleHttp } from '../console/console-http';
 import type { DebugFeed } from '../console/debug-feed';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
+import type { ProcessMetrics } from '../observability/process-metrics';
 import type { ResolvedApp, ResolvedServerOptions } from '../options';
 import type { WebhookDispatcher } from '../webhooks/dispatcher';
 
@@ -22,8 +23,8 @@ export interface HttpContext {
   readonly logger: Logger;
   /** True once shutdown began: health and readiness answer 503. */
   isDraining(): boolean;
-  /** Open WebSocket connections on this node. */
-  connectionCount(): number;
+  /** Read at each scrape of `/metrics` (absent: no process metrics). */
+  readonly processMetrics?: ProcessMetrics;
   /** The debug console's live log (absent: nothing is reported). */
   readonly debug?: DebugFeed;
   /** The debug console's page and API under `/console` (absent: 404). */

@@ -25,12 +25,14 @@ async function publishEvent(ctx: HttpContext, app: ResolvedApp, event: EventInpu
   const head = `{"event":${JSON.stringify(event.name)},"channel":`;
   const tail = `,"data":${JSON.stringify(event.data)}}`;
   const observer = ctx.options.onEvent;
+  // Wall clock (epoch ms, sub-ms): other nodes compute the delivery latency from it.
+  const publishedAt = performance.timeOrigin + performance.now();
   for (const channel of event.channels) {
     const frame = head + JSON.stringify(channel) + tail;
     const message: ChannelMessage =
       event.socketId === undefined
-        ? { appId: app.id, channel, frame }
-        : { appId: app.id, channel, frame, exceptSocketId: event.socketId };
+        ? { appId: app.id, channel, frame, publishedAt }
+        : { appId: app.id, channel, frame, exceptSocketId: event.socketId, publishedAt };
     ctx.adapter.publish(message);
     if (observer !== undefined) {
       notifyEventObserver(observer, ctx.logger, {
@@ -55,7 +57,7 @@ async function publishEvent(ctx: HttpContext, app: ResolvedApp, event: EventInpu
       );
     }
   }
-  ctx.metrics.inc('pushwire_api_events_total', undefined, event.channels.length);
+  ctx.metrics.apps.of(app.id).apiEvents.inc(event.channels.length);
   if (cacheWrites !== undefined) await Promise.all(cacheWrites);
 }
 

@@ -9,7 +9,6 @@
  * first, and every answer to an allowed origin carries the CORS headers (see http/cors).
  */
 import { ConsoleHttp } from '../console/console-http';
-import { METRICS_CONTENT_TYPE } from '../observability/metrics';
 import { recordRefusal } from '../observability/refusals';
 import {
   channelState,
@@ -23,6 +22,7 @@ import { triggerBatch, triggerEvent } from './events-routes';
 import type { HttpAnswer, HttpRequest, Respond } from './exchange';
 import { healthAnswer, readyAnswer } from './health';
 import { HttpStatusError, RequestAbortedError } from './http-status-error';
+import { scrapeMetrics } from './metrics-route';
 import { acceptNotification, listNotifications, NotificationLog } from './notifications-route';
 import { parseQuery } from './query';
 import { verifyRequest } from './verify-request';
@@ -166,7 +166,7 @@ export function createHttpApi(ctx: HttpContext): HttpApi {
       );
       return;
     }
-    metrics.inc('pushwire_errors_total', { kind: 'http' });
+    metrics.inc('pushwire_errors_total', { kind: 'http', app_id: appId ?? '' });
     logger.error('http request failed', { method: req.method, route, error });
     respond(answer(route, 500, JSON.stringify({ error: 'Internal server error' })));
   };
@@ -243,21 +243,17 @@ export function createHttpApi(ctx: HttpContext): HttpApi {
     return answer(route, health.status, JSON.stringify(health.body));
   };
 
-  const serveMetrics = (): HttpAnswer => {
-    if (!options.metrics) {
-      return answer('metrics', 404, JSON.stringify({ error: 'Metrics are disabled' }));
+  const serveMetrics = (respond: Respond): void => {
+    if (options.metrics.port !== undefined) {
+      // Served on the metrics port only.
+      respond(answer('not_found', 404, JSON.stringify({ error: 'Not found' })));
+      return;
     }
-    metrics.set('pushwire_connections', ctx.connectionCount());
-    metrics.set('pushwire_adapter_up', ctx.adapter.health().ok ? 1 : 0);
-    // Count this request before rendering so the output includes it.
-    metrics.inc('pushwire_http_requests_total', { route: 'metrics', status: '200' });
-    const text = metrics.render();
-    return {
-      status: 200,
-      headers: { 'content-type': METRICS_CONTENT_TYPE, 'content-length': Buffer.byteLength(text) },
-      body: text,
-      closeConnection: false,
-    };
+    if (!options.metrics.enabled) {
+      respond(answer('metrics', 404, JSON.stringify({ error: 'Metrics are disabled' })));
+      return;
+    }
+    void scrapeMetrics(ctx).then(respond);
   };
 
   /** `respond` adding the CORS headers for the request's origin to every answer. */
@@ -320,7 +316,7 @@ export function createHttpApi(ctx: HttpContext): HttpApi {
         respond(serveHealth('ready'));
         return;
       case '/metrics':
-        respond(serveMetrics());
+        serveMetrics(respond);
         return;
       default:
         respond(answer('not_found', 404, JSON.stringify({ error: 'Not found' })));

@@ -36,6 +36,7 @@ import {
 import { type AppLimits, PUSHER_DEFAULT_LIMITS, RELAXED_LIMITS } from './limits';
 import { resolveApp, resolveLimits } from './resolve-app';
 import { resolveCors } from './resolve-cors';
+import { resolveMetrics } from './resolve-metrics';
 import { resolveTls } from './resolve-tls';
 import { resolveWebhookTargets } from './resolve-webhook-targets';
 import type {
@@ -263,7 +264,7 @@ export function resolveServerOptions(input: ServerOptions = {}): ResolvedServerO
     webhooks,
     logger,
     logLevel,
-    metrics: readBoolean(raw['metrics'], 'metrics', true),
+    metrics: resolveMetrics(raw['metrics'], host),
     console: readConsole(raw['console']),
     pathPrefix: normalizePathPrefix(raw['pathPrefix']),
     transport: readTransport(raw['transport']),

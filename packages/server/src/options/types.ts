@@ -201,8 +201,11 @@ export interface ServerOptions {
    * file). `@pushwire/server/testing` uses it to capture events. @default none
    */
   readonly onEvent?: EventObserver;
-  /** Serve `/metrics` in Prometheus format. @default true */
-  readonly metrics?: boolean;
+  /**
+   * `/metrics` in Prometheus format: `false` (or `{ enabled: false }`) answers 404; `{ port }`
+   * serves it on a listener of its own (and not on the main port). @default true (main port)
+   */
+  readonly metrics?: boolean | MetricsOptions;
   /**
    * The debug console at `/console` (live log, channels, trigger form) and the stream `pushwire
    * tail` reads. `enabled: true` serves it for every app, behind the app's key and secret;
@@ -277,6 +280,29 @@ export interface ServerOptions {
   readonly inboundByteBurst?: number;
 }
 
+/** The `metrics` option as an object. */
+export interface MetricsOptions {
+  /** `false`: `/metrics` answers 404. Env `PUSHWIRE_METRICS_ENABLED`. @default true */
+  readonly enabled?: boolean;
+  /**
+   * Interface of the metrics listener (with `port` only). Env `PUSHWIRE_METRICS_HOST`.
+   * @default the server's `host`
+   */
+  readonly host?: string;
+  /**
+   * Serve `/metrics` on this port (plain HTTP, node:http on Node and Bun; `0` picks a free one)
+   * instead of the main port. Env `PUSHWIRE_METRICS_PORT`. @default unset: the main port
+   */
+  readonly port?: number;
+}
+
+/** The `metrics` option resolved: `host` and `port` both set, or both unset (main port). */
+export interface ResolvedMetricsOptions {
+  readonly enabled: boolean;
+  readonly host?: string;
+  readonly port?: number;
+}
+
 /** The `console` option. */
 export interface ConsoleOptions {
   /** @default unset: the development app on a loopback address only */
@@ -299,7 +325,7 @@ export interface ResolvedServerOptions {
   readonly logger: Logger;
   readonly logLevel: LogLevel;
   readonly onEvent?: EventObserver;
-  readonly metrics: boolean;
+  readonly metrics: ResolvedMetricsOptions;
   /** `enabled` undefined: the development app on loopback only. */
   readonly console: { readonly enabled: boolean | undefined };
   /** Normalized: '' or '/segment' without a trailing slash. */

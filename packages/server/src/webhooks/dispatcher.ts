@@ -496,6 +496,7 @@ export class WebhookDispatcher {
     queue.inFlight++;
     this.#inFlight++;
     const startedAt = Date.now();
+    const started = performance.now();
     const outcome = await this.#http.post({
       url: queue.target.url,
       headers: delivery.headers,
@@ -503,6 +504,9 @@ export class WebhookDispatcher {
       timeoutMs: this.#requestTimeoutMs,
       signal: abort.signal,
     });
+    this.#metrics.apps
+      .of(queue.app.id)
+      .webhookLatency.observe((performance.now() - started) / 1000);
     queue.inFlight--;
     this.#inFlight--;
     delivery.abort = undefined;
@@ -541,7 +545,7 @@ export class WebhookDispatcher {
       this.#finish(delivery, 'failed');
       return;
     }
-    this.#metrics.inc('pushwire_webhooks_sent_total', { result: 'retry' });
+    this.#metrics.inc('pushwire_webhooks_sent_total', { app_id: app.id, result: 'retry' });
     this.#logger.debug('webhook delivery failed; will retry', {
       app: app.id,
       url: redactWebhookUrl(target.url),
@@ -560,7 +564,10 @@ export class WebhookDispatcher {
   #finish(delivery: Delivery, result: 'ok' | 'failed' | 'dropped'): void {
     if (!this.#deliveries.delete(delivery)) return;
     this.#release(delivery.queue, delivery.eventCount, delivery.bytes);
-    this.#metrics.inc('pushwire_webhooks_sent_total', { result });
+    this.#metrics.inc('pushwire_webhooks_sent_total', {
+      app_id: delivery.queue.app.id,
+      result,
+    });
     if (result === 'dropped') {
       this.#drops.record(delivery.queue.app, 'shutdown', delivery.eventCount);
     }

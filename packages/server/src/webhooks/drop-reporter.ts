@@ -59,7 +59,7 @@ export class DropReporter {
     this.#metrics.inc('pushwire_webhooks_dropped_total', { app_id: app.id, reason }, count);
     this.#metrics.inc('pushwire_dropped_messages_total', { reason: legacyReason(reason) }, count);
     if (reason === 'shutdown' || reason === 'closed') return; // summarized by the dispatcher
-    this.#metrics.inc('pushwire_webhooks_sent_total', { result: 'dropped' }, count);
+    this.#metrics.inc('pushwire_webhooks_sent_total', { app_id: app.id, result: 'dropped' }, count);
     this.#logAtMostEveryInterval(app, reason, count, target, limit);
   }
 

@@ -10,6 +10,7 @@
 
 import type { PresenceMember } from '../adapters/adapter';
 import { unsubscribe } from '../channels/subscribe-flow';
+import type { AppMetrics } from '../observability/app-metrics';
 import type { ResolvedApp } from '../options';
 import { CloseCode } from '../protocol/close-codes';
 import { errorFrame, PING_FRAME } from '../protocol/frames';
@@ -59,13 +60,17 @@ export interface ConnectionSettings {
   /** Called for each frame dropped because the socket's buffer is full. */
   onDropped(reason: 'backpressure'): void;
   /** Called once when the socket is closed with 4100 for staying over the buffer cap. */
-  onOverCapacity(): void;
-  /** Called for each frame handed to the socket by {@link Connection.send}. */
-  onSent(): void;
+  onOverCapacity(connection: Connection): void;
   /** Called when the pong deadline of `connection` passes (the callee closes it with 4201). */
   onPongTimeout(connection: Connection): void;
   /** Called when the sign-in deadline of `connection` passes (the callee closes it with 4009). */
   onAuthDeadline(connection: Connection): void;
+}
+
+/** What every connection of one app shares: its inbound budget and its metric series. */
+export interface AppShared {
+  readonly budget: InboundBudgetLimits;
+  readonly metrics: AppMetrics;
 }
 
 export interface ConnectionOptions {
@@ -73,8 +78,8 @@ export interface ConnectionOptions {
   readonly socketId: string;
   readonly app: ResolvedApp;
   readonly settings: ConnectionSettings;
-  /** The inbound budget of the connection's app. */
-  readonly budget: InboundBudgetLimits;
+  /** The inbound budget and metric series of the connection's app. */
+  readonly shared: AppShared;
   /** Frees the connection's slot in the connection limits, on close. */
   readonly release: () => void;
 }
@@ -93,7 +98,8 @@ export class Connection implements SocketListener, WheelEntry, InboundTokens {
 
   readonly #settings: ConnectionSettings;
   readonly #release: () => void;
-  readonly #budget: InboundBudgetLimits;
+  /** The app's inbound budget and metric series (one pointer for both). */
+  readonly #shared: AppShared;
   /** Inbound budget tokens (see {@link InboundTokens}). */
   frames: number;
   bytes: number;
@@ -127,14 +133,19 @@ export class Connection implements SocketListener, WheelEntry, InboundTokens {
     this.socketId = options.socketId;
     this.app = options.app;
     this.#release = options.release;
-    this.#budget = options.budget;
+    this.#shared = options.shared;
     const nowMs = monotonicMs();
-    this.frames = options.budget.frameBurst;
-    this.bytes = options.budget.byteBurst;
+    this.frames = options.shared.budget.frameBurst;
+    this.bytes = options.shared.budget.byteBurst;
     this.refilledAtMs = nowMs;
     this.#lastActivityMs = nowMs;
     settings.lifetimes.begin();
     this.#reschedule();
+  }
+
+  /** The series of the connection's app (messages, connections, latency). */
+  get appMetrics(): AppMetrics {
+    return this.#shared.metrics;
   }
 
   /** The client-event rate limiter, made on the first client event (most connections send none). */
@@ -219,7 +230,7 @@ export class Connection implements SocketListener, WheelEntry, InboundTokens {
    */
   send(frame: string | Buffer): boolean {
     if (!this.deliver(frame)) return false;
-    this.#settings.onSent();
+    this.#shared.metrics.messagesSent.inc();
     return true;
   }
 
@@ -239,7 +250,7 @@ export class Connection implements SocketListener, WheelEntry, InboundTokens {
       const nowMs = monotonicMs();
       this.#overBufferSinceMs ??= nowMs;
       if (nowMs - this.#overBufferSinceMs >= BACKPRESSURE_GRACE_MS) {
-        settings.onOverCapacity();
+        settings.onOverCapacity(this);
         this.closeWith(CloseCode.OverCapacity, 'Connection could not keep up with its messages');
       }
       return false;
@@ -333,13 +344,13 @@ export class Connection implements SocketListener, WheelEntry, InboundTokens {
     }
     const ctx = this.#settings.ctx;
     const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
-    if (spendInbound(this, this.#budget, bytes, monotonicMs())) {
+    if (spendInbound(this, this.#shared.budget, bytes, monotonicMs())) {
       handleFrame(ctx, this, data, isBinary);
       return;
     }
     this.#overBudget = true;
     ctx.metrics.inc('pushwire_dropped_messages_total', { reason: 'inbound_budget' });
-    ctx.metrics.inc('pushwire_errors_total', { kind: 'inbound_budget' });
+    ctx.metrics.inc('pushwire_errors_total', { kind: 'inbound_budget', app_id: this.app.id });
     ctx.logger.debug('connection over its inbound budget', { socketId: this.socketId });
     this.closeWith(CloseCode.OverCapacity, 'Too many messages; reconnect later and send fewer');
     const socket = this.socket;
@@ -353,7 +364,10 @@ export class Connection implements SocketListener, WheelEntry, InboundTokens {
 
   onError(message: string, tooBig: boolean): void {
     const ctx = this.#settings.ctx;
-    ctx.metrics.inc('pushwire_errors_total', { kind: tooBig ? 'frame_too_large' : 'socket' });
+    ctx.metrics.inc('pushwire_errors_total', {
+      kind: tooBig ? 'frame_too_large' : 'socket',
+      app_id: this.app.id,
+    });
     ctx.logger.debug('websocket error', { socketId: this.socketId, error: message });
   }
 
@@ -370,9 +384,8 @@ export class Connection implements SocketListener, WheelEntry, InboundTokens {
     ctx.debug?.connectionClosed(this.app.id, this.socketId, code);
     this.closing = true;
     this.stopTimers();
-    ctx.registry.removeConnection(this);
+    if (ctx.registry.removeConnection(this)) this.#shared.metrics.connections.inc(-1);
     if (this.user !== undefined) ctx.registry.signOut(this, this.user.id);
-    ctx.metrics.set('pushwire_connections', ctx.registry.connectionCount);
     const cleanup = this.enqueue(
       () => this.#cleanUp(),
       (error) => ctx.logger.warn('connection cleanup failed', { error: String(error) }),

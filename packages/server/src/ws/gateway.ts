@@ -22,10 +22,10 @@ import type { ResolvedApp } from '../options';
 import { CloseCode } from '../protocol/close-codes';
 import { connectionEstablishedFrame, errorFrame } from '../protocol/frames';
 import type { ClientSocket, SocketListener, UpgradeRequest } from '../transports/client-socket';
-import { Connection, type ConnectionSettings } from './connection';
+import { type AppShared, Connection, type ConnectionSettings } from './connection';
 import type { CoreContext } from './core-context';
 import { isOriginAllowed, isSupportedProtocol } from './handshake';
-import { type InboundBudgetLimits, inboundBudgetFor } from './inbound-budget';
+import { inboundBudgetFor } from './inbound-budget';
 import { LifetimeTracker } from './lifetime-tracker';
 import { createSocketIds } from './socket-id';
 import { TimingWheel } from './timing-wheel';
@@ -54,8 +54,11 @@ export class WsGateway implements AdapterHandlers {
   readonly #wheel: TimingWheel<Connection>;
   /** Shared by every connection: timings, buffer cap, metric hooks. */
   readonly #connectionSettings: ConnectionSettings;
-  /** Inbound budget limits per app, computed on its first connection (apps are configured: few). */
-  readonly #budgets = new Map<ResolvedApp, InboundBudgetLimits>();
+  /**
+   * Inbound budget limits and metric series per app, made on its first connection (apps are
+   * configured: few).
+   */
+  readonly #shared = new Map<ResolvedApp, AppShared>();
   #draining = false;
 
   constructor(ctx: CoreContext, timing: GatewayTiming, limiter: ConnectionLimiter) {
@@ -63,6 +66,9 @@ export class WsGateway implements AdapterHandlers {
     this.#timing = timing;
     this.#limiter = limiter;
     const { metrics } = ctx;
+    const backpressureDrops = metrics.series('pushwire_dropped_messages_total', {
+      reason: 'backpressure',
+    });
     const shortest = Math.min(
       timing.activityTimeoutMs,
       timing.pongTimeoutMs,
@@ -76,15 +82,19 @@ export class WsGateway implements AdapterHandlers {
       maxBufferedBytes: ctx.options.maxBufferedBytes,
       wheel: this.#wheel,
       lifetimes: this.#lifetimes,
-      onDropped: (reason) => metrics.inc('pushwire_dropped_messages_total', { reason }),
-      onOverCapacity: () => metrics.inc('pushwire_errors_total', { kind: 'over_capacity' }),
-      onSent: () => metrics.inc('pushwire_messages_sent_total'),
+      // Per dropped frame of a slow reader, inside a fan-out: a cached series, no key per call.
+      onDropped: () => backpressureDrops.inc(),
+      onOverCapacity: (connection) =>
+        metrics.inc('pushwire_errors_total', {
+          kind: 'over_capacity',
+          app_id: connection.app.id,
+        }),
       onPongTimeout: (connection) => {
-        metrics.inc('pushwire_errors_total', { kind: 'pong_timeout' });
+        metrics.inc('pushwire_errors_total', { kind: 'pong_timeout', app_id: connection.app.id });
         connection.closeWith(CloseCode.PongTimeout, 'Pong reply not received in time');
       },
       onAuthDeadline: (connection) => {
-        metrics.inc('pushwire_errors_total', { kind: 'unauthorized' });
+        metrics.inc('pushwire_errors_total', { kind: 'unauthorized', app_id: connection.app.id });
         connection.closeWith(
           CloseCode.Unauthorized,
           'Connection not authorized within the timeout: sign in or join a private channel',
@@ -139,7 +149,10 @@ export class WsGateway implements AdapterHandlers {
     );
     const app = this.#ctx.apps.byKey(request.key);
     if (!admission.ok) {
-      this.#ctx.metrics.inc('pushwire_errors_total', { kind: admission.reason });
+      this.#ctx.metrics.inc('pushwire_errors_total', {
+        kind: admission.reason,
+        app_id: app?.id ?? '',
+      });
       return refuse(
         admission.reason,
         CloseCode.OverCapacity,
@@ -235,7 +248,15 @@ export class WsGateway implements AdapterHandlers {
       if (connection.socketId !== except && connection.deliver(payload)) sent += 1;
     }
     // Counted once per fan-out rather than once per recipient.
-    if (sent > 0) this.#ctx.metrics.inc('pushwire_messages_sent_total', undefined, sent);
+    if (sent === 0) return;
+    const series = this.#ctx.metrics.apps.of(message.appId);
+    series.messagesSent.inc(sent);
+    const publishedAt = message.publishedAt;
+    if (publishedAt !== undefined) {
+      // Wall clock: the publish may come from another node (whose clock should be in sync).
+      const seconds = (performance.timeOrigin + performance.now() - publishedAt) / 1000;
+      series.deliveryLatency.observe(Math.max(seconds, 0));
+    }
   }
 
   terminateUser(appId: string, userId: string): void {
@@ -265,11 +286,11 @@ export class WsGateway implements AdapterHandlers {
       socketId: this.#socketIds.next(),
       app,
       settings: this.#connectionSettings,
-      budget: this.#budgetFor(app),
+      shared: this.#sharedFor(app),
       release,
     });
     ctx.registry.addConnection(connection);
-    ctx.metrics.set('pushwire_connections', ctx.registry.connectionCount);
+    connection.appMetrics.connections.inc();
     ctx.logger.debug('connection opened', { socketId: connection.socketId, appId: app.id });
     ctx.debug?.connectionOpened(app.id, connection.socketId);
     connection.enqueue(
@@ -298,13 +319,16 @@ export class WsGateway implements AdapterHandlers {
     return connection;
   }
 
-  #budgetFor(app: ResolvedApp): InboundBudgetLimits {
-    let budget = this.#budgets.get(app);
-    if (budget === undefined) {
-      budget = inboundBudgetFor(this.#ctx.options, app.limits);
-      this.#budgets.set(app, budget);
+  #sharedFor(app: ResolvedApp): AppShared {
+    let shared = this.#shared.get(app);
+    if (shared === undefined) {
+      shared = {
+        budget: inboundBudgetFor(this.#ctx.options, app.limits),
+        metrics: this.#ctx.metrics.apps.of(app.id),
+      };
+      this.#shared.set(app, shared);
     }
-    return budget;
+    return shared;
   }
 
   /** Whole seconds for the handshake (pusher-js needs a positive number). */

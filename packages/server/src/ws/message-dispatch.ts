@@ -24,7 +24,7 @@ export function handleFrame(
   isBinary: boolean,
 ): void {
   connection.touch();
-  ctx.metrics.inc('pushwire_messages_received_total');
+  connection.appMetrics.messagesReceived.inc();
   if (connection.closing) return;
   if (isBinary) {
     reportError(
@@ -88,7 +88,7 @@ export function reportError(
   channel?: string,
 ): void {
   if (!(error instanceof ProtocolError)) {
-    ctx.metrics.inc('pushwire_errors_total', { kind: 'internal' });
+    ctx.metrics.inc('pushwire_errors_total', { kind: 'internal', app_id: connection.app.id });
     ctx.logger.error('message handling failed', {
       socketId: connection.socketId,
       error: error instanceof Error ? error.message : String(error),
@@ -99,7 +99,7 @@ export function reportError(
     connection.send(errorFrame('Internal server error', null));
     return;
   }
-  ctx.metrics.inc('pushwire_errors_total', { kind: error.kind });
+  ctx.metrics.inc('pushwire_errors_total', { kind: error.kind, app_id: connection.app.id });
   recordRefusal(ctx, {
     kind: error.kind,
     appId: connection.app.id,

@@ -147,8 +147,10 @@ describe('client input that cannot be serialized', () => {
     await subscriber.roundTrip();
     expect(subscriber.count('client-deep')).toBe(0);
     const metrics = server.metrics.render();
-    expect(metrics).not.toMatch(/pushwire_errors_total\{kind="internal"\}/);
-    expect(metrics).toContain(`pushwire_errors_total{kind="message_too_deep"} ${TOTAL_FRAMES}`);
+    expect(metrics).not.toMatch(/pushwire_errors_total\{[^}]*kind="internal"/);
+    expect(server.metrics.get('pushwire_errors_total', { kind: 'message_too_deep' })).toBe(
+      TOTAL_FRAMES,
+    );
     expect(entries.filter((entry) => entry.level !== 'debug' && entry.level !== 'info')).toEqual(
       [],
     );
@@ -194,9 +196,7 @@ describe('client input that cannot be serialized', () => {
       code: 4301,
       message: `Client event rejected: not subscribed to ${CHANNEL}`,
     });
-    expect(server.metrics.render()).toContain(
-      'pushwire_errors_total{kind="client_event_rejected"} 1',
-    );
+    expect(server.metrics.get('pushwire_errors_total', { kind: 'client_event_rejected' })).toBe(1);
     expect(entries.filter((entry) => entry.level === 'error')).toEqual([]);
   });
 });

@@ -142,10 +142,14 @@ const MAX_FRAMES_HANDLED = 1_000 + 300;
 
 function expectClosedOverCapacity(result: { overCapacity: boolean; metrics: string }): void {
   // The server parsed only the flooder's burst, whatever the machine's speed.
-  const received = /pushwire_messages_received_total (\d+)/.exec(result.metrics)?.[1];
+  const received = /pushwire_messages_received_total\{app_id="[^"]*"\} (\d+)/.exec(
+    result.metrics,
+  )?.[1];
   expect(Number(received)).toBeLessThan(MAX_FRAMES_HANDLED);
   expect(result.overCapacity).toBe(true);
-  expect(result.metrics).toMatch(/pushwire_errors_total\{kind="inbound_budget"\} 1\b/);
+  expect(result.metrics).toMatch(
+    /pushwire_errors_total\{app_id="[^"]*",kind="inbound_budget"\} 1\b/,
+  );
   expect(result.metrics).toMatch(/pushwire_dropped_messages_total\{reason="inbound_budget"\} \d+/);
 }
 

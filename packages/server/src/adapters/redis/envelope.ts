@@ -1,6 +1,7 @@
 /**
  * @module adapters/redis/envelope
- * The messages nodes exchange on the pub/sub bus: a channel publish `{n, k:'p', a, c, f, x?}` or a
+ * The messages nodes exchange on the pub/sub bus: a channel publish `{n, k:'p', a, c, f, x?, t?}`
+ * (t = when the REST API accepted it, epoch milliseconds) or a
  * user termination `{n, k:'t', a, u}` (n = sending node id). Parsing never throws: anything else
  * yields undefined.
  */
@@ -23,6 +24,7 @@ export function encodePublish(nodeId: string, message: ChannelMessage): string {
     c: message.channel,
     f: message.frame,
     x: message.exceptSocketId,
+    t: message.publishedAt,
   });
 }
 
@@ -52,10 +54,14 @@ export function parseEnvelope(text: string): Envelope | undefined {
     const frame = field(record, 'f');
     if (channel === undefined || frame === undefined) return undefined;
     const except = field(record, 'x');
-    const message: ChannelMessage =
-      except === undefined
-        ? { appId, channel, frame }
-        : { appId, channel, frame, exceptSocketId: except };
+    const publishedAt = record['t'];
+    const message: ChannelMessage = {
+      appId,
+      channel,
+      frame,
+      ...(except === undefined ? {} : { exceptSocketId: except }),
+      ...(typeof publishedAt === 'number' && Number.isFinite(publishedAt) ? { publishedAt } : {}),
+    };
     return { kind: 'publish', nodeId, message };
   }
   if (record['k'] === 't') {

@@ -117,7 +117,7 @@ export class BunBinding implements ServerTransport {
     const url = requestTarget(request.url);
     const peer = hooks.limiter.admitPeer(remoteAddress);
     if (!peer.ok) {
-      hooks.metrics.inc('pushwire_errors_total', { kind: 'ip_limit' });
+      hooks.metrics.inc('pushwire_errors_total', { kind: 'ip_limit', app_id: '' });
       return new Response(null, { status: 503, headers: { connection: 'close' } });
     }
     if (request.headers.get('upgrade')?.toLowerCase() === 'websocket') {

@@ -105,7 +105,7 @@ export class NodeBinding implements ServerTransport {
       if (admission.counted) socket.once('close', admission.release);
       return;
     }
-    this.#hooks.metrics.inc('pushwire_errors_total', { kind: 'ip_limit' });
+    this.#hooks.metrics.inc('pushwire_errors_total', { kind: 'ip_limit', app_id: '' });
     socket.destroy();
   };
 
