@@ -79,7 +79,16 @@ function sdkFor(rest: RestServer, app: AppOptions, retry: false | undefined): Pu
 
 describe('REST rate limits per app', () => {
   it('publishes over apiEventsPerSecond get 429 with Retry-After and nothing is published', async () => {
-    const rest = await startRestServer({ apps: [LIMITED] });
+    const refusals: Record<string, unknown>[] = [];
+    const logger = {
+      debug: (message: string, fields?: Record<string, unknown>) => {
+        if (message === 'refused') refusals.push(fields ?? {});
+      },
+      info: () => {},
+      warn: () => {},
+      error: () => {},
+    };
+    const rest = await startRestServer({ apps: [LIMITED], logger });
     const client = await connect(rest.wsUrl());
     await client.join('feed', undefined, LIMITED);
     const pusher = rest.pusher(LIMITED);
@@ -111,6 +120,15 @@ describe('REST rate limits per app', () => {
     expect(official.status).toBe(429);
     expect(batch.status).toBe(429);
     expect(rateLimitedCount(rest, LIMITED.id)).toBe(3);
+    expect(refusals).toHaveLength(3);
+    expect(refusals[0]).toMatchObject({
+      kind: 'rate_limited',
+      appId: LIMITED.id,
+      code: 429,
+      method: 'POST',
+      route: 'events',
+    });
+    expect(refusals[2]).toMatchObject({ kind: 'rate_limited', route: 'batch_events' });
 
     await client.roundTrip();
     expect(client.frames.filter((f) => f.event === 'e').map((f) => f.data)).toEqual(['x', 'y']);
