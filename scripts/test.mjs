@@ -31,17 +31,24 @@ function has(command) {
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 20 || (major === 20 && minor < 16))
   fatal(`Node >= 20.16 is required, found ${process.version}`);
-if (!has('redis-server')) {
+/** Debian packages the suites need (each with the reason), installed when possible, else fatal. */
+const SYSTEM_PACKAGES = [
+  { command: 'redis-server', pkg: 'redis-server', why: 'the Redis tests need it' },
+  { command: 'openssl', pkg: 'openssl', why: 'the TLS tests make their certificates with it' },
+  { command: 'chromium', pkg: 'chromium', why: "the debug console's browser test runs in it" },
+];
+for (const { command, pkg, why } of SYSTEM_PACKAGES) {
+  if (has(command)) continue;
   if (process.getuid?.() === 0 && has('apt-get')) {
-    console.log('redis-server is missing: installing the Debian package (the Redis tests need it)');
+    console.log(`${command} is missing: installing the Debian package (${why})`);
     run('sh', [
       '-c',
-      'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server',
+      `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${pkg}`,
     ]);
   }
-  if (!has('redis-server'))
+  if (!has(command))
     fatal(
-      'redis-server is not on PATH. Install it (Debian: apt-get install redis-server) and run again.',
+      `${command} is not on PATH (${why}). Install it (Debian: apt-get install ${pkg}) and run again.`,
     );
 }
 if (!existsSync(join(root, 'node_modules', '.bin', 'vitest')))

@@ -5,10 +5,14 @@
  */
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connect as tlsConnect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import WebSocket from 'ws';
-import { createTestPki, type ServerCert, type TestPki } from '../../server/test/helpers/tls-certs';
+import {
+  createTestPki,
+  peerFingerprint as fingerprintAt,
+  type ServerCert,
+  type TestPki,
+} from '../../server/test/helpers/tls-certs';
 import { runCli } from './helpers/built-bin';
 import { startServe } from './helpers/serve-process';
 
@@ -22,20 +26,6 @@ beforeAll(() => {
   certB = pki.issue('b');
 });
 afterAll(() => pki.remove());
-
-function peerFingerprint(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = tlsConnect(
-      { host: '127.0.0.1', servername: 'localhost', port, ca: pki.caPem },
-      () => {
-        const fingerprint = socket.getPeerCertificate().fingerprint256;
-        socket.end();
-        resolve(fingerprint);
-      },
-    );
-    socket.on('error', reject);
-  });
-}
 
 /** Resolves once `text` appears in the process's stdout or stderr. */
 async function waitForOutput(
@@ -51,6 +41,9 @@ async function waitForOutput(
   throw new Error(`"${text}" not printed:\n${output().stdout}\n${output().stderr}`);
 }
 
+/** The fingerprint of the certificate served on `port`, trusted through the test CA. */
+const fingerprintOf = (port: number) => fingerprintAt(port, pki.caPem);
+
 describe('pushwire serve with TLS', () => {
   it('serves https/wss and re-reads the certificate on SIGHUP without dropping connections', async () => {
     const certPath = join(pki.dir, 'cli-cert.pem');
@@ -63,7 +56,7 @@ describe('pushwire serve with TLS', () => {
     expect(banner).toContain(`listening on https://127.0.0.1:${serve.port}`);
     expect(banner).toContain('forceTLS: true');
     expect(banner).toContain(`PUSHER_URL=https://app-key:app-secret@127.0.0.1:${serve.port}`);
-    expect(await peerFingerprint(serve.port)).toBe(certA.fingerprint256);
+    expect(await fingerprintOf(serve.port)).toBe(certA.fingerprint256);
 
     const socket = new WebSocket(`wss://127.0.0.1:${serve.port}/app/app-key?protocol=7`, {
       ca: pki.caPem,
@@ -84,14 +77,14 @@ describe('pushwire serve with TLS', () => {
     copyFileSync(certB.keyPath, keyPath);
     serve.child.kill('SIGHUP');
     await waitForOutput(serve.output, 'TLS certificate reloaded');
-    expect(await peerFingerprint(serve.port)).toBe(certB.fingerprint256);
+    expect(await fingerprintOf(serve.port)).toBe(certB.fingerprint256);
 
     // A bad file: reported, the certificate in use stays.
     copyFileSync(certA.certPath, certPath);
     serve.child.kill('SIGHUP');
     await waitForOutput(serve.output, 'TLS certificate NOT reloaded');
     expect(serve.output().stderr).toContain(keyPath);
-    expect(await peerFingerprint(serve.port)).toBe(certB.fingerprint256);
+    expect(await fingerprintOf(serve.port)).toBe(certB.fingerprint256);
 
     // The connection opened before both signals still answers.
     socket.send(JSON.stringify({ event: 'pusher:ping', data: {} }));
@@ -111,7 +104,7 @@ describe('pushwire serve with TLS', () => {
     });
     onTestFinished(() => serve.stop().then(() => undefined));
     expect(serve.output().stdout).toContain('listening on https://');
-    expect(await peerFingerprint(serve.port)).toBe(certA.fingerprint256);
+    expect(await fingerprintOf(serve.port)).toBe(certA.fingerprint256);
   });
 
   it('a missing file is a configuration error (exit 2) naming the file', async () => {

@@ -101,6 +101,7 @@ export {
 } from './encryption';
 export {
   buildNotificationBody,
+  checkNotificationBody,
   type GcmNotification,
   type GcmPayload,
   type NotificationPayload,

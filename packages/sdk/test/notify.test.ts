@@ -5,7 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../src/errors';
-import { buildNotificationBody, type NotificationPayload } from '../src/notify/payload';
+import {
+  buildNotificationBody,
+  checkNotificationBody,
+  type NotificationPayload,
+} from '../src/notify/payload';
 
 const GCM = { gcm: { notification: { title: 'Hello', icon: 'icon' } } };
 
@@ -197,5 +201,30 @@ describe('buildNotificationBody', () => {
     const before = structuredClone(failing);
     expect(() => buildNotificationBody('a', failing)).toThrow(ValidationError);
     expect(failing).toEqual(before);
+  });
+});
+
+describe('checkNotificationBody (the rules on receipt, as @pushwire/server applies them)', () => {
+  it('accepts what buildNotificationBody sends and strips the keys the service sets', () => {
+    const sent = JSON.parse(
+      buildNotificationBody('a', { gcm: { to: 'x', registration_ids: ['y'], priority: 'high' } }),
+    );
+    expect(checkNotificationBody(sent)).toEqual({ gcm: { priority: 'high' }, interests: ['a'] });
+  });
+
+  it.each([
+    [{ interests: 'a', apns: {} }, 'interests', /array of strings/],
+    [{ interests: ['a', 'b'], apns: {} }, 'interests', /Too many interests/],
+    [{ interests: [] }, 'payload', /GCM or APNS data must be provided/],
+    [{ apns: 'x' }, 'apns', /APNS data must be an object/],
+    [{ gcm: { time_to_live: 241_921 } }, 'gcm.time_to_live', /between 0 and 241920/],
+  ])('refuses %j', (body, field, message) => {
+    expect(() => checkNotificationBody(body)).toThrow(message);
+    try {
+      checkNotificationBody(body);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).field).toBe(field);
+    }
   });
 });

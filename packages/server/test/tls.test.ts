@@ -9,7 +9,6 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, realpathSync, writeFileSync } from 'node:fs';
 import { basename, delimiter, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { connect as tlsConnect } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { Pusher } from '@pushwire/sdk';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
@@ -20,7 +19,12 @@ import {
   ServerConfigError,
   type ServerOptions,
 } from '../src/index';
-import { createTestPki, type ServerCert, type TestPki } from './helpers/tls-certs';
+import {
+  createTestPki,
+  peerFingerprint as fingerprintAt,
+  type ServerCert,
+  type TestPki,
+} from './helpers/tls-certs';
 import { APP, RawClient } from './ws-helpers';
 
 const PUSHER_JS_CLIENT = fileURLToPath(
@@ -44,21 +48,6 @@ async function startTlsServer(tls: NonNullable<ServerOptions['tls']>, extra: Ser
   onTestFinished(() => server.close());
   const address = await server.listen();
   return { server, address };
-}
-
-/** The SHA-256 fingerprint of the certificate a new TLS connection to `port` is served. */
-function peerFingerprint(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = tlsConnect(
-      { host: '127.0.0.1', servername: 'localhost', port, ca: pki.caPem },
-      () => {
-        const fingerprint = socket.getPeerCertificate().fingerprint256;
-        socket.end();
-        resolve(fingerprint);
-      },
-    );
-    socket.on('error', reject);
-  });
 }
 
 /** The SDK over HTTPS trusting the test CA (`ca` on Node; Bun's fetch takes `tls.ca`). */
@@ -134,6 +123,9 @@ function configError(run: () => unknown): Promise<ServerConfigError> {
     );
 }
 
+/** The fingerprint of the certificate served on `port`, trusted through the test CA. */
+const fingerprintOf = (port: number) => fingerprintAt(port, pki.caPem);
+
 describe('TLS', () => {
   it('serves the SDK (useTLS) and pusher-js (forceTLS) on one HTTPS/WSS port', async () => {
     const { address } = await startTlsServer({ cert: certA.certPath, key: certA.keyPath });
@@ -148,7 +140,7 @@ describe('TLS', () => {
     expect(client.lines).toContainEqual({ event: 'headline', data: { title: 'over TLS' } });
 
     expect(await sdk.channels()).toEqual({ channels: { news: {} } });
-    expect(await peerFingerprint(address.port)).toBe(certA.fingerprint256);
+    expect(await fingerprintOf(address.port)).toBe(certA.fingerprint256);
   });
 
   it('refuses plain HTTP on a TLS port', async () => {
@@ -168,7 +160,7 @@ describe('TLS', () => {
       passphrase: PASSPHRASE,
       ca: pki.caPath,
     });
-    expect(await peerFingerprint(address.port)).toBe(certA.fingerprint256);
+    expect(await fingerprintOf(address.port)).toBe(certA.fingerprint256);
   });
 
   it('reloadTls(): open connections stay, new ones get the new certificate', async () => {
@@ -184,13 +176,13 @@ describe('TLS', () => {
       { ca: pki.caPem },
     );
     await open.join('before-reload');
-    expect(await peerFingerprint(address.port)).toBe(certA.fingerprint256);
+    expect(await fingerprintOf(address.port)).toBe(certA.fingerprint256);
 
     copyFileSync(certB.certPath, certPath);
     copyFileSync(certB.keyPath, keyPath);
     server.reloadTls();
 
-    expect(await peerFingerprint(address.port)).toBe(certB.fingerprint256);
+    expect(await fingerprintOf(address.port)).toBe(certB.fingerprint256);
     // The connection opened before the reload still works both ways.
     await sdkClient(address.port).trigger('before-reload', 'still-here', { n: 1 });
     const frame = await open.event('still-here', 'before-reload');
@@ -210,7 +202,7 @@ describe('TLS', () => {
     const error = await configError(() => server.reloadTls());
     expect(error.option).toBe('tls.key');
     expect(error.message).toContain(keyPath);
-    expect(await peerFingerprint(address.port)).toBe(certA.fingerprint256);
+    expect(await fingerprintOf(address.port)).toBe(certA.fingerprint256);
   });
 
   it('reloadTls() without tls, or before listen(), is an error', async () => {

@@ -128,6 +128,9 @@ function validatePayload(data: JsonObject): void {
   if (!('apns' in data) && !('gcm' in data)) {
     throw new ValidationError('payload', 'GCM or APNS data must be provided');
   }
+  if ('apns' in data && !isPlainObject(data['apns'])) {
+    throw new ValidationError('apns', 'APNS data must be an object');
+  }
   const gcm = data['gcm'];
   if ('gcm' in data) {
     if (!isPlainObject(gcm)) throw new ValidationError('gcm', 'GCM data must be an object');
@@ -178,4 +181,29 @@ export function buildNotificationBody(
   validatePayload(data);
   data['interests'] = list;
   return JSON.stringify(data);
+}
+
+/**
+ * The rules of {@link buildNotificationBody} applied to a body as a server receives it (`interests`
+ * an array of at most one string, then the payload rules): the one copy of the native push rules,
+ * used by the SDK before sending and by `@pushwire/server` on receipt. Returns the body to record,
+ * GCM's `to` and `registration_ids` removed; throws a ValidationError with the gem's message.
+ */
+export function checkNotificationBody(body: Readonly<Record<string, unknown>>): JsonObject {
+  const interests = body['interests'];
+  if (interests !== undefined) {
+    if (!Array.isArray(interests) || !interests.every((interest) => typeof interest === 'string')) {
+      throw new ValidationError('interests', 'Interests must be an array of strings');
+    }
+    if (interests.length > MAX_NOTIFICATION_INTERESTS) {
+      throw new ValidationError(
+        'interests',
+        'Too many interests provided',
+        MAX_NOTIFICATION_INTERESTS,
+      );
+    }
+  }
+  const data = jsonCopy(body);
+  validatePayload(data);
+  return data;
 }

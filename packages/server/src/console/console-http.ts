@@ -67,6 +67,13 @@ type Access =
   | { readonly ok: false; readonly status: number; readonly reason: string };
 
 /** The console's routes of one server; see the module comment. */
+
+/** The page's script and style, served beside it at `/console/<name>`. */
+const PAGE_FILES: ReadonlyMap<string, { readonly body: string; readonly contentType: string }> =
+  new Map([
+    ['app.js', { body: CONSOLE_PAGE_SCRIPT, contentType: 'text/javascript; charset=utf-8' }],
+    ['app.css', { body: CONSOLE_PAGE_STYLE, contentType: 'text/css; charset=utf-8' }],
+  ]);
 export class ConsoleHttp {
   readonly #feed: DebugFeed;
   readonly #isLoopback: () => boolean;
@@ -145,16 +152,11 @@ export class ConsoleHttp {
       respond(redirect(ctx, rawPath.replace(/\/+$/, '')));
       return;
     }
-    if (segments.length === 1 && segments[0] === 'app.js') {
+    const file = segments.length === 1 ? PAGE_FILES.get(segments[0] ?? '') : undefined;
+    if (file !== undefined) {
       req.discardBody();
       requireMethod(method, 'GET');
-      respond(asset(ctx, CONSOLE_PAGE_SCRIPT, 'text/javascript; charset=utf-8'));
-      return;
-    }
-    if (segments.length === 1 && segments[0] === 'app.css') {
-      req.discardBody();
-      requireMethod(method, 'GET');
-      respond(asset(ctx, CONSOLE_PAGE_STYLE, 'text/css; charset=utf-8'));
+      respond(asset(ctx, file.body, file.contentType));
       return;
     }
     if (segments[0] !== 'api') {

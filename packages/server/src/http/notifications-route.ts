@@ -6,18 +6,13 @@
  * and demos can read them back with a signed `GET` on the same path.
  */
 import { randomUUID } from 'node:crypto';
-import { isPlainObject } from '../util/is-plain-object';
+import { checkNotificationBody, ValidationError } from '@pushwire/sdk';
 import type { ApiRequest, ApiResponse } from './context';
 import { parseJsonObject } from './event-input';
 import { badRequest } from './http-status-error';
 
 /** Notifications kept per app; older ones are forgotten. */
 export const MAX_RECORDED_NOTIFICATIONS = 100;
-/** Most interests in one notification (the rc2 rule; zero is allowed). */
-const MAX_INTERESTS = 1;
-/** Longest GCM `time_to_live`, in seconds (4 weeks). */
-const GCM_MAX_TIME_TO_LIVE_SEC = 241_920;
-const WEBHOOK_LEVELS = new Set(['INFO', 'DEBUG']);
 
 /** One accepted notification as `GET` returns it. */
 export interface RecordedNotification {
@@ -26,75 +21,18 @@ export interface RecordedNotification {
   readonly payload: Record<string, unknown>;
 }
 
-function isNonEmptyString(value: unknown): boolean {
-  return typeof value === 'string' && value.length > 0;
-}
-
-function isHttpUrl(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
-/** Applies the rc2 rules; returns the payload to record (GCM `to`/`registration_ids` removed). */
+/**
+ * Applies the native push rules (the SDK's {@link checkNotificationBody}, the one copy of them);
+ * returns the payload to record (GCM `to`/`registration_ids` removed). A broken rule is a 400 with
+ * the gem's message.
+ */
 export function validateNotification(payload: Record<string, unknown>): Record<string, unknown> {
-  const interests = payload['interests'];
-  if (interests !== undefined) {
-    if (!Array.isArray(interests) || !interests.every((interest) => typeof interest === 'string')) {
-      throw badRequest('interests must be an array of strings');
-    }
-    if (interests.length > MAX_INTERESTS) throw badRequest('Too many interests provided');
+  try {
+    return checkNotificationBody(payload);
+  } catch (error) {
+    if (error instanceof ValidationError) throw badRequest(error.message);
+    throw error;
   }
-  if (!('apns' in payload) && !('gcm' in payload)) {
-    throw badRequest('GCM or APNS data must be provided');
-  }
-  const result: Record<string, unknown> = { ...payload };
-  if ('gcm' in payload) {
-    const gcm = payload['gcm'];
-    if (!isPlainObject(gcm)) throw badRequest('gcm must be an object');
-    const { to: _to, registration_ids: _ids, ...kept } = gcm;
-    if ('time_to_live' in kept) {
-      const ttl = kept['time_to_live'];
-      if (
-        typeof ttl !== 'number' ||
-        !Number.isInteger(ttl) ||
-        ttl < 0 ||
-        ttl > GCM_MAX_TIME_TO_LIVE_SEC
-      ) {
-        throw badRequest(
-          `Time to live must be between 0 and ${GCM_MAX_TIME_TO_LIVE_SEC} (4 weeks)`,
-        );
-      }
-    }
-    const notification = kept['notification'];
-    if (notification !== undefined && notification !== null) {
-      const fields = isPlainObject(notification) ? notification : {};
-      if (!isNonEmptyString(fields['title']))
-        throw badRequest('Notification title is a required field');
-      if (!isNonEmptyString(fields['icon']))
-        throw badRequest('Notification icon is a required field');
-    }
-    result['gcm'] = kept;
-  }
-  if ('apns' in payload && !isPlainObject(payload['apns']))
-    throw badRequest('apns must be an object');
-  if ('webhook_url' in payload && !isHttpUrl(payload['webhook_url'])) {
-    throw badRequest('Webhook url is invalid');
-  }
-  if ('webhook_level' in payload) {
-    if (!('webhook_url' in payload)) {
-      throw badRequest('Webhook level cannot be used without a webhook url');
-    }
-    const level = payload['webhook_level'];
-    if (typeof level !== 'string' || !WEBHOOK_LEVELS.has(level.toUpperCase())) {
-      throw badRequest('Webhook level must either be INFO or DEBUG');
-    }
-  }
-  return result;
 }
 
 /** Accepted notifications per app id, newest last. */

@@ -9,6 +9,7 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
 
 /** One server certificate (and its key) signed by the test CA. */
 export interface ServerCert {
@@ -143,4 +144,19 @@ export function createTestPki(): TestPki {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The SHA-256 fingerprint of the certificate a new TLS connection to `port` is served. */
+export function peerFingerprint(port: number, caPem: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = tlsConnect(
+      { host: '127.0.0.1', servername: 'localhost', port, ca: caPem },
+      () => {
+        const fingerprint = socket.getPeerCertificate().fingerprint256;
+        socket.end();
+        resolve(fingerprint);
+      },
+    );
+    socket.on('error', reject);
+  });
 }

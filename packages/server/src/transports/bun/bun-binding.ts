@@ -5,7 +5,7 @@
  * no hook for an accepted TCP socket, so `maxConnectionsPerIp` counts each peer's WebSockets (from
  * the upgrade to the close) and HTTP requests in flight; an upgrade over the limit gets HTTP 503.
  * Idle HTTP connections are closed after `requestTimeoutMs` (Bun's `idleTimeout`, in whole
- * seconds, at most 255). Fan-out sends to each socket (no topic publish).
+ * seconds, at most 255). Fan-out sends to each socket (no topic publish: see the README on why).
  *
  * TLS: `server.reload()` of Bun does not change the certificate, so `reloadTls()` binds a second
  * Bun.serve with the new certificate on the same port (SO_REUSEPORT, set on every TLS listener)
