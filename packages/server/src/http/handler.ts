@@ -5,9 +5,9 @@
  * push stand-in, `/`, `/health`, `/ready`, `/metrics`, and the debug console under `/console`. Every response is JSON except
  * `/metrics`. Order of checks for API routes: route → app (404) → body size (413) →
  * signature (401) → app enabled (403) → read rate limit (429) → input (400/413) → publish rate
- * limit (429, see http/rest-rate-limiter) → cluster reachable (503) → action. With the `cors` option, a
- * preflight (OPTIONS with `Origin` and `Access-Control-Request-Method`) on any path is answered
- * first, and every answer to an allowed origin carries the CORS headers (see http/cors).
+ * limit (429, see http/rest-rate-limiter) → cluster reachable (503) → action. With the `cors`
+ * option, a preflight (OPTIONS with `Origin` and `Access-Control-Request-Method`) on any path is
+ * answered first, and every answer to an allowed origin carries the CORS headers (see http/cors).
  */
 import { ConsoleHttp } from '../console/console-http';
 import { METRICS_CONTENT_TYPE } from '../observability/metrics';

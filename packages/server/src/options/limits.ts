@@ -50,8 +50,8 @@ export interface AppLimits extends Limits {
   readonly apiEventsPerSecond: number;
   /**
    * REST read requests the app may make per second, cluster-wide: every `GET` of the API
-   * (`/channels`, `/channels/{name}`, `/channels/{name}/users`, the native push stand-in's list). Over it → HTTP 429 with `Retry-After`. `0` = unlimited.
-   * @default 0
+   * (`/channels`, `/channels/{name}`, `/channels/{name}/users`, the native push stand-in's list).
+   * Over it → HTTP 429 with `Retry-After`. `0` = unlimited. @default 0
    */
   readonly apiReadsPerSecond: number;
 }
