@@ -17,6 +17,8 @@ export type {
   MemberLimitReached,
   MemberLimits,
   PresenceMember,
+  RateLimitKind,
+  RateQuota,
   SubscriptionChange,
 } from './adapters/adapter';
 export { isMemberLimitReached } from './adapters/adapter';

@@ -25,6 +25,7 @@ import { DebugFeed } from './console/debug-feed';
 import { handlersWithDebug } from './console/debug-handlers';
 import { isLoopbackAddress } from './console/loopback';
 import { createHttpApi, type HttpApi } from './http/handler';
+import { RestRateLimiter } from './http/rest-rate-limiter';
 import { ConnectionLimiter } from './net/connection-limiter';
 import { loadTlsMaterial } from './net/tls-material';
 import { TrustedProxies } from './net/trusted-proxies';
@@ -174,6 +175,7 @@ export class PushwireServer {
       webhooks: this.#webhooks,
       metrics: this.#metrics,
       logger: this.#logger,
+      rateLimiter: new RestRateLimiter(this.#adapter),
       isDraining: () => this.#state !== 'running',
       processMetrics: this.#processMetrics,
       debug,

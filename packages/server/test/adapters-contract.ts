@@ -13,6 +13,7 @@ import type {
   ChannelMessage,
   ClusterChange,
   PresenceMember,
+  RateQuota,
 } from '../src/adapters/adapter';
 import { isMemberLimitReached } from '../src/adapters/adapter';
 import { AdapterUsageError } from '../src/adapters/adapter-errors';
@@ -133,6 +134,16 @@ export function byUser(members: readonly PresenceMember[]): PresenceMember[] {
 
 const APP = 'app-1';
 const OTHER_APP = 'app-2';
+
+/**
+ * Waits, if needed, until a rate window has at least 500 ms left, so that the calls that follow
+ * fall into one window (a fake clock jumps; Redis's clock is waited for).
+ */
+async function freshRateWindow(adapter: Adapter, elapse: (ms: number) => Promise<void>) {
+  const probe = await adapter.takeRateQuota('probe-app', 'reads', 0, 1);
+  expect(probe.granted).toBe(0);
+  if (probe.resetInMs < 500) await elapse(probe.resetInMs + 10);
+}
 
 function message(channel: string, frame: string, exceptSocketId?: string): ChannelMessage {
   return exceptSocketId === undefined
@@ -478,6 +489,41 @@ export function runAdapterContract(
       );
     });
 
+    it('takeRateQuota: up to the limit per window, apps and kinds apart, a new window afresh', async () => {
+      const { adapter, elapse } = await single();
+      await freshRateWindow(adapter, elapse);
+      const takes = await Promise.all([
+        adapter.takeRateQuota(APP, 'events', 4, 10),
+        adapter.takeRateQuota(APP, 'events', 4, 10),
+        adapter.takeRateQuota(APP, 'events', 4, 10),
+        adapter.takeRateQuota(APP, 'reads', 3, 10),
+        adapter.takeRateQuota(OTHER_APP, 'events', 10, 10),
+      ]);
+      const [e1, e2, e3, reads, other] = takes as [
+        RateQuota,
+        RateQuota,
+        RateQuota,
+        RateQuota,
+        RateQuota,
+      ];
+      expect([e1.granted, e2.granted, e3.granted].sort()).toEqual([2, 4, 4]);
+      expect(reads.granted).toBe(3);
+      expect(other.granted).toBe(10);
+      const window = e1.window;
+      for (const take of takes) {
+        expect(take.window).toBe(window);
+        expect(take.resetInMs).toBeGreaterThanOrEqual(1);
+        expect(take.resetInMs).toBeLessThanOrEqual(1000);
+      }
+      const full = await adapter.takeRateQuota(APP, 'events', 1, 10);
+      expect(full).toMatchObject({ granted: 0, window });
+      expect((await adapter.takeRateQuota(APP, 'reads', 100, 10)).granted).toBe(7);
+      await elapse(full.resetInMs + 10);
+      const next = await adapter.takeRateQuota(APP, 'events', 5, 10);
+      expect(next.granted).toBe(5);
+      expect(next.window).toBeGreaterThan(window);
+    });
+
     it('close() is idempotent', async () => {
       const { adapter } = await single();
       await adapter.close();
@@ -673,6 +719,21 @@ function runClusterCases(
         b.claimOnce('k', 60),
       ]);
       expect(claims.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('needs 2 nodes (shared rate windows): the grants of every node in one window add up to the limit', async () => {
+      const { nodes, elapse } = await cluster(2);
+      const [a, b] = [nodes[0]!.adapter, nodes[1]!.adapter];
+      await freshRateWindow(a, elapse);
+      const takes = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          (i % 2 === 0 ? a : b).takeRateQuota(APP, 'events', 1, 7),
+        ),
+      );
+      expect(takes.reduce((sum, take) => sum + take.granted, 0)).toBe(7);
+      expect(new Set(takes.map((take) => take.window)).size).toBe(1);
+      expect((await b.takeRateQuota(APP, 'reads', 9, 7)).granted).toBe(7);
+      expect((await a.takeRateQuota(APP, 'reads', 1, 7)).granted).toBe(0);
     });
 
     it('needs 2 nodes (clean leave): close() removes the closing node’s state only', async () => {

@@ -439,6 +439,46 @@ describe('RedisAdapter: deployments and options', () => {
   });
 });
 
+describe('RedisAdapter: rate windows', () => {
+  it('keeps a window in one key per app and kind, hash-tagged by app, gone 2 s later', async () => {
+    const keyPrefix = uniquePrefix();
+    const { adapter } = await startNode({ keyPrefix });
+    onTestFinished(() => adapter.close());
+    const { Redis } = await import('ioredis');
+    const admin = new Redis(redisUrl());
+    onTestFinished(() => admin.quit().then(() => {}));
+    const quota = await adapter.takeRateQuota('app 1', 'events', 3, 10);
+    expect(quota.granted).toBe(3);
+    const key = `${keyPrefix}rate:{app%201}:events`;
+    expect(await admin.hgetall(key)).toEqual({ w: String(quota.window), n: '3' });
+    const ttl = await admin.pttl(key);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(2000);
+    expect(await admin.exists(`${keyPrefix}rate:{app%201}:reads`)).toBe(0);
+    // Nothing granted, nothing written.
+    await adapter.takeRateQuota('app 2', 'reads', 0, 10);
+    expect(await admin.exists(`${keyPrefix}rate:{app%202}:reads`)).toBe(0);
+  });
+
+  it("counts in this node's own windows while Redis is unreachable", async () => {
+    const adapter = new RedisAdapter({
+      url: 'redis://127.0.0.1:1',
+      keyPrefix: uniquePrefix(),
+      commandTimeoutMs: 500,
+    });
+    onTestFinished(() => adapter.close());
+    await adapter.start(new RecordingHandlers());
+    expect(adapter.health().ok).toBe(false);
+    const first = await adapter.takeRateQuota('app', 'events', 3, 2);
+    const second = await adapter.takeRateQuota('app', 'events', 1, 2);
+    if (second.window === first.window) {
+      expect([first.granted, second.granted]).toEqual([2, 0]);
+    } else {
+      expect(second.granted).toBe(1); // a window ended between the two calls
+    }
+  });
+});
+
 describe('RedisAdapter: resync reports what the cluster did not hear of', () => {
   it('joins during an outage are reported once as additions, with cluster-wide transitions', async () => {
     const { Redis } = await import('ioredis');

@@ -24,6 +24,8 @@ export interface ClusterNodeOptions {
   readonly heartbeatMs?: number;
   readonly nodeTimeoutMs?: number;
   readonly vacateDelayMs?: number;
+  /** The app's `limits` overrides. */
+  readonly appLimits?: Readonly<Record<string, number>>;
 }
 
 export interface ClusterNode {
@@ -68,6 +70,7 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
       HEARTBEAT_MS: String(options.heartbeatMs ?? 2000),
       NODE_TIMEOUT_MS: String(options.nodeTimeoutMs ?? 8000),
       VACATE_DELAY_MS: String(options.vacateDelayMs ?? 3000),
+      APP_LIMITS: options.appLimits === undefined ? '' : JSON.stringify(options.appLimits),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

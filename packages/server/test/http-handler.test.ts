@@ -9,6 +9,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Adapter, AdapterHealth } from '../src/adapters/adapter';
 import { LocalAdapter } from '../src/adapters/local/local-adapter';
 import { createAppStore } from '../src/apps/app-store';
+import { RestRateLimiter } from '../src/http/rest-rate-limiter';
 import { silentLogger } from '../src/observability/logger';
 import { Metrics } from '../src/observability/metrics';
 import { resolveServerOptions } from '../src/options';
@@ -41,6 +42,7 @@ async function mount(): Promise<Mounted> {
     webhooks: new WebhookDispatcher({ logger: silentLogger, metrics }),
     metrics,
     logger: silentLogger,
+    rateLimiter: new RestRateLimiter(adapter),
     isDraining: () => state.draining,
   });
   const server: Server = createServer(handler);

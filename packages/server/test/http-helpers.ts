@@ -63,6 +63,7 @@ export async function startRestServer(options: ServerOptions = {}): Promise<Rest
 export interface RawResponse {
   readonly status: number;
   readonly contentType: string | null;
+  readonly headers: Headers;
   readonly text: string;
   json(): unknown;
 }
@@ -125,6 +126,7 @@ export async function rawRequest(
   return {
     status: response.status,
     contentType: response.headers.get('content-type'),
+    headers: response.headers,
     text,
     json: () => JSON.parse(text) as unknown,
   };

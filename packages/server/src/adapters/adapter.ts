@@ -103,6 +103,23 @@ export interface CachedEvent {
   readonly data: string;
 }
 
+/** What a REST rate limit counts: messages published, or read requests. */
+export type RateLimitKind = 'events' | 'reads';
+
+/** {@link Adapter.takeRateQuota}'s answer: the units granted out of the current window. */
+export interface RateQuota {
+  /** Units granted, between 0 and the units asked for; already counted against the window. */
+  readonly granted: number;
+  /**
+   * The window the units belong to: its start in whole seconds since the epoch on the clock that
+   * decides windows (the adapter's, cluster-wide). Two answers with the same `window` share one
+   * budget of `limit` units.
+   */
+  readonly window: number;
+  /** Milliseconds until the window ends, between 1 and 1000, measured when the grant was made. */
+  readonly resetInMs: number;
+}
+
 /**
  * A cluster-wide transition that the core did not cause through its own call: the removal of a dead
  * node's connections by a survivor, or what a node's resynchronization after an outage (or after
@@ -230,6 +247,21 @@ export interface Adapter {
    * Used to send a deduplicated webhook (cache_miss) once per cluster.
    */
   claimOnce(key: string, ttlSec: number): Promise<boolean>;
+
+  /**
+   * Takes up to `units` of the app's `limit` for `kind` in the current one-second window,
+   * cluster-wide: the grants of every caller on every node in one window never add up to more
+   * than `limit`. Resolves to fewer units (down to 0) once the window is (nearly) used up; the
+   * next window starts from 0. The REST rate limits (`apiEventsPerSecond`, `apiReadsPerSecond`)
+   * reserve their units through it in small batches (see http/rest-rate-limiter.ts). While the
+   * cluster is unreachable, an adapter may answer from this node's own count.
+   */
+  takeRateQuota(
+    appId: string,
+    kind: RateLimitKind,
+    units: number,
+    limit: number,
+  ): Promise<RateQuota>;
 
   /**
    * Sends `text` to every other node's {@link AdapterHandlers.debugReceived}, best effort (lost

@@ -17,6 +17,8 @@ import type {
   MemberLimitReached,
   MemberLimits,
   PresenceMember,
+  RateLimitKind,
+  RateQuota,
   SubscriptionChange,
 } from './adapter';
 import { AdapterUsageError } from './adapter-errors';
@@ -142,6 +144,15 @@ export class DeferredAdapter implements Adapter {
 
   claimOnce(key: string, ttlSec: number): Promise<boolean> {
     return this.#started().claimOnce(key, ttlSec);
+  }
+
+  takeRateQuota(
+    appId: string,
+    kind: RateLimitKind,
+    units: number,
+    limit: number,
+  ): Promise<RateQuota> {
+    return this.#started().takeRateQuota(appId, kind, units, limit);
   }
 
   /** Forwarded once loaded; dropped before (nobody can be watching yet). */

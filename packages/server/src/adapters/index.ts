@@ -15,6 +15,8 @@ export type {
   MemberLimitReached,
   MemberLimits,
   PresenceMember,
+  RateLimitKind,
+  RateQuota,
   SubscriptionChange,
 } from './adapter';
 export { isMemberLimitReached } from './adapter';

@@ -1,7 +1,7 @@
 /**
  * @module http/context
  * What the HTTP layer needs from the server: options, apps, the adapter, webhooks, metrics,
- * logging, and the lifecycle state for the health endpoints.
+ * logging, the REST rate limits, and the lifecycle state for the health endpoints.
  */
 import type { Adapter } from '../adapters/adapter';
 import type { AppStore } from '../apps/app-store';
@@ -12,6 +12,7 @@ import type { Metrics } from '../observability/metrics';
 import type { ProcessMetrics } from '../observability/process-metrics';
 import type { ResolvedApp, ResolvedServerOptions } from '../options';
 import type { WebhookDispatcher } from '../webhooks/dispatcher';
+import type { RestRateLimiter } from './rest-rate-limiter';
 
 /** The server's parts the HTTP handler uses. */
 export interface HttpContext {
@@ -21,6 +22,8 @@ export interface HttpContext {
   readonly webhooks: WebhookDispatcher;
   readonly metrics: Metrics;
   readonly logger: Logger;
+  /** The per-app REST rate limits (`apiEventsPerSecond`, `apiReadsPerSecond`) of this node. */
+  readonly rateLimiter: RestRateLimiter;
   /** True once shutdown began: health and readiness answer 503. */
   isDraining(): boolean;
   /** Read at each scrape of `/metrics` (absent: no process metrics). */

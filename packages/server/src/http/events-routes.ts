@@ -2,7 +2,9 @@
  * @module http/events-routes
  * `POST /apps/{id}/events` and `POST /apps/{id}/batch_events`: validate everything first, then
  * publish `{"event","channel","data"}` frames through the adapter (with `socket_id` exclusion),
- * store the last event of cache channels, and answer `{}` or the requested `info`. While the
+ * store the last event of cache channels, and answer `{}` or the requested `info`. A valid request
+ * over the app's `apiEventsPerSecond` (messages: events × channels) is refused with 429 first (see
+ * rest-rate-limiter.ts). While the
  * cluster is unreachable, a valid request is refused with 503 before anything is published (see
  * cluster-reach.ts). The `onEvent` observer, when set, sees each published event and channel.
  * @see https://pusher.com/docs/channels/library_auth_reference/rest-api/#events
@@ -82,6 +84,7 @@ async function channelInfo(
 export async function triggerEvent(ctx: HttpContext, request: ApiRequest): Promise<ApiResponse> {
   const body = parseJsonObject(request.body);
   const event = parseEventInput(body, request.app.limits, '', false);
+  await ctx.rateLimiter.enforce(request.app, 'events', event.channels.length);
   assertClusterReachable(ctx.adapter);
   await publishEvent(ctx, request.app, event);
   if (event.info === undefined) return EMPTY_OBJECT;
@@ -106,6 +109,9 @@ export async function triggerBatch(ctx: HttpContext, request: ApiRequest): Promi
   const events = batch.map((item: unknown, index) =>
     parseEventInput(item, request.app.limits, `batch[${index}]`, true),
   );
+  let messages = 0;
+  for (const event of events) messages += event.channels.length;
+  await ctx.rateLimiter.enforce(request.app, 'events', messages);
   assertClusterReachable(ctx.adapter);
   for (const event of events) await publishEvent(ctx, request.app, event);
   if (events.every((event) => event.info === undefined)) return EMPTY_OBJECT;

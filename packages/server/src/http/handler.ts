@@ -4,9 +4,10 @@
  * `(request, respond)` function that serves the Pusher REST API under `/apps/{app_id}` (with or without the path prefix), the native
  * push stand-in, `/`, `/health`, `/ready`, `/metrics`, and the debug console under `/console`. Every response is JSON except
  * `/metrics`. Order of checks for API routes: route → app (404) → body size (413) →
- * signature (401) → app enabled (403) → input (400/413) → action. With the `cors` option, a
- * preflight (OPTIONS with `Origin` and `Access-Control-Request-Method`) on any path is answered
- * first, and every answer to an allowed origin carries the CORS headers (see http/cors).
+ * signature (401) → app enabled (403) → read rate limit (429) → input (400/413) → publish rate
+ * limit (429, see http/rest-rate-limiter) → cluster reachable (503) → action. With the `cors`
+ * option, a preflight (OPTIONS with `Origin` and `Access-Control-Request-Method`) on any path is
+ * answered first, and every answer to an allowed origin carries the CORS headers (see http/cors).
  */
 import { ConsoleHttp } from '../console/console-http';
 import { recordRefusal } from '../observability/refusals';
@@ -110,6 +111,7 @@ export function createHttpApi(ctx: HttpContext): HttpApi {
   const prefix = options.pathPrefix;
   const notifications = new NotificationLog();
   const cors = options.cors === undefined ? undefined : new CorsPolicy(options.cors);
+  const { rateLimiter } = ctx;
 
   const answer = (
     route: string,
@@ -146,7 +148,7 @@ export function createHttpApi(ctx: HttpContext): HttpApi {
     }
     if (error instanceof HttpStatusError) {
       recordRefusal(ctx, {
-        kind: `http_${error.status}`,
+        kind: error.refusalKind,
         appId,
         code: error.status,
         reason: error.message,
@@ -206,6 +208,8 @@ export function createHttpApi(ctx: HttpContext): HttpApi {
     });
     if (failure !== undefined) throw new HttpStatusError(401, failure);
     if (!app.enabled) throw new HttpStatusError(403, `App ${app.id} is disabled`);
+    // Reads count per request; publishes count their messages once validated (events-routes).
+    if (method === 'GET' || method === 'HEAD') await rateLimiter.enforce(app, 'reads', 1);
 
     const request: ApiRequest = { app, query, body, param: decodeParam(route.rawParam) };
     let response: ApiResponse;

@@ -13,11 +13,19 @@ export class HttpStatusError extends PushwireServerError {
   readonly status: number;
   /** Extra response headers (e.g. `Allow` on 405). */
   readonly headers: Readonly<Record<string, string>> | undefined;
+  /** The `kind` label of `pushwire_refusals_total` (`http_<status>` unless a cause is named). */
+  readonly refusalKind: string;
 
-  constructor(status: number, message: string, headers?: Readonly<Record<string, string>>) {
+  constructor(
+    status: number,
+    message: string,
+    headers?: Readonly<Record<string, string>>,
+    refusalKind = `http_${status}`,
+  ) {
     super(message);
     this.status = status;
     this.headers = headers;
+    this.refusalKind = refusalKind;
   }
 }
 

@@ -41,6 +41,19 @@ export interface AppLimits extends Limits {
    * `pusher:subscription_error` (status 4100). `0` = unlimited. @default 1000
    */
   readonly maxSubscriptionsPerConnection: number;
+  /**
+   * Messages the app may publish through the REST API per second, cluster-wide: an event counts
+   * once per channel it goes to (`POST /events` to 3 channels is 3, a `POST /batch_events` of 10
+   * single-channel events is 10), as Pusher counts messages. Over it → HTTP 429 with
+   * `Retry-After`. `0` = unlimited. @default 0
+   */
+  readonly apiEventsPerSecond: number;
+  /**
+   * REST read requests the app may make per second, cluster-wide: every `GET` of the API
+   * (`/channels`, `/channels/{name}`, `/channels/{name}/users`, the native push stand-in's list).
+   * Over it → HTTP 429 with `Retry-After`. `0` = unlimited. @default 0
+   */
+  readonly apiReadsPerSecond: number;
 }
 
 /** Pusher's limits for a standard plan: the defaults of every app. */
@@ -57,6 +70,10 @@ export const PUSHER_DEFAULT_LIMITS: AppLimits = Object.freeze({
   cacheTtlSec: 1_800,
   // About 650 bytes of server memory each: 1,000 bound one connection to well under 1 MB.
   maxSubscriptionsPerConnection: 1_000,
+  // Pusher publishes no per-second REST limit (only message quotas), and soketi's are off by
+  // default: an operator turns them on per app (see docs/configuration.md).
+  apiEventsPerSecond: 0,
+  apiReadsPerSecond: 0,
 });
 
 /**
@@ -74,6 +91,8 @@ export const RELAXED_LIMITS: AppLimits = Object.freeze({
   maxRequestBytes: 16_777_216, // 16 MiB request bodies
   cacheTtlSec: 1_800,
   maxSubscriptionsPerConnection: 10_000, // about 7 MB of bookkeeping for one connection
+  apiEventsPerSecond: 0, // unlimited
+  apiReadsPerSecond: 0, // unlimited
 });
 
 /** Every limit's name, in declaration order. */
@@ -90,6 +109,8 @@ const ZERO_IS_UNLIMITED: ReadonlySet<keyof AppLimits> = new Set([
   'maxPresenceMembers',
   'clientEventsPerSecond',
   'maxSubscriptionsPerConnection',
+  'apiEventsPerSecond',
+  'apiReadsPerSecond',
 ]);
 
 /** The smallest value a limit accepts. */

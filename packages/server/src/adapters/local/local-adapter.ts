@@ -2,7 +2,8 @@
  * @module adapters/local/local-adapter
  * The default, single-node adapter: all cluster state lives in this process and `publish` delivers
  * synchronously to the node's own subscribers. Exact transitions, unique presence members with
- * per-connection reference counts, cache channels and claims with a TTL on an injectable clock.
+ * per-connection reference counts, cache channels and claims with a TTL, and rate-limit windows,
+ * on an injectable clock.
  */
 import { randomUUID } from 'node:crypto';
 import type {
@@ -16,17 +17,20 @@ import type {
   MemberLimitReached,
   MemberLimits,
   PresenceMember,
+  RateLimitKind,
+  RateQuota,
   SubscriptionChange,
 } from '../adapter';
 import { AdapterUsageError } from '../adapter-errors';
 import { type Clock, ExpiringStore } from './expiring-store';
 import { MemoryState } from './memory-state';
+import { RateWindows } from './rate-windows';
 
 /** Options of {@link LocalAdapter}; all optional. */
 export interface LocalAdapterOptions {
   /** Node id reported by `nodeId` (default: `local-<uuid>`). */
   readonly nodeId?: string;
-  /** Clock for cache and claim TTLs, in milliseconds (default `Date.now`). */
+  /** Clock for cache and claim TTLs and rate windows, in milliseconds (default `Date.now`). */
   readonly now?: Clock;
 }
 
@@ -43,6 +47,7 @@ export class LocalAdapter implements Adapter {
   private readonly state = new MemoryState();
   private readonly cache: ExpiringStore<CachedEvent>;
   private readonly claims: ExpiringStore<true>;
+  private readonly rates: RateWindows;
   private handlers: AdapterHandlers | undefined;
   private closed = false;
 
@@ -51,6 +56,7 @@ export class LocalAdapter implements Adapter {
     const now = options.now ?? Date.now;
     this.cache = new ExpiringStore(now);
     this.claims = new ExpiringStore(now);
+    this.rates = new RateWindows(now);
   }
 
   async start(handlers: AdapterHandlers): Promise<void> {
@@ -63,6 +69,7 @@ export class LocalAdapter implements Adapter {
     this.state.clear();
     this.cache.clear();
     this.claims.clear();
+    this.rates.clear();
   }
 
   health(): AdapterHealth {
@@ -158,6 +165,15 @@ export class LocalAdapter implements Adapter {
 
   async claimOnce(key: string, ttlSec: number): Promise<boolean> {
     return this.claims.setIfAbsent(key, true, ttlSec);
+  }
+
+  async takeRateQuota(
+    appId: string,
+    kind: RateLimitKind,
+    units: number,
+    limit: number,
+  ): Promise<RateQuota> {
+    return this.rates.take(appId, kind, units, limit);
   }
 
   private started(): AdapterHandlers {

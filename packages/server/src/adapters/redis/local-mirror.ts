@@ -8,6 +8,7 @@
 import type { CachedEvent } from '../adapter';
 import { ExpiringStore } from '../local/expiring-store';
 import { MemoryState } from '../local/memory-state';
+import { RateWindows } from '../local/rate-windows';
 
 /** Mirror entries whose additions are announced: subscriptions and presence memberships. */
 export type EntryKind = 's' | 'm';
@@ -38,6 +39,8 @@ export class LocalMirror {
   readonly state = new MemoryState();
   readonly cache = new ExpiringStore<CachedEvent>(Date.now);
   readonly claims = new ExpiringStore<true>(Date.now);
+  /** This node's own REST rate windows, used while Redis is unreachable. */
+  readonly rates = new RateWindows(Date.now);
   private readonly unannounced = new Set<string>();
   /** Entries changed since the running resync started (undefined when none runs). */
   private touched: Set<string> | undefined;
@@ -91,5 +94,6 @@ export class LocalMirror {
     this.touched = undefined;
     this.cache.clear();
     this.claims.clear();
+    this.rates.clear();
   }
 }

@@ -17,6 +17,7 @@
  *   P pending:N          list of JSON change rows node N still has to report (see PENDING_CHANGES)
  *   P reaped:N           marker: node N was reaped by a survivor (expires, see REAPED_MARKER_TTL_MS)
  *   P resyncing:N        marker: node N's running resync reports every addition (see RESYNC_BEGIN)
+ *   P rate:{A}:K         hash {w, n}: REST rate-limit units granted in window w (see RATE_QUOTA)
  */
 
 /**
@@ -324,3 +325,32 @@ return 1`;
 /** ARGV: P, node -> the node's pending change rows (JSON), oldest first; removal is LTRIM. */
 export const PENDING_CHANGES = `${LIBRARY}
 return redis.call('LRANGE', P .. 'pending:' .. ARGV[2], 0, -1)`;
+
+/**
+ * How long a rate window's hash outlives its last grant: past the end of its one-second window,
+ * so a window is never forgotten while it runs, and gone soon after.
+ */
+export const RATE_WINDOW_TTL_MS = 2000;
+
+/**
+ * RATE_QUOTA, the one script that declares its key: KEYS[1] = `P rate:{A}:kind` (hash-tagged by
+ * app), a hash {w = window, n = units granted in it}. ARGV: units wanted, limit ->
+ * {granted, window, ms until the window ends}. The window is Redis's clock's current second, so
+ * every node counts in the same windows whatever its own clock says. Nothing is written when
+ * nothing is granted.
+ */
+export const RATE_QUOTA = `
+local t = redis.call('TIME')
+local ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local window = math.floor(ms / 1000)
+local stored = redis.call('HMGET', KEYS[1], 'w', 'n')
+local used = 0
+if tonumber(stored[1]) == window then used = tonumber(stored[2]) or 0 end
+local granted = math.min(tonumber(ARGV[1]), tonumber(ARGV[2]) - used)
+if granted > 0 then
+  redis.call('HSET', KEYS[1], 'w', window, 'n', used + granted)
+  redis.call('PEXPIRE', KEYS[1], ${RATE_WINDOW_TTL_MS})
+else
+  granted = 0
+end
+return {granted, window, 1000 - (ms % 1000)}`;

@@ -11,7 +11,7 @@
  *
  * This class only composes the parts: connection.ts (the connection pair and its health),
  * heartbeat.ts (heartbeats, reaping, resync.ts), cluster-changes.ts (reporting), local-mirror.ts,
- * state-changes.ts, state-queries.ts, cache-operations.ts and message-bus.ts.
+ * state-changes.ts, state-queries.ts, cache-operations.ts, rate-quota.ts and message-bus.ts.
  * See packages/server/docs/scaling.md for the design.
  */
 
@@ -27,6 +27,8 @@ import type {
   MemberLimitReached,
   MemberLimits,
   PresenceMember,
+  RateLimitKind,
+  RateQuota,
   SubscriptionChange,
 } from '../adapter';
 import { AdapterUsageError } from '../adapter-errors';
@@ -36,6 +38,7 @@ import { RedisConnection } from './connection';
 import { Heartbeat } from './heartbeat';
 import { LocalMirror } from './local-mirror';
 import { MessageBus } from './message-bus';
+import { RateQuotaOperations } from './rate-quota';
 import {
   type RedisAdapterOptions,
   type ResolvedRedisAdapterOptions,
@@ -68,6 +71,7 @@ export class RedisAdapter implements Adapter {
   private readonly changes: StateChanges;
   private readonly queries: StateQueries;
   private readonly cache: CacheOperations;
+  private readonly rates: RateQuotaOperations;
   private running: Started | undefined;
   private closing: Promise<void> | undefined;
 
@@ -80,6 +84,7 @@ export class RedisAdapter implements Adapter {
     this.changes = new StateChanges(prefix, this.nodeId, this.connection, this.mirror);
     this.queries = new StateQueries(prefix, this.connection, this.mirror);
     this.cache = new CacheOperations(prefix, this.nodeId, this.connection, this.mirror);
+    this.rates = new RateQuotaOperations(prefix, this.connection, this.mirror);
   }
 
   async start(handlers: AdapterHandlers): Promise<void> {
@@ -216,6 +221,15 @@ export class RedisAdapter implements Adapter {
 
   claimOnce(key: string, ttlSec: number): Promise<boolean> {
     return this.cache.claimOnce(key, ttlSec);
+  }
+
+  takeRateQuota(
+    appId: string,
+    kind: RateLimitKind,
+    units: number,
+    limit: number,
+  ): Promise<RateQuota> {
+    return this.rates.take(appId, kind, units, limit);
   }
 
   /**

@@ -32,6 +32,14 @@ export function cacheKey(prefix: string, appId: string, channel: string): string
   return `${prefix}cache:${encodeAppId(appId)}:${channel}`;
 }
 
+/**
+ * The rate-limit window hash of an app and kind (`events`, `reads`). The app is a hash tag, so the
+ * key stays in the app's slot on Redis Cluster.
+ */
+export function rateKey(prefix: string, appId: string, kind: string): string {
+  return `${prefix}rate:{${encodeAppId(appId)}}:${kind}`;
+}
+
 export function claimKey(prefix: string, key: string): string {
   return `${prefix}claim:${key}`;
 }

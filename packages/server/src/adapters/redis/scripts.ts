@@ -11,6 +11,7 @@ import {
   HEARTBEAT,
   MEMBERS,
   PENDING_CHANGES,
+  RATE_QUOTA,
   REAP_NODE,
   REMOVE_CONNECTION,
   REMOVE_MEMBER,
@@ -39,4 +40,5 @@ export const SCRIPTS = {
   resyncAdd: new LuaScript(RESYNC_ADD),
   resyncFinish: new LuaScript(RESYNC_FINISH),
   pendingChanges: new LuaScript(PENDING_CHANGES),
+  rateQuota: new LuaScript(RATE_QUOTA),
 } as const;
