@@ -7,8 +7,8 @@
  * request deadline as the main port.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type MetricsSource, scrapeMetrics } from '../http/metrics-route';
+import { listenOn } from './node/listen';
 import type { BoundAddress } from './server-transport';
 
 const NOT_FOUND = JSON.stringify({ error: 'Not found' });
@@ -53,20 +53,7 @@ export class MetricsListener {
         });
       },
     );
-    await new Promise<void>((resolve, reject) => {
-      const onError = (error: Error) => reject(error);
-      server.once('error', onError);
-      server.listen(port, host, () => {
-        server.off('error', onError);
-        resolve();
-      });
-    });
-    const bound = server.address() as AddressInfo;
-    return new MetricsListener(server, {
-      host: bound.address,
-      port: bound.port,
-      ipv6: bound.family === 'IPv6',
-    });
+    return new MetricsListener(server, await listenOn(server, host, port));
   }
 
   /** Stops listening and closes its connections. */

@@ -14,11 +14,12 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { TlsMaterial } from '../../net/tls-material';
 import type { BoundAddress, ServerTransport, TransportHooks } from '../server-transport';
 import { nodeRequestListener } from './http-listener';
+import { listenOn } from './listen';
 import { WsUpgrades } from './ws-upgrade';
 
 /** A node:http server, or a node:https one (TLS). */
@@ -62,18 +63,8 @@ export class NodeBinding implements ServerTransport {
   }
 
   /** Binds `host:port` (a server created by {@link listenNode} only). */
-  async listen(host: string, port: number): Promise<BoundAddress> {
-    const server = this.#server;
-    await new Promise<void>((resolve, reject) => {
-      const onError = (error: Error) => reject(error);
-      server.once('error', onError);
-      server.listen(port, host, () => {
-        server.off('error', onError);
-        resolve();
-      });
-    });
-    const bound = server.address() as AddressInfo;
-    return { host: bound.address, port: bound.port, ipv6: bound.family === 'IPv6' };
+  listen(host: string, port: number): Promise<BoundAddress> {
+    return listenOn(this.#server, host, port);
   }
 
   stopAccepting(): Promise<void> {
