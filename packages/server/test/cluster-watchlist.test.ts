@@ -1,0 +1,91 @@
+/**
+ * @module test/cluster-watchlist
+ * Watchlist events across server processes on one real Redis, with real pusher-js clients: a
+ * watched user's first connection on any node is announced `online` to watchers on every node, the
+ * initial state read at sign-in is cluster-wide, a user still connected elsewhere stays online, and
+ * the users of a SIGKILLed node go `offline` (once) when a survivor reaps it.
+ */
+import { describe, expect, it } from 'vitest';
+import { startClusterNode, uniqueKeyPrefix, waitUntil, within } from './cluster-helpers';
+import { useRedisServer } from './helpers/redis-server';
+import { signedIn, type WatchingClient, watchingClient } from './watchlist-helpers';
+
+const CLUSTER_TEST_TIMEOUT_MS = 45_000;
+
+const redisUrl = useRedisServer();
+
+function sortedIds(watching: WatchingClient, bound: 'online' | 'offline'): string[] {
+  return watching.ids(bound).sort();
+}
+
+describe('watchlist events on a cluster', () => {
+  it(
+    'announces online and offline to watchers on every node, including a SIGKILLed node’s users',
+    async () => {
+      const options = {
+        redisUrl: redisUrl(),
+        keyPrefix: uniqueKeyPrefix(),
+        appFlags: { watchlistEvents: true },
+        heartbeatMs: 300,
+        nodeTimeoutMs: 1500,
+      };
+      const a = await startClusterNode(options);
+      const b = await startClusterNode(options);
+      const doomed = await startClusterNode(options);
+      const watchlist = ['bob', 'carol', 'dave'];
+
+      const alice = watchingClient(a.port, 'alice', watchlist);
+      await within(signedIn(alice), 'alice signed in on a');
+      const bob = watchingClient(b.port, 'bob');
+      await within(signedIn(bob), 'bob signed in on b');
+      await waitUntil(() => alice.seen.length === 1, 'bob online at alice');
+      expect(alice.seen).toEqual([
+        { bound: 'online', event: { name: 'online', user_ids: ['bob'] } },
+      ]);
+      const carol = watchingClient(doomed.port, 'carol');
+      await within(signedIn(carol), 'carol signed in on the doomed node');
+      await waitUntil(() => alice.seen.length === 2, 'carol online at alice');
+      expect(alice.ids('online')).toEqual(['bob', 'carol']);
+
+      // The initial state at sign-in is read cluster-wide: one online event, watchlist order.
+      const erin = watchingClient(b.port, 'erin', watchlist);
+      await within(signedIn(erin), 'erin signed in on b');
+      await waitUntil(() => erin.seen.length === 1, 'initial state at erin');
+      expect(erin.seen).toEqual([
+        { bound: 'online', event: { name: 'online', user_ids: ['bob', 'carol'] } },
+      ]);
+
+      // Bob opens a second connection on the doomed node and closes the one on b: still online.
+      const bobAgain = watchingClient(doomed.port, 'bob');
+      await within(signedIn(bobAgain), 'bob signed in on the doomed node');
+      bob.client.disconnect();
+
+      // The doomed node dies without cleanup; a survivor reaps it: carol and bob go offline.
+      await doomed.kill();
+      await waitUntil(
+        () => sortedIds(alice, 'offline').length === 2 && sortedIds(erin, 'offline').length === 2,
+        'offline after the doomed node was reaped',
+      );
+      expect(sortedIds(alice, 'offline')).toEqual(['bob', 'carol']);
+      expect(sortedIds(erin, 'offline')).toEqual(['bob', 'carol']);
+
+      // Later changes still flow, and nothing was announced twice meanwhile.
+      const dave = watchingClient(a.port, 'dave');
+      await within(signedIn(dave), 'dave signed in on a');
+      await waitUntil(
+        () => alice.ids('online').includes('dave') && erin.ids('online').includes('dave'),
+        'dave online at alice and erin',
+      );
+      expect(alice.ids('online')).toEqual(['bob', 'carol', 'dave']);
+      expect(erin.ids('online')).toEqual(['bob', 'carol', 'dave']);
+      expect(sortedIds(alice, 'offline')).toEqual(['bob', 'carol']);
+      dave.client.disconnect();
+      await waitUntil(() => erin.ids('offline').includes('dave'), 'dave offline at erin');
+      await waitUntil(() => alice.ids('offline').includes('dave'), 'dave offline at alice');
+      expect(sortedIds(alice, 'offline')).toEqual(['bob', 'carol', 'dave']);
+      // A node's own watchers never see a user who watches nobody: bob got nothing.
+      expect(bob.seen).toEqual([]);
+    },
+    CLUSTER_TEST_TIMEOUT_MS,
+  );
+});
