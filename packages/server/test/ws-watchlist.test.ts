@@ -6,6 +6,7 @@
  */
 import { Pusher as PushwireSdk } from '@pushwire/sdk';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { type ChannelState, LocalAdapter } from '../src/index';
 import { signedIn, watchingClient, watchlistFrame } from './watchlist-helpers';
 import { APP, connect, eventually, type RawClient, startServer } from './ws-helpers';
 
@@ -76,6 +77,52 @@ describe('watchlist events', () => {
     expect(events.indexOf('pusher:signin_success')).toBeLessThan(
       events.indexOf('pusher_internal:watchlist_events'),
     );
+  });
+
+  it('answers a repeated sign-in without re-reading an unchanged watchlist, and re-reads a new one', async () => {
+    const { wsUrl } = await startServer({ apps: [WATCHING_APP] });
+    await signedInClient(wsUrl(), 'bob');
+    await signedInClient(wsUrl(), 'carol');
+    const alice = await signedInClient(wsUrl(), 'alice', ['bob']);
+    await eventually(() => watchlistTexts(alice).length === 1);
+    await alice.signin(userData('alice', ['bob']));
+    await eventually(() => alice.count('pusher:signin_success') === 2);
+    await alice.roundTrip();
+    expect(watchlistTexts(alice)).toEqual([watchlistFrame('online', ['bob'])]);
+
+    await alice.signin(userData('alice', ['carol']));
+    await eventually(() => watchlistTexts(alice).length === 2);
+    expect(watchlistTexts(alice)[1]).toBe(watchlistFrame('online', ['carol']));
+  });
+
+  it('lets a change that arrives while the initial state is read win over the read', async () => {
+    // The real in-process adapter, with the answers of state reads held back until released: the
+    // read sees bob online, bob leaves before the answer arrives.
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let reads = 0;
+    class SlowReads extends LocalAdapter {
+      override async channel(appId: string, channel: string): Promise<ChannelState | undefined> {
+        const state = await super.channel(appId, channel);
+        reads += 1;
+        await held;
+        return state;
+      }
+    }
+    const { wsUrl } = await startServer({ apps: [WATCHING_APP], adapter: new SlowReads() });
+    const bob = await signedInClient(wsUrl(), 'bob');
+    const alice = await signedInClient(wsUrl(), 'alice', ['bob']);
+    await eventually(() => reads === 1);
+    bob.socket.close();
+    await bob.closed;
+    await alice.roundTrip();
+    release();
+    // A subscribe is handled after the sign-in finished (one task chain per connection).
+    await alice.join('after-signin');
+    // bob's offline was held back and won: alice never saw bob online, nor anything else.
+    expect(watchlistTexts(alice)).toEqual([]);
   });
 
   it('watches the first 100 ids of a longer watchlist and says so with a non-fatal 4302', async () => {

@@ -74,10 +74,15 @@ async function sendInitialState(
   connection.send(watchlistEventsFrame([{ name: 'online', userIds: onlineIds }]));
 }
 
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((id, index) => id === b[index]);
+}
+
 /**
  * The sign-in part of watchlist events, after `pusher:signin_success` was sent (in the
  * connection's task chain). Calling it again for the same connection (a second sign-in as the same
- * user) keeps its roster membership and replaces its watchlist.
+ * user) keeps its roster membership and replaces its watchlist; the same watchlist again (a
+ * replayed sign-in frame) reads nothing, so a replay costs no adapter work.
  */
 export async function watchAfterSignin(
   ctx: CoreContext,
@@ -95,6 +100,7 @@ export async function watchAfterSignin(
       ),
     );
   }
+  if (session.inRoster && sameIds(session.watched, watchlist.ids)) return;
   watchOnly(ctx.registry, connection, session, watchlist.ids);
   if (!session.inRoster) {
     // Set first: a close queued meanwhile runs after this task and leaves the roster.
