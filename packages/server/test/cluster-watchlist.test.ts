@@ -3,12 +3,16 @@
  * Watchlist events across server processes on one real Redis, with real pusher-js clients: a
  * watched user's first connection on any node is announced `online` to watchers on every node, the
  * initial state read at sign-in is cluster-wide, a user still connected elsewhere stays online, and
- * the users of a SIGKILLed node go `offline` (once) when a survivor reaps it.
+ * the users of a SIGKILLed node go `offline` (once) when a survivor reaps it; and a user who
+ * signed in on a node cut off from Redis is announced to the other node's watchers (once) when
+ * Redis is back.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { RedisAdapter } from '../src/adapters/redis';
 import { startClusterNode, uniqueKeyPrefix, waitUntil, within } from './cluster-helpers';
 import { useRedisServer } from './helpers/redis-server';
-import { signedIn, type WatchingClient, watchingClient } from './watchlist-helpers';
+import { signedIn, type WatchingClient, watchingClient, watchlistFrame } from './watchlist-helpers';
+import { APP, connect, eventually, type RawClient, startServer } from './ws-helpers';
 
 const CLUSTER_TEST_TIMEOUT_MS = 45_000;
 
@@ -88,4 +92,55 @@ describe('watchlist events on a cluster', () => {
     },
     CLUSTER_TEST_TIMEOUT_MS,
   );
+});
+
+/** An in-process node with a fast-failing Redis adapter (an outage is noticed within a few heartbeats). */
+function startInProcessNode(keyPrefix: string) {
+  const adapter = new RedisAdapter({
+    url: redisUrl(),
+    keyPrefix,
+    heartbeatIntervalMs: 100,
+    commandTimeoutMs: 200,
+  });
+  return startServer({ adapter, apps: [{ ...APP, watchlistEvents: true }] });
+}
+
+async function signedInRaw(url: string, id: string, watchlist?: string[]): Promise<RawClient> {
+  const client = await connect(url);
+  await client.signin(JSON.stringify({ id, ...(watchlist === undefined ? {} : { watchlist }) }));
+  await client.event('pusher:signin_success');
+  return client;
+}
+
+function watchlistTexts(client: RawClient): string[] {
+  return client.texts.filter((text) => text.includes('"pusher_internal:watchlist_events"'));
+}
+
+describe('watchlist events during a Redis outage', () => {
+  it('announce a sign-in made on a cut-off node to the other node once Redis is back', async () => {
+    const keyPrefix = uniqueKeyPrefix();
+    const a = await startInProcessNode(keyPrefix);
+    const b = await startInProcessNode(keyPrefix);
+    const alice = await signedInRaw(a.wsUrl(), 'alice', ['carol']);
+    const bob = await signedInRaw(b.wsUrl(), 'bob', ['carol']);
+
+    const { Redis } = await import('ioredis');
+    const admin = new Redis(redisUrl());
+    onTestFinished(() => {
+      admin.disconnect();
+    });
+    // Long enough for carol to sign in while node a is cut off, even on a loaded machine.
+    await admin.call('CLIENT', 'PAUSE', '2500', 'ALL');
+    await eventually(() => !a.server.adapter.health().ok, 5000);
+    await signedInRaw(a.wsUrl(), 'carol');
+    // Node a's own watcher hears of carol at once.
+    await eventually(() => watchlistTexts(alice).length === 1);
+    // Node b's hears of her once node a resynchronized.
+    await eventually(() => watchlistTexts(bob).length === 1, 8000);
+    await eventually(() => a.server.adapter.health().ok && b.server.adapter.health().ok, 5000);
+    await alice.roundTrip();
+    await bob.roundTrip();
+    expect(watchlistTexts(alice)).toEqual([watchlistFrame('online', ['carol'])]);
+    expect(watchlistTexts(bob)).toEqual([watchlistFrame('online', ['carol'])]);
+  });
 });
