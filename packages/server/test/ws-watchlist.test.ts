@@ -198,7 +198,7 @@ describe('watchlist events', () => {
     expect(watchlistTexts(alice)[1]).toBe(watchlistFrame('offline', ['bob']));
   });
 
-  it('keeps the online rosters out of the REST channel list and frees them on close', async () => {
+  it('keeps the online rosters out of the REST API and subscriptions, and frees them on close', async () => {
     const { server, wsUrl, address } = await startServer({ apps: [WATCHING_APP] });
     const alice = await signedInClient(wsUrl(), 'alice', ['bob']);
     const bob = await signedInClient(wsUrl(), 'bob');
@@ -215,6 +215,14 @@ describe('watchlist events', () => {
     onTestFinished(() => sdk.close());
     expect(await sdk.channels()).toEqual({ channels: { lobby: {} } });
     expect(await server.adapter.channel(APP.id, '#online-bob')).toEqual({ subscriptionCount: 0 });
+    // Nobody can read, publish to or subscribe to a roster.
+    await expect(sdk.channelInfo('#online-bob')).rejects.toThrow();
+    await expect(
+      sdk.trigger('#online-bob', 'pusher_internal:watchlist_events', {}),
+    ).rejects.toThrow();
+    bob.subscribe('#online-alice');
+    const refused = await bob.event('pusher:subscription_error', '#online-alice');
+    expect((refused.data as { type: string }).type).toBe('InvalidChannel');
     alice.socket.close();
     bob.socket.close();
     await Promise.all([alice.closed, bob.closed]);
