@@ -14,7 +14,7 @@
  *   GET  /console/api/apps/:id/stream          the live log as Server-Sent Events
  *   POST /console/api/apps/:id/events          the trigger form: the REST events route's checks and path
  */
-import { isCacheChannel, SERVER_TO_USER_PREFIX, timingSafeEqual } from '@pushwire/sdk';
+import { isCacheChannel, timingSafeEqual } from '@pushwire/sdk';
 import type { HttpContext } from '../http/context';
 import { triggerEvent } from '../http/events-routes';
 import type { HttpAnswer, HttpRequest, Respond, StreamSink } from '../http/exchange';
@@ -321,7 +321,7 @@ export class ConsoleHttp {
   async #overview(ctx: HttpContext, app: ResolvedApp): Promise<unknown> {
     const occupied = await ctx.adapter.channels(app.id);
     const names = [...occupied.keys()]
-      .filter((name) => !name.startsWith(SERVER_TO_USER_PREFIX))
+      .filter((name) => !name.startsWith('#'))
       .sort()
       .slice(0, MAX_OVERVIEW_CHANNELS);
     let presenceListed = 0;

@@ -4,7 +4,7 @@
  * `GET /channels/{name}/users`, and `POST /users/{id}/terminate_connections`.
  * @see https://pusher.com/docs/channels/library_auth_reference/rest-api/#channels
  */
-import { channelType, isCacheChannel, SERVER_TO_USER_PREFIX } from '@pushwire/sdk';
+import { channelType, isCacheChannel } from '@pushwire/sdk';
 import { assertClusterReachable } from './cluster-reach';
 import type { ApiRequest, ApiResponse, HttpContext } from './context';
 import { checkChannelName, parseInfo } from './event-input';
@@ -24,7 +24,8 @@ export async function listChannels(ctx: HttpContext, request: ApiRequest): Promi
   const occupied = await ctx.adapter.channels(request.app.id, prefix || undefined);
   const channels: Record<string, Record<string, number>> = {};
   for (const [name, state] of occupied) {
-    if (name.startsWith(SERVER_TO_USER_PREFIX)) continue;
+    // Internal channels (`#server-to-user-…`, the watchlist's `#online-…` rosters) are not listed.
+    if (name.startsWith('#')) continue;
     channels[name] = wantsUserCount ? { user_count: state.userCount ?? 0 } : {};
   }
   return { status: 200, body: { channels } };

@@ -80,6 +80,12 @@ export interface AppOptions {
    * channels and send the `subscription_count` webhook. Off unless enabled, as on Pusher. @default false
    */
   readonly subscriptionCountEvents?: boolean;
+  /**
+   * Pusher's "watchlist events": a signed-in user's `user_data.watchlist` (up to 100 user ids) gets
+   * `online` / `offline` events for those users, cluster-wide. Off unless enabled, as on Pusher
+   * (it costs one adapter call per sign-in and per signed-in close). @default false
+   */
+  readonly watchlistEvents?: boolean;
   /** Webhook targets of this app, in addition to the server-wide ones. */
   readonly webhooks?: readonly WebhookTarget[];
   /** Collect webhook events into one POST per batch window; `false` sends one event per POST. @default true */
@@ -100,6 +106,7 @@ export interface ResolvedApp {
   readonly enableClientMessages: boolean;
   readonly requireUserAuthentication: boolean;
   readonly subscriptionCountEvents: boolean;
+  readonly watchlistEvents: boolean;
   readonly webhooks: readonly ResolvedWebhookTarget[];
   readonly webhookBatching: boolean;
   readonly limits: AppLimits;

@@ -15,6 +15,8 @@ import type { ResolvedApp } from '../options';
 import { CloseCode } from '../protocol/close-codes';
 import { errorFrame, PING_FRAME } from '../protocol/frames';
 import type { ClientSocket, SocketListener } from '../transports/client-socket';
+import type { WatchSession } from '../watchlist/watch-session';
+import { stopWatching } from '../watchlist/watchlist-flow';
 import type { CoreContext } from './core-context';
 import { type InboundBudgetLimits, type InboundTokens, spendInbound } from './inbound-budget';
 import type { LifetimeTracker } from './lifetime-tracker';
@@ -43,6 +45,8 @@ export interface SignedInUser {
   /** The exact `user_data` string that was signed. */
   readonly userData: string;
   readonly userInfo: unknown;
+  /** Its part in watchlist events (only when the app has `watchlistEvents`). */
+  readonly watch?: WatchSession;
 }
 
 /**
@@ -393,7 +397,10 @@ export class Connection implements SocketListener, WheelEntry, InboundTokens {
     void cleanup.finally(() => settings.lifetimes.end());
   }
 
-  /** Unsubscribes from every channel and removes the connection from the adapter's count. */
+  /**
+   * Unsubscribes from every channel, leaves the watchlist roster and removes the connection from
+   * the adapter's count.
+   */
   async #cleanUp(): Promise<void> {
     const ctx = this.#settings.ctx;
     for (const channel of this.subscribedChannels()) {
@@ -402,6 +409,11 @@ export class Connection implements SocketListener, WheelEntry, InboundTokens {
       } catch (error) {
         ctx.logger.warn('cleanup failed', { channel, error: String(error) });
       }
+    }
+    try {
+      await stopWatching(ctx, this);
+    } catch (error) {
+      ctx.logger.warn('watchlist cleanup failed', { error: String(error) });
     }
     if (this.counted) await ctx.adapter.removeConnection(this.app.id, this.socketId);
   }

@@ -22,6 +22,7 @@ import type { ResolvedApp } from '../options';
 import { CloseCode } from '../protocol/close-codes';
 import { connectionEstablishedFrame, errorFrame } from '../protocol/frames';
 import type { ClientSocket, SocketListener, UpgradeRequest } from '../transports/client-socket';
+import { applyRosterChanges, deliverStatus, isStatusMessage } from '../watchlist/watchlist-flow';
 import { type AppShared, Connection, type ConnectionSettings } from './connection';
 import type { CoreContext } from './core-context';
 import { isOriginAllowed, isSupportedProtocol } from './handshake';
@@ -244,8 +245,12 @@ export class WsGateway implements AdapterHandlers {
     const payload = targets.size === 1 ? message.frame : Buffer.from(message.frame, 'utf8');
     const except = message.exceptSocketId;
     let sent = 0;
-    for (const connection of targets) {
-      if (connection.socketId !== except && connection.deliver(payload)) sent += 1;
+    if (isStatusMessage(message)) {
+      sent = deliverStatus(targets, message, payload);
+    } else {
+      for (const connection of targets) {
+        if (connection.socketId !== except && connection.deliver(payload)) sent += 1;
+      }
     }
     // Counted once per fan-out rather than once per recipient.
     if (sent === 0) return;
@@ -268,7 +273,8 @@ export class WsGateway implements AdapterHandlers {
   }
 
   clusterChanged(changes: readonly ClusterChange[]): void {
-    applyClusterChanges(this.#ctx, changes, this.#socketIds.isOwn);
+    const isOwn = this.#socketIds.isOwn;
+    applyClusterChanges(this.#ctx, applyRosterChanges(this.#ctx, changes, isOwn), isOwn);
   }
 
   healthChanged(health: AdapterHealth): void {

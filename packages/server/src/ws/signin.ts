@@ -4,7 +4,8 @@
  * requires `user_data` to be a JSON object with an `id` (a non-empty string, or a number used in its
  * string form, as Laravel apps send and soketi accepts), and
  * replies `pusher:signin_success` with the exact `user_data` string. Any failure, including a second
- * signin as a different user, is fatal: `pusher:error` 4009 and close 4009.
+ * signin as a different user, is fatal: `pusher:error` 4009 and close 4009. When the app has
+ * `watchlistEvents`, the `watchlist` is read too and the rest is watchlist/watchlist-flow.ts.
  * @see https://pusher.com/docs/channels/library_auth_reference/pusher-websockets-protocol/#pusher-signin
  */
 
@@ -13,6 +14,9 @@ import { isValidUserAuth } from '../channels/verify-auth';
 import { CloseCode } from '../protocol/close-codes';
 import { signinSuccessFrame } from '../protocol/frames';
 import { ProtocolError } from '../protocol/protocol-error';
+import { WatchSession } from '../watchlist/watch-session';
+import { watchAfterSignin } from '../watchlist/watchlist-flow';
+import { parseWatchlist } from '../watchlist/watchlist-input';
 import type { Connection } from './connection';
 import type { CoreContext } from './core-context';
 
@@ -20,7 +24,7 @@ function fail(message: string): ProtocolError {
   return new ProtocolError('signin_failed', message, CloseCode.Unauthorized, { fatal: true });
 }
 
-function parseUserData(userData: string): { id: string; userInfo: unknown } {
+function parseUserData(userData: string): { id: string; userInfo: unknown; watchlist: unknown } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(userData);
@@ -35,14 +39,14 @@ function parseUserData(userData: string): { id: string; userInfo: unknown } {
   if (id === undefined) {
     throw fail('Invalid user_data: "id" must be a non-empty string or a number');
   }
-  return { id, userInfo: record['user_info'] };
+  return { id, userInfo: record['user_info'], watchlist: record['watchlist'] };
 }
 
 export function handleSignin(
   ctx: CoreContext,
   connection: Connection,
   input: { readonly auth: string; readonly userData: string },
-): void {
+): Promise<void> | undefined {
   const { app, socketId } = connection;
   if (!isValidUserAuth(app, socketId, input.userData, input.auth)) {
     throw fail('Invalid signature for pusher:signin');
@@ -55,8 +59,20 @@ export function handleSignin(
   if (previous !== undefined && previous.id !== user.id) {
     throw fail('This connection is already signed in as a different user');
   }
-  connection.user = { id: user.id, userData: input.userData, userInfo: user.userInfo };
+  // Read before any state changes, so that a bad watchlist fails the sign-in cleanly.
+  const watchlist = app.watchlistEvents
+    ? parseWatchlist(user.watchlist, app.limits.maxUserIdLength)
+    : undefined;
+  const watch = watchlist === undefined ? undefined : (previous?.watch ?? new WatchSession());
+  connection.user = {
+    id: user.id,
+    userData: input.userData,
+    userInfo: user.userInfo,
+    ...(watch === undefined ? {} : { watch }),
+  };
   if (previous === undefined) ctx.registry.signIn(connection, user.id);
   connection.cancelAuthDeadline();
   connection.send(signinSuccessFrame(input.userData));
+  if (watch === undefined || watchlist === undefined) return undefined;
+  return watchAfterSignin(ctx, connection, user.id, watch, watchlist);
 }
