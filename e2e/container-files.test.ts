@@ -9,7 +9,8 @@
  * Bun of runtime-tests), so no YAML dependency is added.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -188,6 +189,42 @@ describe('the Dockerfile', () => {
     expect(await probe({ PUSHWIRE_PORT: String(port) })).toBe(0);
     await server.close();
     expect(await probe({ PUSHWIRE_PORT: String(port) })).toBe(1);
+  });
+
+  it('has a HEALTHCHECK that speaks HTTPS when the node serves TLS', async () => {
+    const [healthcheck] = instructions('HEALTHCHECK');
+    const command = execForm(healthcheck?.args.replace(/^.*?CMD\s+/, '') ?? '');
+    const dir = mkdtempSync(join(tmpdir(), 'pushwire-healthcheck-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    // A self-signed certificate for a public name: the probe must not depend on trusting it.
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+      ].concat([
+        '-keyout',
+        'key.pem',
+        '-out',
+        'cert.pem',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=push.example.com',
+      ]),
+      { cwd: dir, stdio: 'ignore' },
+    );
+    const tls = { cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') };
+    const server = createServer({ port: 0, logLevel: 'silent', tls });
+    onTestFinished(() => server.close());
+    const { port } = await server.listen();
+    const env = { ...process.env, PUSHWIRE_PORT: String(port), PUSHWIRE_TLS_CERT: tls.cert };
+    await expect(run(process.execPath, command.slice(1), { env })).resolves.toBeDefined();
   });
 });
 

@@ -4,6 +4,13 @@
  * keys, types and descriptions from the option interfaces (their JSDoc, read with the TypeScript
  * compiler), defaults from `resolveServerOptions()` and the limit tables, environment variables
  * from the server's `ENV_VARIABLES`, flags from the CLI's `SERVE_FLAG_OPTIONS`.
+ *
+ * A new option gets its row by itself once it is declared with JSDoc (and `@default`) in an option
+ * interface; its variable appears when `ENV_VARIABLES` (apps/load-config) maps it, its flag when
+ * `SERVE_FLAG_OPTIONS` (cli/commands/serve-flags) does. An option whose value is an object listed
+ * field by field (`tls.cert`) needs its interface in `EXPANDED_OBJECTS`. Then list the key in
+ * e2e/config-reference.test.ts (`SERVER_KEYS`; a sample value there unless it is a number or a
+ * boolean) and run `npm run docs:config`.
  */
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
