@@ -19,7 +19,7 @@ import {
 } from '@pushwire/server';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCommandArgs } from '../packages/cli/src/args';
-import { buildServeOptions } from '../packages/cli/src/commands/serve';
+import { buildServeOptions, serveCommand } from '../packages/cli/src/commands/serve';
 import {
   CONFIG_FILE_OPTION,
   SERVE_FLAG_OPTIONS,
@@ -212,6 +212,13 @@ describe('the generated configuration reference', () => {
     expect(Object.keys(SERVE_FLAG_OPTIONS).filter((flag) => !listedFlags.has(`--${flag}`))).toEqual(
       [],
     );
+  });
+
+  it('has every flag of pushwire serve in its --help text', () => {
+    const undocumented = Object.keys(SERVE_FLAG_OPTIONS).filter(
+      (flag) => !serveCommand.help.includes(`--${flag} `),
+    );
+    expect(undocumented).toEqual([]);
   });
 
   const envCases = rows.flatMap((row) =>

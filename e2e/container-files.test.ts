@@ -67,14 +67,11 @@ function ignored(path: string): boolean {
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#'));
+  // `**/` is any number of directories, `*` anything within one path segment.
+  const segment = (part: string) =>
+    part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*');
   const toRegExp = (pattern: string) =>
-    new RegExp(
-      `^${pattern
-        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-        .replace(/\*\*\//g, '\u0000')
-        .replace(/\*/g, '[^/]*')
-        .replace(/\u0000/g, '(?:.*/)?')}(?:/.*)?$`,
-    );
+    new RegExp(`^${pattern.split('**/').map(segment).join('(?:.*/)?')}(?:/.*)?$`);
   return patterns.some((pattern) => toRegExp(pattern).test(path));
 }
 
