@@ -19,12 +19,8 @@ import {
 } from '@pushwire/server';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCommandArgs } from '../packages/cli/src/args';
-import { buildServeOptions, serveCommand } from '../packages/cli/src/commands/serve';
-import {
-  CONFIG_FILE_OPTION,
-  SERVE_FLAG_OPTIONS,
-  SERVE_FLAGS,
-} from '../packages/cli/src/commands/serve-flags';
+import { buildServeOptions, SERVE_FLAGS, serveCommand } from '../packages/cli/src/commands/serve';
+import { CONFIG_FILE_OPTION, SERVE_FLAG_OPTIONS } from '../packages/cli/src/commands/serve-flags';
 import { LIMIT_NAMES } from '../packages/server/src/options/limits';
 import type { ReferenceRow } from '../scripts/config-reference/collect';
 import { collectReference, expectedReferenceDoc } from '../scripts/config-reference/index';

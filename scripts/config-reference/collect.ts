@@ -14,10 +14,10 @@
  */
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { SERVE_FLAGS } from '../../packages/cli/src/commands/serve';
 import {
   CONFIG_FILE_OPTION,
   SERVE_FLAG_OPTIONS,
-  SERVE_FLAGS,
 } from '../../packages/cli/src/commands/serve-flags';
 import { ENV_VARIABLES } from '../../packages/server/src/apps/load-config';
 import { silentLogger } from '../../packages/server/src/observability/logger';

@@ -1,30 +1,10 @@
 /**
  * @module commands/serve-flags
- * The flags of `pushwire serve` and the server option each one sets: the parser reads the first
- * table, the generated configuration reference (scripts/gen-config-reference.mjs) the second.
+ * The server option each flag of `pushwire serve` sets, for the generated configuration reference
+ * (scripts/gen-config-reference.mjs) and its test. A flag added to `SERVE_FLAGS` without an entry
+ * here fails the type check.
  */
-import type { FlagSpecs } from '../args';
-
-export const SERVE_FLAGS = {
-  help: { type: 'boolean', short: 'h' },
-  port: { type: 'string' },
-  host: { type: 'string' },
-  config: { type: 'string' },
-  'webhook-url': { type: 'string', multiple: true },
-  'redis-url': { type: 'string' },
-  'redis-key-prefix': { type: 'string' },
-  relaxed: { type: 'boolean' },
-  'log-level': { type: 'string' },
-  transport: { type: 'string' },
-  'tls-cert': { type: 'string' },
-  'tls-key': { type: 'string' },
-  'tls-ca': { type: 'string' },
-  'cors-origin': { type: 'string', multiple: true },
-  console: { type: 'boolean' },
-  'metrics-port': { type: 'string' },
-  'metrics-host': { type: 'string' },
-  'no-metrics': { type: 'boolean' },
-} as const satisfies FlagSpecs;
+import type { SERVE_FLAGS } from './serve';
 
 /** The config file path: set by `--config` and `PUSHWIRE_CONFIG`, not an option itself. */
 export const CONFIG_FILE_OPTION = '(config file)';

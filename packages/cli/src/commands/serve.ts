@@ -13,13 +13,12 @@ import type {
   TlsOptions,
   TransportChoice,
 } from '@pushwire/server';
-import { parseCommandArgs, parseIntegerFlag } from '../args';
+import { type FlagSpecs, parseCommandArgs, parseIntegerFlag } from '../args';
 import { type CliIo, ExitCode } from '../cli-io';
 import type { Command } from '../command';
 import { printError } from '../output';
 import { UsageError } from '../usage-error';
 import { cliInvocation, formatBanner } from './serve-banner';
-import { SERVE_FLAGS } from './serve-flags';
 
 const NAME = 'serve';
 const MAX_PORT = 65_535;
@@ -76,6 +75,28 @@ Examples:
   pushwire serve --port 6002 --webhook-url http://127.0.0.1:3000/pusher/webhooks
   pushwire serve --config pushwire.json --redis-url redis://127.0.0.1:6379
   pushwire serve --host 0.0.0.0 --port 443 --tls-cert fullchain.pem --tls-key privkey.pem`;
+
+/** The flags; `SERVE_FLAG_OPTIONS` (serve-flags.ts) names the option each one sets. */
+export const SERVE_FLAGS = {
+  help: { type: 'boolean', short: 'h' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  config: { type: 'string' },
+  'webhook-url': { type: 'string', multiple: true },
+  'redis-url': { type: 'string' },
+  'redis-key-prefix': { type: 'string' },
+  relaxed: { type: 'boolean' },
+  'log-level': { type: 'string' },
+  transport: { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  'tls-ca': { type: 'string' },
+  'cors-origin': { type: 'string', multiple: true },
+  console: { type: 'boolean' },
+  'metrics-port': { type: 'string' },
+  'metrics-host': { type: 'string' },
+  'no-metrics': { type: 'boolean' },
+} as const satisfies FlagSpecs;
 
 /** The options given by flags (the last, strongest layer). */
 function optionsFromFlags(
@@ -177,7 +198,7 @@ function reloadTlsOnSignal(server: PushwireServer, io: CliIo): () => void {
 
 /**
  * The merged options: defaults < config file < environment < flags. The config file is the one
- * named by `--config`, else by `PUSHWIRE_CONFIG`.
+ * named by `--config`, else by `PUSHWIRE_CONFIG`. Exported for the configuration reference test.
  */
 export async function buildServeOptions(
   flags: ReturnType<typeof parseCommandArgs<typeof SERVE_FLAGS>>['flags'],
