@@ -27,8 +27,15 @@ export const COMMANDS: readonly Command[] = [
   tailCommand,
 ];
 
+/**
+ * Set at build time by a bundler that leaves package.json behind (the single-file executable of
+ * scripts/build-exe.mjs); undeclared otherwise.
+ */
+declare const __PUSHWIRE_VERSION__: string | undefined;
+
 /** The CLI's version, read from its package.json (next to `src/` and `dist/`). */
 export function readVersion(): string {
+  if (typeof __PUSHWIRE_VERSION__ === 'string') return __PUSHWIRE_VERSION__;
   const packageJson: unknown = JSON.parse(
     readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
   );

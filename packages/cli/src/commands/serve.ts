@@ -76,7 +76,8 @@ Examples:
   pushwire serve --config pushwire.json --redis-url redis://127.0.0.1:6379
   pushwire serve --host 0.0.0.0 --port 443 --tls-cert fullchain.pem --tls-key privkey.pem`;
 
-const SERVE_FLAGS = {
+/** The flags; `SERVE_FLAG_OPTIONS` (serve-flags.ts) names the option each one sets. */
+export const SERVE_FLAGS = {
   help: { type: 'boolean', short: 'h' },
   port: { type: 'string' },
   host: { type: 'string' },
@@ -197,9 +198,9 @@ function reloadTlsOnSignal(server: PushwireServer, io: CliIo): () => void {
 
 /**
  * The merged options: defaults < config file < environment < flags. The config file is the one
- * named by `--config`, else by `PUSHWIRE_CONFIG`.
+ * named by `--config`, else by `PUSHWIRE_CONFIG`. Exported for the configuration reference test.
  */
-async function buildServeOptions(
+export async function buildServeOptions(
   flags: ReturnType<typeof parseCommandArgs<typeof SERVE_FLAGS>>['flags'],
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<ServerOptions> {

@@ -170,9 +170,9 @@ export interface ServerOptions {
   readonly apps?: readonly AppOptions[];
   /** Development limits ({@link RELAXED_LIMITS}) instead of Pusher's. Env `PUSHWIRE_RELAXED`. @default false */
   readonly relaxed?: boolean;
-  /** @default 120 */
+  /** Seconds of silence before the server pings a client (sent to it as `activity_timeout`). @default 120 */
   readonly activityTimeoutSec?: number;
-  /** @default 30 */
+  /** Seconds the server waits for a `pusher:pong` before closing the connection (4201). @default 30 */
   readonly pongTimeoutSec?: number;
   /** Webhook targets applied to every app. Env `PUSHWIRE_WEBHOOK_URLS`. @default [] */
   readonly webhooks?: readonly WebhookTarget[];
@@ -199,7 +199,7 @@ export interface ServerOptions {
   readonly userAuthenticationTimeoutMs?: number;
   /** Where logs go. @default a JSON logger on stderr at `logLevel` */
   readonly logger?: Logger;
-  /** Env `PUSHWIRE_LOG_LEVEL`. @default 'info' */
+  /** Level of the default logger (`silent` logs nothing). Env `PUSHWIRE_LOG_LEVEL`. @default 'info' */
   readonly logLevel?: LogLevel;
   /**
    * Called once per event and channel that this node accepted, from the REST API or a client
@@ -233,7 +233,10 @@ export interface ServerOptions {
   readonly tls?: TlsOptions;
   /** CORS headers on REST answers and preflight (OPTIONS) answers. @default off */
   readonly cors?: CorsOptions;
-  /** @default 10000 */
+  /**
+   * How long `close()` (SIGTERM/SIGINT for the CLI) lets connections and webhooks drain before
+   * forcing them shut. @default 10000
+   */
   readonly shutdownTimeoutMs?: number;
   /** Per-connection outbound buffer cap (backpressure). @default 1048576 */
   readonly maxBufferedBytes?: number;
@@ -312,7 +315,10 @@ export interface ResolvedMetricsOptions {
 
 /** The `console` option. */
 export interface ConsoleOptions {
-  /** @default unset: the development app on a loopback address only */
+  /**
+   * `true`: every app, behind its key and secret; `false`: off.
+   * @default unset: the development app on a loopback address only
+   */
   readonly enabled?: boolean;
 }
 
