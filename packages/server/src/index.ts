@@ -36,6 +36,7 @@ export {
   mergeOptions,
   optionsFromEnv,
 } from './apps/load-config';
+export type { AppsChange } from './apps/served-apps';
 export type { AppMetrics, AppMetricsSet } from './observability/app-metrics';
 export {
   createLogger,

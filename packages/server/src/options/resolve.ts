@@ -136,8 +136,11 @@ function resolveTrustedProxies(value: unknown): readonly string[] {
   return Object.freeze(entries);
 }
 
-/** The apps (the development app when none are given); ids and keys must be unique. */
-function resolveApps(
+/**
+ * The apps (the development app when none are given); ids and keys must be unique. Used at start
+ * and by `server.reloadApps()`.
+ */
+export function resolveApps(
   input: unknown,
   baseLimits: AppLimits,
   webhooks: readonly ResolvedWebhookTarget[],
@@ -259,6 +262,7 @@ export function resolveServerOptions(input: ServerOptions = {}): ResolvedServerO
     port,
     apps: Object.freeze(apps),
     relaxed,
+    limits: baseLimits,
     activityTimeoutSec: integer('activityTimeoutSec', DEFAULT_ACTIVITY_TIMEOUT_SEC, 1),
     pongTimeoutSec: integer('pongTimeoutSec', DEFAULT_PONG_TIMEOUT_SEC, 1),
     webhooks,

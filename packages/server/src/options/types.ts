@@ -326,8 +326,11 @@ export interface ConsoleOptions {
 export interface ResolvedServerOptions {
   readonly host: string;
   readonly port: number;
+  /** The apps configured at start (`server.apps` has the apps served now). */
   readonly apps: readonly ResolvedApp[];
   readonly relaxed: boolean;
+  /** The limits every app starts from: Pusher's (or the relaxed ones) with the `limits` option. */
+  readonly limits: AppLimits;
   readonly activityTimeoutSec: number;
   readonly pongTimeoutSec: number;
   readonly webhooks: readonly ResolvedWebhookTarget[];
