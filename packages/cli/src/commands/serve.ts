@@ -2,8 +2,8 @@
  * @module commands/serve
  * `pushwire serve`: run the Pusher-compatible server in the foreground. Options come from
  * defaults < `--config` file < `PUSHWIRE_*` environment < flags. SIGINT/SIGTERM close it
- * gracefully (exit 0); a second signal exits at once. With TLS, SIGHUP re-reads the certificate
- * files (open connections stay; a bad file is reported and the old certificate kept).
+ * gracefully (exit 0); a second signal exits at once. SIGHUP re-reads the apps and, with TLS, the
+ * certificate files; the apps are also re-read when the config file changes (see serve-reload).
  */
 import type {
   AppOptions,
@@ -19,6 +19,7 @@ import type { Command } from '../command';
 import { printError } from '../output';
 import { UsageError } from '../usage-error';
 import { cliInvocation, formatBanner } from './serve-banner';
+import { reloadWhileServing } from './serve-reload';
 
 const NAME = 'serve';
 const MAX_PORT = 65_535;
@@ -62,6 +63,7 @@ Options:
   --console                serve the debug console (/console, "pushwire tail") for every app,
                            behind the app's key and secret           env PUSHWIRE_CONSOLE
                            default: only the development app, only on a loopback host
+  --no-watch-config        do not re-read the apps when the config file changes (SIGHUP still does)
   -h, --help               show this help
 
 The default app's id, key and secret come from PUSHWIRE_APP_ID, PUSHWIRE_APP_KEY and
@@ -69,6 +71,11 @@ PUSHWIRE_APP_SECRET; more apps from PUSHWIRE_APPS (a JSON array) or the config f
 Configured apps refuse client events unless they enable them, as on Pusher
 ("enableClientMessages": true, or PUSHWIRE_APP_ENABLE_CLIENT_MESSAGES=true for the PUSHWIRE_APP_*
 app); the built-in development app allows them.
+
+Apps without a restart: kill -HUP <pid>, or saving the config file, re-reads the apps (added apps
+are served at once, changed secrets apply to new requests and connections, removed apps' connections
+are closed with 4001); an invalid file is reported and the old apps stay. With --redis-url the apps
+of the cluster's Redis app store ("pushwire apps add ...") are served too.
 
 Examples:
   pushwire serve
@@ -96,6 +103,7 @@ export const SERVE_FLAGS = {
   'metrics-port': { type: 'string' },
   'metrics-host': { type: 'string' },
   'no-metrics': { type: 'boolean' },
+  'no-watch-config': { type: 'boolean' },
 } as const satisfies FlagSpecs;
 
 /** The options given by flags (the last, strongest layer). */
@@ -174,26 +182,6 @@ function tlsFromFlags(
   if (flags['tls-ca'] !== undefined) fields['ca'] = flags['tls-ca'];
   // A partial layer: loadServerOptions completes it from the others and checks the result.
   return Object.keys(fields).length === 0 ? undefined : (fields as unknown as TlsOptions);
-}
-
-/**
- * With TLS, SIGHUP re-reads the certificate files; a bad file is reported and the old certificate
- * stays in use. Returns the function that removes the handler.
- */
-function reloadTlsOnSignal(server: PushwireServer, io: CliIo): () => void {
-  const onHangup = (): void => {
-    try {
-      server.reloadTls();
-      io.stdout.write('Received SIGHUP: TLS certificate reloaded.\n');
-    } catch (error) {
-      io.stderr.write(
-        'Received SIGHUP: TLS certificate NOT reloaded (still serving the old one).\n',
-      );
-      printError(io, { json: false }, error);
-    }
-  };
-  process.on('SIGHUP', onHangup);
-  return () => process.off('SIGHUP', onHangup);
 }
 
 /**
@@ -283,7 +271,14 @@ export const serveCommand: Command = {
       await server.close().catch(() => undefined);
       return isConfigurationError(error) ? ExitCode.Usage : ExitCode.Failure;
     }
-    const stopReloading = address.tls ? reloadTlsOnSignal(server, io) : () => undefined;
+    const configPath = flags.config ?? (io.env['PUSHWIRE_CONFIG']?.trim() || undefined);
+    const stopReloading = reloadWhileServing({
+      server,
+      io,
+      tls: address.tls,
+      configPath: flags['no-watch-config'] === true ? undefined : configPath,
+      loadApps: async () => (await buildServeOptions(flags, io.env)).apps,
+    });
     io.stdout.write(
       `${formatBanner({
         address,
