@@ -431,7 +431,10 @@ export class PushwireServer {
 
   #start(): Promise<void> {
     const adapter = this.#adapter;
-    this.#started ??= adapter.start(handlersWithDebug(this.#gateway, this.#debug)).then(() => {
+    this.#started ??= Promise.all([
+      adapter.start(handlersWithDebug(this.#gateway, this.#debug)),
+      this.#served.start(),
+    ]).then(() => {
       if (typeof adapter.sendDebug === 'function') {
         this.#debug.linkCluster({ send: (text) => adapter.sendDebug?.(text) });
       }
@@ -469,6 +472,7 @@ export class PushwireServer {
 
     // 4. Flush webhooks (their debounce confirmations still read the adapter), then the adapter.
     this.#subscriptionCounts.close();
+    await this.#served.close();
     await withTimeout(this.#webhooks.close(), remaining());
     if (wasStarted) await this.#adapter.close();
     this.#debug.close();

@@ -12,6 +12,8 @@ import type { AppOptions, ResolvedApp, ResolvedServerOptions } from '../options'
 import { resolveApps } from '../options/resolve';
 import { resolveApp } from '../options/resolve-app';
 import type { ReplaceableAppStore } from './app-store';
+import { RedisAppFollower } from './redis-app-follower';
+import type { StoredAppEntry } from './redis-app-store';
 
 /** What one change of the app set did, by app id (never a secret). */
 export interface AppsChange {
@@ -39,6 +41,7 @@ export class ServedApps {
   readonly #onChanged: ServedAppsOptions['onChanged'];
   #configured: readonly ResolvedApp[];
   #stored: readonly ResolvedApp[] = [];
+  #follower: Promise<RedisAppFollower> | undefined;
 
   constructor(options: ServedAppsOptions) {
     this.#options = options.options;
@@ -46,6 +49,28 @@ export class ServedApps {
     this.#logger = options.logger;
     this.#onChanged = options.onChanged;
     this.#configured = options.options.apps;
+  }
+
+  /**
+   * With `redisUrl` (and `redisApps` not false): starts following the Redis app store, resolving
+   * after the first read (or its deadline). Rejects when ioredis is missing.
+   */
+  async start(): Promise<void> {
+    const { redisUrl, redisApps, redisKeyPrefix } = this.#options;
+    if (redisUrl === undefined || !redisApps) return;
+    this.#follower ??= RedisAppFollower.start({
+      url: redisUrl,
+      logger: this.#logger,
+      onApps: (entries) => this.replaceStored(entries),
+      ...(redisKeyPrefix === undefined ? {} : { keyPrefix: redisKeyPrefix }),
+    });
+    await this.#follower;
+  }
+
+  /** Stops following the Redis app store (the apps stay as they are). */
+  async close(): Promise<void> {
+    const follower = await this.#follower?.catch(() => undefined);
+    await follower?.close();
   }
 
   /**
@@ -62,14 +87,15 @@ export class ServedApps {
    * Serves `entries` (app options read from the Redis app store) next to the configured apps.
    * An invalid entry is logged and skipped; the app it replaces keeps its previous settings.
    */
-  replaceStored(entries: readonly { readonly id: string; readonly app: unknown }[]): AppsChange {
+  replaceStored(entries: readonly StoredAppEntry[]): AppsChange {
     const previous = new Map(this.#stored.map((app) => [app.id, app]));
     const next: ResolvedApp[] = [];
     for (const entry of entries) {
       try {
+        if (entry.app === undefined) throw new Error('not JSON, or over the size limit');
         const app = resolveApp(
           entry.app,
-          `stored app "${entry.id}"`,
+          `storedApps.${entry.id}`,
           this.#options.limits,
           this.#options.webhooks,
         );

@@ -95,6 +95,7 @@ const SERVER_OPTION_KEYS: readonly (keyof ServerOptions)[] = [
   'adapter',
   'redisUrl',
   'redisKeyPrefix',
+  'redisApps',
   'limits',
   'logger',
   'logLevel',
@@ -322,6 +323,7 @@ export function resolveServerOptions(input: ServerOptions = {}): ResolvedServerO
     ...(adapter === undefined ? {} : { adapter: adapter as unknown as Adapter }),
     ...(redisUrl === undefined ? {} : { redisUrl }),
     ...(redisKeyPrefix === undefined ? {} : { redisKeyPrefix }),
+    redisApps: readBoolean(raw['redisApps'], 'redisApps', true),
     userAuthenticationTimeoutMs: integer(
       'userAuthenticationTimeoutMs',
       DEFAULT_USER_AUTHENTICATION_TIMEOUT_MS,
