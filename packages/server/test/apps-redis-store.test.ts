@@ -113,7 +113,9 @@ describe('the Redis app store', () => {
     await eventually(() => node.server.apps.byId(STORED.id) !== undefined);
 
     const raw = new Redis(redisUrl());
-    onTestFinished(() => raw.quit());
+    onTestFinished(async () => {
+      await raw.quit();
+    });
     await raw.hset(
       appsKey(keyPrefix),
       STORED.id,
@@ -146,14 +148,16 @@ describe('the Redis app store', () => {
   it('rejects a duplicate id or key and a missing app in the store itself', async () => {
     const store = await storeFor(prefix());
     await store.add(STORED);
-    await expect(store.add(STORED)).rejects.toThrow('"apps.stored-1": already exists');
+    await expect(store.add(STORED)).rejects.toThrow('App stored-1 already exists in the app store');
     await expect(store.add({ ...STORED, id: 'two' })).rejects.toThrow(
-      '"apps.two.key": is used by stored app stored-1',
+      'The key of app two is used by stored app stored-1',
     );
     await expect(store.update({ ...STORED, id: 'ghost', key: 'k' })).rejects.toThrow(
       'does not exist',
     );
-    await expect(store.remove('ghost')).rejects.toThrow('"apps.ghost": does not exist');
+    await expect(store.remove('ghost')).rejects.toThrow(
+      'App ghost does not exist in the app store',
+    );
     await expect(store.add({ id: 'x', key: 'k x', secret: 'hidden-value' })).rejects.toThrow(
       'Invalid server option "app.key": may contain only letters, digits and _ - . ~',
     );

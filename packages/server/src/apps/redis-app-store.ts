@@ -10,6 +10,7 @@ import { PUSHER_DEFAULT_LIMITS } from '../options';
 import { ServerConfigError } from '../options/config-error';
 import { resolveApp } from '../options/resolve-app';
 import type { AppOptions } from '../options/types';
+import { PushwireServerError } from '../server-error';
 import { isPlainObject } from '../util/is-plain-object';
 
 /** The prefix of the Redis adapter's keys when none is configured. */
@@ -46,8 +47,11 @@ export interface StoredAppEntry {
   readonly app: unknown;
 }
 
-/** A stored app is already there (add), or missing (update, remove). */
-export class StoredAppError extends ServerConfigError {}
+/** A stored app is already there (add), missing (update, remove), or its key is taken. */
+export class StoredAppError extends PushwireServerError {
+  override readonly name = 'StoredAppError';
+  readonly code = 'PUSHWIRE_ERR_STORED_APP';
+}
 
 /**
  * Checks `app` as the server will (id, key, secret, flags, limits, webhooks, origins) and returns
@@ -114,7 +118,7 @@ export class RedisAppStore {
     checkStoredApp(app);
     await this.#rejectKeyInUse(app);
     const created = await this.#redis.hsetnx(this.key, app.id, JSON.stringify(app));
-    if (created === 0) throw new StoredAppError(`apps.${app.id}`, 'already exists');
+    if (created === 0) throw new StoredAppError(`App ${app.id} already exists in the app store`);
     await this.#announce(app.id);
   }
 
@@ -122,7 +126,7 @@ export class RedisAppStore {
   async update(app: AppOptions): Promise<void> {
     checkStoredApp(app);
     if ((await this.#redis.hget(this.key, app.id)) === null) {
-      throw new StoredAppError(`apps.${app.id}`, 'does not exist');
+      throw new StoredAppError(`App ${app.id} does not exist in the app store`);
     }
     await this.#rejectKeyInUse(app);
     await this.#redis.hset(this.key, app.id, JSON.stringify(app));
@@ -132,7 +136,7 @@ export class RedisAppStore {
   /** Removes stored app `id`; throws when there is none. */
   async remove(id: string): Promise<void> {
     if ((await this.#redis.hdel(this.key, id)) === 0) {
-      throw new StoredAppError(`apps.${id}`, 'does not exist');
+      throw new StoredAppError(`App ${id} does not exist in the app store`);
     }
     await this.#announce(id);
   }
@@ -141,7 +145,7 @@ export class RedisAppStore {
     for (const entry of await this.read()) {
       if (entry.id === app.id || !isPlainObject(entry.app)) continue;
       if (entry.app['key'] === app.key) {
-        throw new StoredAppError(`apps.${app.id}.key`, `is used by stored app ${entry.id}`);
+        throw new StoredAppError(`The key of app ${app.id} is used by stored app ${entry.id}`);
       }
     }
   }
