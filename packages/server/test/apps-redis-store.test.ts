@@ -44,10 +44,11 @@ async function statusOf(call: Promise<{ status: number }>): Promise<number> {
   }
 }
 
-async function startNode(keyPrefix: string, lines: string[] = [], apps: AppOptions[] = [APP]) {
+async function startNode(keyPrefix: string, lines: string[] = [], redisApps = true) {
   const server = createServer({
     port: 0,
-    apps,
+    redisApps,
+    apps: [APP],
     redisUrl: redisUrl(),
     redisKeyPrefix: keyPrefix,
     logger: createLogger({ level: 'info', write: (line) => lines.push(line) }),
@@ -102,6 +103,13 @@ describe('the Redis app store', () => {
     const node = await startNode(keyPrefix);
     expect(node.server.apps.byKey(STORED.key)?.id).toBe(STORED.id);
     await connect(node.wsUrl(STORED.key));
+  });
+
+  it('ignores the store with redisApps: false', async () => {
+    const keyPrefix = prefix();
+    await (await storeFor(keyPrefix)).add(STORED);
+    const node = await startNode(keyPrefix, [], false);
+    expect(node.server.apps.all().map((app) => app.id)).toEqual([APP.id]);
   });
 
   it('skips an invalid stored entry (logged without its secret), keeping the last good one', async () => {

@@ -8,7 +8,7 @@ import { channelAuthSignature } from '@pushwire/sdk';
 import PusherServerSdk from 'pusher';
 import Pusher from 'pusher-js';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { type AppOptions, ServerConfigError } from '../src/index';
+import { type AppOptions, createLogger, ServerConfigError } from '../src/index';
 import { nextEvent, subscribed } from './conformance-helpers';
 import { APP, connect, RawClient, startServer } from './ws-helpers';
 
@@ -163,5 +163,20 @@ describe('server.reloadApps()', () => {
     server.reloadApps([APP, OTHER]);
     await connect(wsUrl(OTHER.key));
     expect(server.metrics.render()).toContain('pushwire_connections{app_id="app-2"} 1');
+  });
+
+  it('scrubs the secret of an added app from log lines when the logger asks for them', async () => {
+    const lines: string[] = [];
+    let current: readonly AppOptions[] = [APP];
+    const logger = createLogger({
+      write: (line) => lines.push(line),
+      secrets: () => current.map((app) => app.secret),
+    });
+    const { server } = await startServer({ logger });
+    const added = { ...OTHER, secret: 'fresh-secret-value' };
+    current = [APP, added];
+    server.reloadApps(current);
+    logger.warn(`a message quoting ${added.secret} by mistake`);
+    expect(lines.at(-1)).toContain('a message quoting [redacted] by mistake');
   });
 });

@@ -44,6 +44,8 @@ Options:
   --redis-url URL          share state with other nodes through Redis env PUSHWIRE_REDIS_URL
   --redis-key-prefix TEXT  prefix of every Redis key and channel     env PUSHWIRE_REDIS_KEY_PREFIX
                            (default pushwire:; one per cluster sharing a Redis)
+  --no-redis-apps          with --redis-url, do not serve the apps of the Redis app store
+                           ("pushwire apps ...")                     env PUSHWIRE_REDIS_APPS=false
   --relaxed                development limits (1 MB events, 1000 channels per trigger, ...)
                                                                      env PUSHWIRE_RELAXED
   --log-level LEVEL        silent, error, warn, info, debug          env PUSHWIRE_LOG_LEVEL default info
@@ -104,6 +106,7 @@ export const SERVE_FLAGS = {
   'metrics-host': { type: 'string' },
   'no-metrics': { type: 'boolean' },
   'no-watch-config': { type: 'boolean' },
+  'no-redis-apps': { type: 'boolean' },
 } as const satisfies FlagSpecs;
 
 /** The options given by flags (the last, strongest layer). */
@@ -128,6 +131,7 @@ function optionsFromFlags(
   }
   if (flags['redis-url'] !== undefined) options.redisUrl = flags['redis-url'];
   if (flags['redis-key-prefix'] !== undefined) options.redisKeyPrefix = flags['redis-key-prefix'];
+  if (flags['no-redis-apps'] === true) options.redisApps = false;
   if (flags.relaxed === true) options.relaxed = true;
   if (flags.console === true) options.console = { enabled: true };
   const level = flags['log-level'];
@@ -231,6 +235,7 @@ export const serveCommand: Command = {
     }
     let options: ServerOptions;
     let server: PushwireServer;
+    let served: PushwireServer | undefined;
     let defaultApp: AppOptions;
     try {
       options = await buildServeOptions(flags, io.env);
@@ -244,13 +249,15 @@ export const serveCommand: Command = {
           logger: createLogger({
             level: options.logLevel ?? 'info',
             format: process.stderr.isTTY ? 'pretty' : 'json',
-            secrets,
+            // Asked at each line: the secrets of apps reloaded or read from Redis later count too.
+            secrets: () => (served === undefined ? secrets : servedSecrets(served, secrets)),
           }),
         };
       }
       // `redisUrl` is the server's to resolve: it loads the Redis adapter with the server's logger
       // and answers a missing ioredis with a ServerConfigError that says how to fix it.
       server = createServer(options);
+      served = server;
     } catch (error) {
       if (error instanceof UsageError) throw error;
       printError(io, { json: false }, error);
@@ -306,6 +313,12 @@ export const serveCommand: Command = {
     return ExitCode.Ok;
   },
 };
+
+/** The secrets of the apps `server` serves now, and the other secrets given at start. */
+function* servedSecrets(server: PushwireServer, others: readonly string[]): Iterable<string> {
+  for (const app of server.apps.all()) yield app.secret;
+  yield* others;
+}
 
 /** Where the banner says `/metrics` is (see BannerInput.metricsUrl). */
 function metricsUrlOf(server: PushwireServer): string | false | undefined {
