@@ -7,6 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import PusherServerSdk from 'pusher';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { RedisAppFollower } from '../src/apps/redis-app-follower';
+import type { StoredAppEntry } from '../src/apps/redis-app-store';
 import {
   type AppOptions,
   appsKey,
@@ -15,6 +17,7 @@ import {
   createServer,
   type RedisAppStore,
 } from '../src/index';
+import { silentLogger } from '../src/observability/logger';
 import { useRedisServer } from './helpers/redis-server';
 import { APP, connect, eventually, RawClient } from './ws-helpers';
 
@@ -140,6 +143,11 @@ describe('the Redis app store', () => {
     expect(lines.join('\n')).not.toContain('bad-secret-x');
     expect(node.server.apps.byId(STORED.id)?.secret).toBe(STORED.secret);
     expect(node.server.apps.byId('broken')).toBeUndefined();
+    // Read again (a change announced): the same problems are not logged twice.
+    const logged = lines.length;
+    await store.add({ id: 'fine', key: 'fine-key', secret: 'fine-secret' });
+    await eventually(() => node.server.apps.byId('fine') !== undefined);
+    expect(lines.slice(logged).join('\n')).not.toContain('invalid app');
   });
 
   it('lets a configured app win over a stored app with the same key', async () => {
@@ -169,5 +177,25 @@ describe('the Redis app store', () => {
     await expect(store.add({ id: 'x', key: 'k x', secret: 'hidden-value' })).rejects.toThrow(
       'Invalid server option "app.key": may contain only letters, digits and _ - . ~',
     );
+  });
+
+  it('re-reads the store periodically, so a change whose message was missed is picked up', async () => {
+    const keyPrefix = prefix();
+    const reads: (readonly StoredAppEntry[])[] = [];
+    const follower = await RedisAppFollower.start({
+      url: redisUrl(),
+      keyPrefix,
+      logger: silentLogger,
+      refreshMs: 100,
+      onApps: (entries) => reads.push(entries),
+    });
+    onTestFinished(() => follower.close());
+    const raw = new Redis(redisUrl());
+    onTestFinished(async () => {
+      await raw.quit();
+    });
+    // Written without the announcement a `pushwire apps` command would publish.
+    await raw.hset(appsKey(keyPrefix), STORED.id, JSON.stringify(STORED));
+    await eventually(() => reads.at(-1)?.[0]?.id === STORED.id);
   });
 });

@@ -42,6 +42,9 @@ export class ServedApps {
   #configured: readonly ResolvedApp[];
   #stored: readonly ResolvedApp[] = [];
   #follower: Promise<RedisAppFollower> | undefined;
+  /** Problems logged by the last pass, and those seen in this one: each is logged once a row. */
+  #reported = new Set<string>();
+  #seen = new Set<string>();
 
   constructor(options: ServedAppsOptions) {
     this.#options = options.options;
@@ -80,7 +83,11 @@ export class ServedApps {
   replaceConfigured(apps: readonly AppOptions[] | undefined): AppsChange {
     const { limits, webhooks } = this.#options;
     this.#configured = Object.freeze(resolveApps(apps, limits, webhooks));
-    return this.#apply();
+    // The stored entries are not read again: their problems stay reported.
+    return this.#pass(
+      () => this.#apply(),
+      (problem) => problem.startsWith('invalid '),
+    );
   }
 
   /**
@@ -88,6 +95,10 @@ export class ServedApps {
    * An invalid entry is logged and skipped; the app it replaces keeps its previous settings.
    */
   replaceStored(entries: readonly StoredAppEntry[]): AppsChange {
+    return this.#pass(() => this.#replaceStored(entries));
+  }
+
+  #replaceStored(entries: readonly StoredAppEntry[]): AppsChange {
     const previous = new Map(this.#stored.map((app) => [app.id, app]));
     const next: ResolvedApp[] = [];
     for (const entry of entries) {
@@ -104,15 +115,36 @@ export class ServedApps {
       } catch (error) {
         const kept = previous.get(entry.id);
         if (kept !== undefined) next.push(kept);
-        this.#logger.error('invalid app in the Redis app store (skipped)', {
-          appId: entry.id,
-          error: error instanceof Error ? error.message : 'invalid',
-          kept: kept !== undefined,
-        });
+        const problem = error instanceof Error ? error.message : 'invalid';
+        this.#reportOnce(`invalid ${entry.id} ${problem}`, () =>
+          this.#logger.error('invalid app in the Redis app store (skipped)', {
+            appId: entry.id,
+            error: problem,
+            kept: kept !== undefined,
+          }),
+        );
       }
     }
     this.#stored = next;
     return this.#apply();
+  }
+
+  /**
+   * Runs one pass over the sources: a problem is logged when it appears, not again while it
+   * stays (the store is re-read every few seconds).
+   */
+  #pass(run: () => AppsChange, keep: (problem: string) => boolean = () => false): AppsChange {
+    this.#seen = new Set([...this.#reported].filter(keep));
+    try {
+      return run();
+    } finally {
+      this.#reported = this.#seen;
+    }
+  }
+
+  #reportOnce(problem: string, log: () => void): void {
+    this.#seen.add(problem);
+    if (!this.#reported.has(problem)) log();
   }
 
   /** Configured apps, then the stored apps whose id and key no configured app uses. */
@@ -122,9 +154,11 @@ export class ServedApps {
     const keys = new Set(merged.map((app) => app.key));
     for (const app of this.#stored) {
       if (ids.has(app.id) || keys.has(app.key)) {
-        this.#logger.error('app in the Redis app store ignored: its id or key is already used', {
-          appId: app.id,
-        });
+        this.#reportOnce(`ignored ${app.id}`, () =>
+          this.#logger.error('app in the Redis app store ignored: its id or key is already used', {
+            appId: app.id,
+          }),
+        );
         continue;
       }
       ids.add(app.id);
