@@ -76,6 +76,14 @@ describe('pushwire apps', () => {
       }),
     );
 
+    const late = await startServe([], env);
+    onTestFinished(() => late.stop().then(() => undefined));
+    await eventually(async () =>
+      late
+        .output()
+        .stdout.includes('Also serving 1 app of the Redis app store (pushwire apps list).'),
+    );
+
     const listed = await runCli(['apps', 'list'], { env });
     expect(listed.code).toBe(0);
     expect(listed.stdout).toBe(`tenant-1  key ${created.key}\n`);

@@ -299,6 +299,12 @@ export const serveCommand: Command = {
         metricsUrl: metricsUrlOf(server),
       })}\n`,
     );
+    const stored = server.apps.all().length - (options.apps?.length ?? 1);
+    if (stored > 0) {
+      io.stdout.write(
+        `Also serving ${stored} app${stored === 1 ? '' : 's'} of the Redis app store (pushwire apps list).\n`,
+      );
+    }
 
     const received = await signal;
     stopReloading();
