@@ -37,6 +37,7 @@ const SERVER_KEYS: Record<keyof ServerOptions, true> = {
   adapter: true,
   redisUrl: true,
   redisKeyPrefix: true,
+  redisApps: true,
   limits: true,
   userAuthenticationTimeoutMs: true,
   logger: true,
@@ -77,6 +78,7 @@ const APP_KEYS: Record<keyof AppOptions, true> = {
   enableClientMessages: true,
   requireUserAuthentication: true,
   subscriptionCountEvents: true,
+  watchlistEvents: true,
   webhooks: true,
   webhookBatching: true,
   limits: true,
@@ -248,8 +250,8 @@ describe('the generated configuration reference', () => {
     }
     const { flags } = parseCommandArgs('serve', argv, SERVE_FLAGS, 0);
     const options = await buildServeOptions(flags, {});
-    // `--no-metrics` is the one flag that turns its option off.
-    const expected = flag === '--no-metrics' ? false : sample.expected;
+    // `--no-*` flags turn their option off.
+    const expected = flag.startsWith('--no-') ? false : sample.expected;
     expect(optionValue(options, row.key)).toEqual(expected);
     expectValid(options);
   });

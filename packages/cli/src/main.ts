@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { type CliIo, ExitCode } from './cli-io';
 import type { Command } from './command';
+import { appsCommand } from './commands/apps';
 import { authCommand } from './commands/auth';
 import { channelCommand } from './commands/channel';
 import { channelsCommand } from './commands/channels';
@@ -19,6 +20,7 @@ import { UsageError } from './usage-error';
 /** Every sub-command, in the order `pushwire --help` lists them. */
 export const COMMANDS: readonly Command[] = [
   serveCommand,
+  appsCommand,
   triggerCommand,
   channelsCommand,
   channelCommand,

@@ -17,7 +17,8 @@ import type { Adapter } from './adapters/adapter';
 import { DeferredAdapter } from './adapters/deferred-adapter';
 import { loadRedisAdapter } from './adapters/load-redis-adapter';
 import { LocalAdapter } from './adapters/local/local-adapter';
-import { type AppStore, createAppStore } from './apps/app-store';
+import { type AppStore, createAppStore, type ReplaceableAppStore } from './apps/app-store';
+import { type AppsChange, ServedApps } from './apps/served-apps';
 import { LocalRegistry } from './channels/local-registry';
 import { SubscriptionCountNotifier } from './channels/subscription-count';
 import { ConsoleHttp } from './console/console-http';
@@ -33,6 +34,7 @@ import type { Logger } from './observability/logger';
 import { Metrics } from './observability/metrics';
 import { ProcessMetrics } from './observability/process-metrics';
 import {
+  type AppOptions,
   type ResolvedServerOptions,
   resolveServerOptions,
   ServerConfigError,
@@ -92,7 +94,8 @@ type Lifecycle = 'idle' | 'running' | 'closing' | 'closed';
 /** A Pusher-protocol server. Create it with {@link createServer}. */
 export class PushwireServer {
   readonly #options: ResolvedServerOptions;
-  readonly #apps: AppStore;
+  readonly #apps: ReplaceableAppStore;
+  readonly #served: ServedApps;
   readonly #adapter: Adapter;
   readonly #metrics: Metrics;
   readonly #processMetrics: ProcessMetrics;
@@ -182,6 +185,15 @@ export class PushwireServer {
       console: this.#console,
     });
     this.#handleRequest = nodeRequestListener(this.#httpApi);
+    this.#served = new ServedApps({
+      options: this.#options,
+      store: this.#apps,
+      logger: this.#logger,
+      onChanged: (_change, apps) => {
+        this.#metrics.apps.track(apps.all().map((app) => app.id));
+        this.#gateway.appsReplaced();
+      },
+    });
   }
 
   /** The configured apps. */
@@ -351,6 +363,21 @@ export class PushwireServer {
     this.#logger.info('TLS certificate reloaded', { cert: tls.cert, key: tls.key });
   }
 
+  /**
+   * Serves `apps` in place of the configured apps (validated like the `apps` option; undefined:
+   * the development app), without a restart. Added apps are served at once; a changed secret, key,
+   * limit or webhook applies to new requests, connections and subscriptions; open connections of
+   * a removed app are closed with 4001, of a disabled app with 4003. Apps from the Redis app store
+   * stay. The CLI calls this on SIGHUP and when the config file changes.
+   * @throws {ServerConfigError} when an app is invalid: the old apps stay served.
+   */
+  reloadApps(apps?: readonly AppOptions[]): AppsChange {
+    if (this.#state === 'closing' || this.#state === 'closed') {
+      throw new ServerStateError('The server is closed');
+    }
+    return this.#served.replaceConfigured(apps);
+  }
+
   /** Graceful, idempotent shutdown; resolves when everything is closed. */
   close(): Promise<void> {
     this.#closing ??= this.#shutdown();
@@ -404,7 +431,10 @@ export class PushwireServer {
 
   #start(): Promise<void> {
     const adapter = this.#adapter;
-    this.#started ??= adapter.start(handlersWithDebug(this.#gateway, this.#debug)).then(() => {
+    this.#started ??= Promise.all([
+      adapter.start(handlersWithDebug(this.#gateway, this.#debug)),
+      this.#served.start(),
+    ]).then(() => {
       if (typeof adapter.sendDebug === 'function') {
         this.#debug.linkCluster({ send: (text) => adapter.sendDebug?.(text) });
       }
@@ -442,6 +472,7 @@ export class PushwireServer {
 
     // 4. Flush webhooks (their debounce confirmations still read the adapter), then the adapter.
     this.#subscriptionCounts.close();
+    await this.#served.close();
     await withTimeout(this.#webhooks.close(), remaining());
     if (wasStarted) await this.#adapter.close();
     this.#debug.close();

@@ -9,12 +9,15 @@ import type { SERVE_FLAGS } from './serve';
 /** The config file path: set by `--config` and `PUSHWIRE_CONFIG`, not an option itself. */
 export const CONFIG_FILE_OPTION = '(config file)';
 
+/** Flags that set no server option: they change what the CLI does around the server. */
+export const CLI_ONLY_SERVE_FLAGS = ['no-watch-config'] as const;
+
 /**
  * The option (config-file key path) each flag sets. A new flag without an entry here fails the
  * type check; the configuration reference test checks that each one really sets its option.
  */
 export const SERVE_FLAG_OPTIONS: Readonly<
-  Record<Exclude<keyof typeof SERVE_FLAGS, 'help'>, string>
+  Record<Exclude<keyof typeof SERVE_FLAGS, 'help' | (typeof CLI_ONLY_SERVE_FLAGS)[number]>, string>
 > = Object.freeze({
   port: 'port',
   host: 'host',
@@ -22,6 +25,7 @@ export const SERVE_FLAG_OPTIONS: Readonly<
   'webhook-url': 'webhooks',
   'redis-url': 'redisUrl',
   'redis-key-prefix': 'redisKeyPrefix',
+  'no-redis-apps': 'redisApps',
   relaxed: 'relaxed',
   'log-level': 'logLevel',
   transport: 'transport',

@@ -187,6 +187,12 @@ export interface ServerOptions {
    */
   readonly redisKeyPrefix?: string;
   /**
+   * With `redisUrl`: also serve the apps of the cluster's Redis app store (`pushwire apps add`),
+   * followed without a restart. A configured app wins over a stored one with the same id or key.
+   * Env `PUSHWIRE_REDIS_APPS`. @default true
+   */
+  readonly redisApps?: boolean;
+  /**
    * Defaults of individual limits for every app, on top of Pusher's (or the relaxed) ones; an app's
    * own `limits` win. Env `PUSHWIRE_LIMIT_<NAME>` (e.g. `PUSHWIRE_LIMIT_MAX_EVENT_DATA_BYTES`).
    * @default {}
@@ -326,14 +332,19 @@ export interface ConsoleOptions {
 export interface ResolvedServerOptions {
   readonly host: string;
   readonly port: number;
+  /** The apps configured at start (`server.apps` has the apps served now). */
   readonly apps: readonly ResolvedApp[];
   readonly relaxed: boolean;
+  /** The limits every app starts from: Pusher's (or the relaxed ones) with the `limits` option. */
+  readonly limits: AppLimits;
   readonly activityTimeoutSec: number;
   readonly pongTimeoutSec: number;
   readonly webhooks: readonly ResolvedWebhookTarget[];
   readonly adapter?: Adapter;
   readonly redisUrl?: string;
   readonly redisKeyPrefix?: string;
+  /** Follow the Redis app store (with `redisUrl` only). */
+  readonly redisApps: boolean;
   readonly userAuthenticationTimeoutMs: number;
   readonly logger: Logger;
   readonly logLevel: LogLevel;

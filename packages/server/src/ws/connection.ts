@@ -93,7 +93,11 @@ const RESOLVED: Promise<void> = Promise.resolve();
 export class Connection implements SocketListener, WheelEntry, InboundTokens {
   readonly socket: ClientSocket;
   readonly socketId: string;
-  readonly app: ResolvedApp;
+  /**
+   * The connection's app: its current settings (the gateway swaps in the new object when the app
+   * set is reloaded; the id never changes).
+   */
+  app: ResolvedApp;
   user: SignedInUser | undefined;
   /** True once the close handler started; no new work is queued after that. */
   closing = false;

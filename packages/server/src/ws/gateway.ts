@@ -202,6 +202,29 @@ export class WsGateway implements AdapterHandlers {
     return this.#accept(socket, app, release);
   }
 
+  /**
+   * Follows a change of the app set: connections of a removed app are closed with 4001, those of
+   * an app now disabled with 4003 (pusher-js does not reconnect); the others get their app's new
+   * settings (a rotated secret checks their next subscriptions). Budgets made for replaced app
+   * settings are dropped (open connections keep theirs).
+   */
+  appsReplaced(): void {
+    const apps = this.#ctx.apps;
+    for (const connection of [...this.#ctx.registry.connections()]) {
+      const next = apps.byId(connection.app.id);
+      if (next === undefined) {
+        connection.closeWith(CloseCode.AppNotFound, 'Application was removed');
+      } else if (!next.enabled) {
+        connection.closeWith(CloseCode.AppDisabled, 'Application is disabled');
+      } else {
+        connection.app = next;
+      }
+    }
+    for (const app of [...this.#shared.keys()]) {
+      if (apps.byId(app.id) !== app) this.#shared.delete(app);
+    }
+  }
+
   /** Stops accepting connections; new upgrades get 4200. */
   startDraining(): void {
     this.#draining = true;
