@@ -101,15 +101,7 @@ export class NodeBinding implements ServerTransport {
   };
 
   readonly #onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const starting = this.#hooks.whenStarted();
-    if (starting === undefined) {
-      this.#upgrades.handleUpgrade(req, socket, head);
-      return;
-    }
-    void starting.then(
-      () => this.#upgrades.handleUpgrade(req, socket, head),
-      () => socket.destroy(),
-    );
+    this.#upgrades.handleUpgrade(req, socket, head);
   };
 }
 
