@@ -5,8 +5,8 @@
  * @see https://pusher.com/docs/channels/library_auth_reference/rest-api/#channels
  */
 import { channelType, isCacheChannel, SERVER_TO_USER_PREFIX } from '@pushwire/sdk';
+import type { ApiRequest, ApiResponse, HttpContext } from './api-request';
 import { assertClusterReachable } from './cluster-reach';
-import type { ApiRequest, ApiResponse, HttpContext } from './context';
 import { checkChannelName, parseInfo } from './event-input';
 import { badRequest } from './http-status-error';
 

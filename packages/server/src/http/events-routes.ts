@@ -13,8 +13,8 @@ import { channelType, isCacheChannel } from '@pushwire/sdk';
 import type { ChannelMessage } from '../adapters/adapter';
 import { notifyEventObserver } from '../observability/published-event';
 import type { ResolvedApp } from '../options';
+import type { ApiRequest, ApiResponse, HttpContext } from './api-request';
 import { assertClusterReachable } from './cluster-reach';
-import type { ApiRequest, ApiResponse, HttpContext } from './context';
 import { type EventInput, parseEventInput, parseJsonObject } from './event-input';
 import { badRequest } from './http-status-error';
 

@@ -9,15 +9,16 @@
  * option, a preflight (OPTIONS with `Origin` and `Access-Control-Request-Method`) on any path is
  * answered first, and every answer to an allowed origin carries the CORS headers (see http/cors).
  */
-import { ConsoleHttp } from '../console/console-http';
+
 import { recordRefusal } from '../observability/refusals';
+import type { ApiRequest, ApiResponse, HttpContext } from './api-request';
 import {
   channelState,
   channelUsers,
   listChannels,
   terminateUserConnections,
 } from './channels-routes';
-import type { ApiRequest, ApiResponse, HttpContext } from './context';
+import { ConsoleHttp } from './console-http';
 import { CorsPolicy } from './cors';
 import { triggerBatch, triggerEvent } from './events-routes';
 import type { HttpAnswer, HttpRequest, Respond } from './exchange';

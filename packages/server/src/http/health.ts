@@ -5,7 +5,7 @@
  * error text (e.g. why Redis is unreachable) is never shown to these anonymous callers: it goes to
  * the logs (once per outage), and `/metrics` has `pushwire_adapter_up` and `pushwire_connections`.
  */
-import type { HttpContext } from './context';
+import type { HttpContext } from './api-request';
 
 /** A status and a JSON-serializable body. */
 export interface HealthAnswer {

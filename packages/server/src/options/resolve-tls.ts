@@ -3,7 +3,7 @@
  * Validates the `tls` option's shape (file paths and a passphrase); the files are read and checked
  * when the server starts (net/tls-material).
  */
-import { ServerConfigError } from './config-error';
+import { ServerConfigError } from '../config-error';
 import type { ResolvedTlsOptions } from './types';
 import { readObject, readString, rejectUnknownKeys } from './validate';
 

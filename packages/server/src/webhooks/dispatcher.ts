@@ -15,6 +15,7 @@
  */
 import { hmacSha256Hex } from '@pushwire/sdk';
 import type { WebhookAttemptReport } from '../console/debug-feed';
+import { redactWebhookUrl } from '../net/webhook-url';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import {
@@ -40,7 +41,6 @@ import {
 } from './retry-policy';
 import { type Delivery, type QueuedEvent, TargetQueue } from './target-queue';
 import { type PostOutcome, WebhookHttpClient } from './webhook-http-client';
-import { redactWebhookUrl } from './webhook-url';
 
 /** Most events in one POST; a fuller batch is sent at once. */
 export const DEFAULT_MAX_EVENTS_PER_REQUEST = 100;

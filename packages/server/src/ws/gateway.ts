@@ -15,20 +15,20 @@ import type {
   ChannelMessage,
   ClusterChange,
 } from '../adapters/adapter';
-import { applyClusterChanges } from '../channels/cluster-changes';
+import type { ClientSocket, SocketListener, UpgradeRequest } from '../core/client-socket';
+import { type AppShared, Connection, type ConnectionSettings } from '../core/connection';
+import { inboundBudgetFor } from '../core/inbound-budget';
+import { LifetimeTracker } from '../core/lifetime-tracker';
+import type { CoreContext } from '../core/server-context';
+import { TimingWheel } from '../core/timing-wheel';
+import { applyClusterChanges } from '../handlers/cluster-changes';
 import type { ConnectionLimiter } from '../net/connection-limiter';
 import { recordRefusal } from '../observability/refusals';
 import type { ResolvedApp } from '../options';
 import { CloseCode } from '../protocol/close-codes';
 import { connectionEstablishedFrame, errorFrame } from '../protocol/frames';
-import type { ClientSocket, SocketListener, UpgradeRequest } from '../transports/client-socket';
-import { type AppShared, Connection, type ConnectionSettings } from './connection';
-import type { CoreContext } from './core-context';
 import { isOriginAllowed, isSupportedProtocol } from './handshake';
-import { inboundBudgetFor } from './inbound-budget';
-import { LifetimeTracker } from './lifetime-tracker';
 import { createSocketIds } from './socket-id';
-import { TimingWheel } from './timing-wheel';
 
 /** The coarsest resolution of connection deadlines (ticks are finer when a timeout is short). */
 const MAX_WHEEL_TICK_MS = 1000;

@@ -6,7 +6,7 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { HttpContext } from '../../http/context';
+import type { HttpContext } from '../../http/api-request';
 import type { HttpAnswer, HttpRequest } from '../../http/exchange';
 import { createHttpApi, type HttpApi } from '../../http/handler';
 import { readBody } from './read-body';

@@ -16,8 +16,8 @@ import {
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { TlsMaterial } from '../../net/tls-material';
 import type { BoundAddress, ServerTransport, TransportHooks } from '../server-transport';
+import type { TlsMaterial } from '../tls-material';
 import { nodeRequestListener } from './http-listener';
 import { listenOn } from './listen';
 import { WsUpgrades } from './ws-upgrade';

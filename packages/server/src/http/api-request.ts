@@ -1,17 +1,17 @@
 /**
- * @module http/context
+ * @module http/api-request
  * What the HTTP layer needs from the server: options, apps, the adapter, webhooks, metrics,
  * logging, the REST rate limits, and the lifecycle state for the health endpoints.
  */
 import type { Adapter } from '../adapters/adapter';
 import type { AppStore } from '../apps/app-store';
-import type { ConsoleHttp } from '../console/console-http';
 import type { DebugFeed } from '../console/debug-feed';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import type { ProcessMetrics } from '../observability/process-metrics';
 import type { ResolvedApp, ResolvedServerOptions } from '../options';
 import type { WebhookDispatcher } from '../webhooks/dispatcher';
+import type { ConsoleHttp } from './console-http';
 import type { RestRateLimiter } from './rest-rate-limiter';
 
 /** The server's parts the HTTP handler uses. */

@@ -1,5 +1,5 @@
 /**
- * @module ws/connection
+ * @module core/connection
  * One client connection, as lean as we can make it (one object per socket, no closures): its
  * socket id, app, subscriptions and signed-in user; the transport's listener for its socket
  * (inbound budget checked before parsing, dispatch, cleanup through the adapter on close); sending
@@ -9,17 +9,17 @@
  */
 
 import type { PresenceMember } from '../adapters/adapter';
-import { unsubscribe } from '../channels/subscribe-flow';
+import { handleFrame } from '../handlers/message-dispatch';
+import { unsubscribe } from '../handlers/subscribe-flow';
 import type { AppMetrics } from '../observability/app-metrics';
 import type { ResolvedApp } from '../options';
 import { CloseCode } from '../protocol/close-codes';
 import { errorFrame, PING_FRAME } from '../protocol/frames';
-import type { ClientSocket, SocketListener } from '../transports/client-socket';
-import type { CoreContext } from './core-context';
+import type { ClientSocket, SocketListener } from './client-socket';
 import { type InboundBudgetLimits, type InboundTokens, spendInbound } from './inbound-budget';
 import type { LifetimeTracker } from './lifetime-tracker';
-import { handleFrame } from './message-dispatch';
 import { PerSecondLimiter } from './rate-limiter';
+import type { CoreContext } from './server-context';
 import { monotonicMs, NOT_SCHEDULED, type TimingWheel, type WheelEntry } from './timing-wheel';
 
 /** How long a socket may stay over `maxBufferedBytes` before it is closed with 4100. */

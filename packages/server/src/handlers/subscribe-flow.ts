@@ -1,5 +1,5 @@
 /**
- * @module channels/subscribe-flow
+ * @module handlers/subscribe-flow
  * `pusher:subscribe` and `pusher:unsubscribe` for every channel kind: validation, signature check,
  * presence membership with its limits, cluster-wide bookkeeping through the adapter, the frames
  * (`subscription_succeeded`, cached event or `pusher:cache_miss`, `member_added`/`member_removed`,
@@ -19,6 +19,13 @@ import {
   type PresenceMember,
   type SubscriptionChange,
 } from '../adapters/adapter';
+import { type ChannelInfo, classifyChannel } from '../channels/channel-kind';
+import { memberFromChannelData, memberFromSignedInUser } from '../channels/presence-member';
+import { forgetRosterFrame, presenceRosterFrame } from '../channels/roster-frame';
+import { authError, SubscriptionError } from '../channels/subscription-error';
+import { isValidChannelAuth } from '../channels/verify-auth';
+import { type Connection, PLAIN_SUBSCRIPTION } from '../core/connection';
+import type { CoreContext } from '../core/server-context';
 import type { ResolvedApp } from '../options';
 import { SubscriptionStatus } from '../protocol/close-codes';
 import {
@@ -29,13 +36,6 @@ import {
   subscriptionSucceededFrame,
 } from '../protocol/frames';
 import { ProtocolError } from '../protocol/protocol-error';
-import { type Connection, PLAIN_SUBSCRIPTION } from '../ws/connection';
-import type { CoreContext } from '../ws/core-context';
-import { type ChannelInfo, classifyChannel } from './channel-kind';
-import { memberFromChannelData, memberFromSignedInUser } from './presence-member';
-import { forgetRosterFrame, presenceRosterFrame } from './roster-frame';
-import { authError, SubscriptionError } from './subscription-error';
-import { isValidChannelAuth } from './verify-auth';
 
 /** A `cache_miss` webhook is sent at most once per app and channel in this window, cluster-wide. */
 export const CACHE_MISS_WEBHOOK_DEDUP_SEC = 60;

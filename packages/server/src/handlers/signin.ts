@@ -1,5 +1,5 @@
 /**
- * @module ws/signin
+ * @module handlers/signin
  * `pusher:signin` (user authentication): verifies `socket_id::user::user_data` with the app secret,
  * requires `user_data` to be a JSON object with an `id` (a non-empty string, or a number used in its
  * string form, as Laravel apps send and soketi accepts), and
@@ -10,11 +10,11 @@
 
 import { normalizeUserId } from '../channels/presence-member';
 import { isValidUserAuth } from '../channels/verify-auth';
+import type { Connection } from '../core/connection';
+import type { CoreContext } from '../core/server-context';
 import { CloseCode } from '../protocol/close-codes';
 import { signinSuccessFrame } from '../protocol/frames';
 import { ProtocolError } from '../protocol/protocol-error';
-import type { Connection } from './connection';
-import type { CoreContext } from './core-context';
 
 function fail(message: string): ProtocolError {
   return new ProtocolError('signin_failed', message, CloseCode.Unauthorized, { fatal: true });

@@ -1,5 +1,5 @@
 /**
- * @module console/console-http
+ * @module http/console-http
  * The debug console under `/console`: the page and its assets, and the API it (and `pushwire
  * tail`) uses. Who may see an app: the built-in development app without a login when the server
  * listens on a loopback address (unless `console.enabled` is false); any app when
@@ -15,20 +15,20 @@
  *   POST /console/api/apps/:id/events          the trigger form: the REST events route's checks and path
  */
 import { isCacheChannel, SERVER_TO_USER_PREFIX, timingSafeEqual } from '@pushwire/sdk';
-import type { HttpContext } from '../http/context';
-import { triggerEvent } from '../http/events-routes';
-import type { HttpAnswer, HttpRequest, Respond, StreamSink } from '../http/exchange';
-import { HttpStatusError, RequestAbortedError } from '../http/http-status-error';
-import { parseQuery, type QueryParams } from '../http/query';
-import { verifyRequest } from '../http/verify-request';
+import type { DebugFeed } from '../console/debug-feed';
+import { CONSOLE_PAGE_HTML } from '../console/page-html';
+import { CONSOLE_PAGE_SCRIPT } from '../console/page-script';
+import { CONSOLE_PAGE_STYLE } from '../console/page-style';
+import { checkSessionToken, issueSessionToken } from '../console/session-token';
+import type { Watcher } from '../console/watcher';
 import { recordRefusal } from '../observability/refusals';
 import { DEFAULT_APP_ID, DEFAULT_APP_KEY, DEFAULT_APP_SECRET, type ResolvedApp } from '../options';
-import type { DebugFeed } from './debug-feed';
-import { CONSOLE_PAGE_HTML } from './page-html';
-import { CONSOLE_PAGE_SCRIPT } from './page-script';
-import { CONSOLE_PAGE_STYLE } from './page-style';
-import { checkSessionToken, issueSessionToken } from './session-token';
-import type { Watcher } from './watcher';
+import type { HttpContext } from './api-request';
+import { triggerEvent } from './events-routes';
+import type { HttpAnswer, HttpRequest, Respond, StreamSink } from './exchange';
+import { HttpStatusError, RequestAbortedError } from './http-status-error';
+import { parseQuery, type QueryParams } from './query';
+import { verifyRequest } from './verify-request';
 
 /** Largest login body. */
 const MAX_LOGIN_BYTES = 4096;
