@@ -24,7 +24,7 @@ import { DebugFeed } from './console/debug-feed';
 import { handlersWithDebug } from './console/debug-handlers';
 import { isLoopbackAddress } from './console/loopback';
 import { LocalRegistry } from './core/local-registry';
-import type { CoreContext } from './core/server-context';
+import type { ServerContext } from './core/server-context';
 import { ConsoleHttp } from './http/console-http';
 import type { HttpAnswer } from './http/exchange';
 import { createHttpApi, type HttpApi } from './http/handler';
@@ -438,7 +438,7 @@ export class PushwireServer {
   #assemble(adapter: Adapter): Started {
     const timing = this.#timing;
     const subscriptionCounts = new SubscriptionCountNotifier(adapter, this.#webhooks);
-    const ctx: CoreContext = {
+    const ctx: ServerContext = {
       options: this.#options,
       apps: this.#apps,
       adapter,
@@ -447,6 +447,9 @@ export class PushwireServer {
       logger: this.#logger,
       registry: new LocalRegistry(),
       subscriptionCounts,
+      rateLimiter: new RestRateLimiter(adapter),
+      isDraining: () => this.#state !== 'running',
+      processMetrics: this.#processMetrics,
       debug: this.#debug,
     };
     const gateway = new WsGateway(
@@ -460,19 +463,7 @@ export class PushwireServer {
       },
       this.#limiter,
     );
-    const http = createHttpApi({
-      options: this.#options,
-      apps: this.#apps,
-      adapter,
-      webhooks: this.#webhooks,
-      metrics: this.#metrics,
-      logger: this.#logger,
-      rateLimiter: new RestRateLimiter(adapter),
-      isDraining: () => this.#state !== 'running',
-      processMetrics: this.#processMetrics,
-      debug: this.#debug,
-      console: this.#console,
-    });
+    const http = createHttpApi(ctx, this.#console);
     return { adapter, gateway, http, subscriptionCounts };
   }
 

@@ -9,8 +9,6 @@
  */
 
 import type { PresenceMember } from '../adapters/adapter';
-import { handleFrame } from '../handlers/message-dispatch';
-import { unsubscribe } from '../handlers/subscribe-flow';
 import type { AppMetrics } from '../observability/app-metrics';
 import type { ResolvedApp } from '../options';
 import { CloseCode } from '../protocol/close-codes';
@@ -19,7 +17,7 @@ import type { ClientSocket, SocketListener } from './client-socket';
 import { type InboundBudgetLimits, type InboundTokens, spendInbound } from './inbound-budget';
 import type { LifetimeTracker } from './lifetime-tracker';
 import { PerSecondLimiter } from './rate-limiter';
-import type { CoreContext } from './server-context';
+import type { ServerContext } from './server-context';
 import { monotonicMs, NOT_SCHEDULED, type TimingWheel, type WheelEntry } from './timing-wheel';
 
 /** How long a socket may stay over `maxBufferedBytes` before it is closed with 4100. */
@@ -51,7 +49,7 @@ export interface SignedInUser {
  * holds one reference instead of its own copies and closures.
  */
 export interface ConnectionSettings {
-  readonly ctx: CoreContext;
+  readonly ctx: ServerContext;
   readonly activityTimeoutMs: number;
   readonly pongTimeoutMs: number;
   readonly maxBufferedBytes: number;
@@ -65,6 +63,10 @@ export interface ConnectionSettings {
   onPongTimeout(connection: Connection): void;
   /** Called when the sign-in deadline of `connection` passes (the callee closes it with 4009). */
   onAuthDeadline(connection: Connection): void;
+  /** Handles one frame within the budget (the protocol handlers, handlers/message-dispatch.ts). */
+  handleFrame(connection: Connection, data: string | Buffer, isBinary: boolean): void;
+  /** Leaves `channel` when the connection closed (handlers/subscribe-flow.ts). */
+  unsubscribe(connection: Connection, channel: string): Promise<void>;
 }
 
 /** What every connection of one app shares: its inbound budget and its metric series. */
@@ -345,7 +347,7 @@ export class Connection implements SocketListener, WheelEntry, InboundTokens {
     const ctx = this.#settings.ctx;
     const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
     if (spendInbound(this, this.#shared.budget, bytes, monotonicMs())) {
-      handleFrame(ctx, this, data, isBinary);
+      this.#settings.handleFrame(this, data, isBinary);
       return;
     }
     this.#overBudget = true;
@@ -395,10 +397,11 @@ export class Connection implements SocketListener, WheelEntry, InboundTokens {
 
   /** Unsubscribes from every channel and removes the connection from the adapter's count. */
   async #cleanUp(): Promise<void> {
-    const ctx = this.#settings.ctx;
+    const settings = this.#settings;
+    const ctx = settings.ctx;
     for (const channel of this.subscribedChannels()) {
       try {
-        await unsubscribe(ctx, this, channel);
+        await settings.unsubscribe(this, channel);
       } catch (error) {
         ctx.logger.warn('cleanup failed', { channel, error: String(error) });
       }

@@ -13,7 +13,7 @@
 
 import { channelType } from '@pushwire/sdk';
 import type { Connection } from '../core/connection';
-import type { CoreContext } from '../core/server-context';
+import type { ServerContext } from '../core/server-context';
 import { notifyEventObserver } from '../observability/published-event';
 import { CloseCode } from '../protocol/close-codes';
 import { channelEventFrame } from '../protocol/frames';
@@ -45,7 +45,7 @@ function serializeData(data: unknown): string {
 }
 
 export function handleClientEvent(
-  ctx: CoreContext,
+  ctx: ServerContext,
   connection: Connection,
   input: ClientEvent,
 ): void {

@@ -10,7 +10,7 @@
 
 import { channelType } from '@pushwire/sdk';
 import type { ClusterChange } from '../adapters/adapter';
-import type { CoreContext } from '../core/server-context';
+import type { ServerContext } from '../core/server-context';
 import {
   announceMemberAdded,
   announceMemberRemoved,
@@ -27,7 +27,7 @@ import {
  * so its clients see each exactly once.
  */
 export function applyClusterChanges(
-  ctx: CoreContext,
+  ctx: ServerContext,
   changes: readonly ClusterChange[],
   isOwnSocket: (socketId: string) => boolean,
 ): void {

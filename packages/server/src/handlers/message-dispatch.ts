@@ -7,7 +7,7 @@
 
 import { SubscriptionError } from '../channels/subscription-error';
 import type { Connection } from '../core/connection';
-import type { CoreContext } from '../core/server-context';
+import type { ServerContext } from '../core/server-context';
 import { recordRefusal } from '../observability/refusals';
 import { type ClientMessage, parseClientMessage } from '../protocol/client-message';
 import { errorFrame, PONG_FRAME, subscriptionErrorFrame } from '../protocol/frames';
@@ -18,7 +18,7 @@ import { subscribe, unsubscribe } from './subscribe-flow';
 
 /** Handles one inbound WebSocket message of `connection`. Never throws. */
 export function handleFrame(
-  ctx: CoreContext,
+  ctx: ServerContext,
   connection: Connection,
   data: string | Buffer,
   isBinary: boolean,
@@ -82,7 +82,7 @@ export function handleFrame(
  * and reported as "Internal server error".
  */
 export function reportError(
-  ctx: CoreContext,
+  ctx: ServerContext,
   connection: Connection,
   error: unknown,
   channel?: string,

@@ -11,7 +11,7 @@
 import { normalizeUserId } from '../channels/presence-member';
 import { isValidUserAuth } from '../channels/verify-auth';
 import type { Connection } from '../core/connection';
-import type { CoreContext } from '../core/server-context';
+import type { ServerContext } from '../core/server-context';
 import { CloseCode } from '../protocol/close-codes';
 import { signinSuccessFrame } from '../protocol/frames';
 import { ProtocolError } from '../protocol/protocol-error';
@@ -39,7 +39,7 @@ function parseUserData(userData: string): { id: string; userInfo: unknown } {
 }
 
 export function handleSignin(
-  ctx: CoreContext,
+  ctx: ServerContext,
   connection: Connection,
   input: { readonly auth: string; readonly userData: string },
 ): void {

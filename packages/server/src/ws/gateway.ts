@@ -19,9 +19,11 @@ import type { ClientSocket, SocketListener, UpgradeRequest } from '../core/clien
 import { type AppShared, Connection, type ConnectionSettings } from '../core/connection';
 import { inboundBudgetFor } from '../core/inbound-budget';
 import { LifetimeTracker } from '../core/lifetime-tracker';
-import type { CoreContext } from '../core/server-context';
+import type { ServerContext } from '../core/server-context';
 import { TimingWheel } from '../core/timing-wheel';
 import { applyClusterChanges } from '../handlers/cluster-changes';
+import { handleFrame } from '../handlers/message-dispatch';
+import { unsubscribe } from '../handlers/subscribe-flow';
 import type { ConnectionLimiter } from '../net/connection-limiter';
 import { recordRefusal } from '../observability/refusals';
 import type { ResolvedApp } from '../options';
@@ -44,7 +46,7 @@ export interface GatewayTiming {
 }
 
 export class WsGateway implements AdapterHandlers {
-  readonly #ctx: CoreContext;
+  readonly #ctx: ServerContext;
   readonly #timing: GatewayTiming;
   readonly #limiter: ConnectionLimiter;
   readonly #socketIds = createSocketIds();
@@ -61,7 +63,7 @@ export class WsGateway implements AdapterHandlers {
   readonly #shared = new Map<ResolvedApp, AppShared>();
   #draining = false;
 
-  constructor(ctx: CoreContext, timing: GatewayTiming, limiter: ConnectionLimiter) {
+  constructor(ctx: ServerContext, timing: GatewayTiming, limiter: ConnectionLimiter) {
     this.#ctx = ctx;
     this.#timing = timing;
     this.#limiter = limiter;
@@ -100,6 +102,8 @@ export class WsGateway implements AdapterHandlers {
           'Connection not authorized within the timeout: sign in or join a private channel',
         );
       },
+      handleFrame: (connection, data, isBinary) => handleFrame(ctx, connection, data, isBinary),
+      unsubscribe: (connection, channel) => unsubscribe(ctx, connection, channel),
     };
   }
 
