@@ -44,7 +44,7 @@ export interface SignedInUser {
 }
 
 /**
- * What every connection of a node shares: the core context, timings, the buffer cap, the timing
+ * What every connection of a node shares: the server context, timings, the buffer cap, the timing
  * wheel, the lifetime count and the hooks it reports to. One object per node, so a connection
  * holds one reference instead of its own copies and closures.
  */
