@@ -117,7 +117,7 @@ export class PushwireServer {
   readonly #apps: AppStore;
   /** Known at construction unless it is loaded from `redisUrl` when the server starts. */
   #adapter: Adapter | undefined;
-  /** Set once the adapter is resolved (its `start()` may still be running). */
+  /** Set once the adapter is resolved and started. */
   #running: Started | undefined;
   readonly #metrics: Metrics;
   readonly #processMetrics: ProcessMetrics;
@@ -424,8 +424,8 @@ export class PushwireServer {
     const adapter = this.#adapter ?? (await loadAdapter(this.#options));
     this.#adapter = adapter;
     const started = this.#assemble(adapter);
-    this.#running = started;
     await adapter.start(handlersWithDebug(started.gateway, this.#debug));
+    this.#running = started;
     if (typeof adapter.sendDebug === 'function') {
       this.#debug.linkCluster({ send: (text) => adapter.sendDebug?.(text) });
     }
