@@ -6,8 +6,9 @@
  * for a missed message. Reads never overlap (a change during a read schedules one more). ioredis
  * is imported only here, when the server follows a store.
  */
+
+import { ServerConfigError } from '../config-error';
 import type { Logger } from '../observability/logger';
-import { ServerConfigError } from '../options/config-error';
 import { RedisAppStore, type StoredAppEntry } from './redis-app-store';
 
 /** Safety-net re-read interval. */

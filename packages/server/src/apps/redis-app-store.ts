@@ -6,8 +6,9 @@
  * `<prefix>apps:changed`, on which the nodes re-read the hash. `pushwire apps ...` writes through
  * this class; the nodes read through {@link RedisAppStore.read}.
  */
+
+import { ServerConfigError } from '../config-error';
 import { PUSHER_DEFAULT_LIMITS } from '../options';
-import { ServerConfigError } from '../options/config-error';
 import { resolveApp } from '../options/resolve-app';
 import type { AppOptions } from '../options/types';
 import { PushwireServerError } from '../server-error';

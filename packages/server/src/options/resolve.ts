@@ -3,10 +3,10 @@
  * `resolveServerOptions()`: validates every option, app and webhook and fills every default.
  */
 import type { Adapter } from '../adapters/adapter';
+import { ServerConfigError } from '../config-error';
 import { trustedProxyProblem } from '../net/trusted-proxies';
 import { createLogger, isLogLevel, type Logger } from '../observability/logger';
 import type { EventObserver } from '../observability/published-event';
-import { ServerConfigError } from './config-error';
 import {
   DEFAULT_ACTIVITY_TIMEOUT_SEC,
   DEFAULT_APP,

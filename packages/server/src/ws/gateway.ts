@@ -15,21 +15,28 @@ import type {
   ChannelMessage,
   ClusterChange,
 } from '../adapters/adapter';
-import { applyClusterChanges } from '../channels/cluster-changes';
+import type { ClientSocket, SocketListener, UpgradeRequest } from '../core/client-socket';
+import { type AppShared, Connection, type ConnectionSettings } from '../core/connection';
+import { inboundBudgetFor } from '../core/inbound-budget';
+import { LifetimeTracker } from '../core/lifetime-tracker';
+import type { ServerContext } from '../core/server-context';
+import { TimingWheel } from '../core/timing-wheel';
+import { applyClusterChanges } from '../handlers/cluster-changes';
+import { handleFrame } from '../handlers/message-dispatch';
+import { unsubscribe } from '../handlers/subscribe-flow';
+import {
+  applyRosterChanges,
+  deliverStatus,
+  isStatusMessage,
+  stopWatching,
+} from '../handlers/watchlist-flow';
 import type { ConnectionLimiter } from '../net/connection-limiter';
 import { recordRefusal } from '../observability/refusals';
 import type { ResolvedApp } from '../options';
 import { CloseCode } from '../protocol/close-codes';
 import { connectionEstablishedFrame, errorFrame } from '../protocol/frames';
-import type { ClientSocket, SocketListener, UpgradeRequest } from '../transports/client-socket';
-import { applyRosterChanges, deliverStatus, isStatusMessage } from '../watchlist/watchlist-flow';
-import { type AppShared, Connection, type ConnectionSettings } from './connection';
-import type { CoreContext } from './core-context';
 import { isOriginAllowed, isSupportedProtocol } from './handshake';
-import { inboundBudgetFor } from './inbound-budget';
-import { LifetimeTracker } from './lifetime-tracker';
 import { createSocketIds } from './socket-id';
-import { TimingWheel } from './timing-wheel';
 
 /** The coarsest resolution of connection deadlines (ticks are finer when a timeout is short). */
 const MAX_WHEEL_TICK_MS = 1000;
@@ -45,7 +52,7 @@ export interface GatewayTiming {
 }
 
 export class WsGateway implements AdapterHandlers {
-  readonly #ctx: CoreContext;
+  readonly #ctx: ServerContext;
   readonly #timing: GatewayTiming;
   readonly #limiter: ConnectionLimiter;
   readonly #socketIds = createSocketIds();
@@ -62,7 +69,7 @@ export class WsGateway implements AdapterHandlers {
   readonly #shared = new Map<ResolvedApp, AppShared>();
   #draining = false;
 
-  constructor(ctx: CoreContext, timing: GatewayTiming, limiter: ConnectionLimiter) {
+  constructor(ctx: ServerContext, timing: GatewayTiming, limiter: ConnectionLimiter) {
     this.#ctx = ctx;
     this.#timing = timing;
     this.#limiter = limiter;
@@ -101,6 +108,9 @@ export class WsGateway implements AdapterHandlers {
           'Connection not authorized within the timeout: sign in or join a private channel',
         );
       },
+      handleFrame: (connection, data, isBinary) => handleFrame(ctx, connection, data, isBinary),
+      unsubscribe: (connection, channel) => unsubscribe(ctx, connection, channel),
+      stopWatching: (connection) => stopWatching(ctx, connection),
     };
   }
 

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { connect as connectTcp, type Socket } from 'node:net';
 import { channelAuthSignature } from '@pushwire/sdk';
 import { describe, expect, it } from 'vitest';
-import { fullTokens, inboundBudgetFor, spendInbound } from '../../src/ws/inbound-budget';
+import { fullTokens, inboundBudgetFor, spendInbound } from '../../src/core/inbound-budget';
 import { APP, connect, eventually, startServer } from '../ws-helpers';
 import { encodeClientFrame, PingMonitor } from './support';
 

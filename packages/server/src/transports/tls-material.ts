@@ -1,5 +1,5 @@
 /**
- * @module net/tls-material
+ * @module transports/tls-material
  * Reads the `tls` option's files (certificate, key, CA chain) and checks them before a transport
  * uses them: every file readable, the certificate a PEM certificate, the key decryptable with the
  * passphrase and belonging to the certificate. Each failure is a ServerConfigError naming the
@@ -8,7 +8,7 @@
 import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
-import { ServerConfigError } from '../options/config-error';
+import { ServerConfigError } from '../config-error';
 import type { ResolvedTlsOptions } from '../options/types';
 
 /** The PEM contents a transport serves with (Node's and Bun's `tls` options take this shape). */

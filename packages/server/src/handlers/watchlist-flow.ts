@@ -1,5 +1,5 @@
 /**
- * @module watchlist/watchlist-flow
+ * @module handlers/watchlist-flow
  * Watchlist events: a user is online while at least one connection is signed in as them anywhere
  * in the cluster (see online-roster.ts). After a sign-in, the connection joins its user's roster
  * (the first connection announces `online` to the user's watchers on every node), registers locally
@@ -13,11 +13,11 @@
  */
 
 import type { ChannelMessage, ClusterChange } from '../adapters/adapter';
-import type { LocalRegistry } from '../channels/local-registry';
+import type { Connection } from '../core/connection';
+import type { LocalRegistry } from '../core/local-registry';
+import type { ServerContext } from '../core/server-context';
 import { CloseCode } from '../protocol/close-codes';
 import { errorFrame } from '../protocol/frames';
-import type { Connection } from '../ws/connection';
-import type { CoreContext } from '../ws/core-context';
 import {
   announceStatus,
   isOnline,
@@ -25,10 +25,14 @@ import {
   leaveOnlineRoster,
   onlineRosterChannel,
   rosterUserId,
-} from './online-roster';
-import type { WatchSession } from './watch-session';
-import { type OnlineStatus, statusOfFrame, watchlistEventsFrame } from './watchlist-frame';
-import { MAX_WATCHLIST_IDS, type ParsedWatchlist } from './watchlist-input';
+} from '../watchlist/online-roster';
+import type { WatchSession } from '../watchlist/watch-session';
+import {
+  type OnlineStatus,
+  statusOfFrame,
+  watchlistEventsFrame,
+} from '../watchlist/watchlist-frame';
+import { MAX_WATCHLIST_IDS, type ParsedWatchlist } from '../watchlist/watchlist-input';
 
 /** Registers `connection` as a watcher of exactly `ids` on this node (replacing its earlier list). */
 function watchOnly(
@@ -53,7 +57,7 @@ function watchOnly(
  * is read are held in `session.pending` and win over what was read (they are newer or equal).
  */
 async function sendInitialState(
-  ctx: CoreContext,
+  ctx: ServerContext,
   connection: Connection,
   session: WatchSession,
 ): Promise<void> {
@@ -85,7 +89,7 @@ function sameIds(a: readonly string[], b: readonly string[]): boolean {
  * replayed sign-in frame) reads nothing, so a replay costs no adapter work.
  */
 export async function watchAfterSignin(
-  ctx: CoreContext,
+  ctx: ServerContext,
   connection: Connection,
   userId: string,
   session: WatchSession,
@@ -112,7 +116,7 @@ export async function watchAfterSignin(
 }
 
 /** On close (in the connection's cleanup): stops watching, leaves the roster, maybe `offline`. */
-export async function stopWatching(ctx: CoreContext, connection: Connection): Promise<void> {
+export async function stopWatching(ctx: ServerContext, connection: Connection): Promise<void> {
   const user = connection.user;
   const session = user?.watch;
   if (user === undefined || session === undefined) return;
@@ -164,7 +168,7 @@ export function deliverStatus(
  * it happened, while the node was cut off.
  */
 export function applyRosterChanges(
-  ctx: CoreContext,
+  ctx: ServerContext,
   changes: readonly ClusterChange[],
   isOwnSocket: (socketId: string) => boolean,
 ): readonly ClusterChange[] {

@@ -1,5 +1,5 @@
 /**
- * @module ws/inbound-budget
+ * @module core/inbound-budget
  * Per-connection inbound frame budget: two token buckets (frames and bytes per second, each with a
  * burst) checked for every WebSocket message before it is parsed. A connection that spends its
  * burst faster than the refill is over budget; the gateway then closes it with 4100. The burst is

@@ -1,24 +1,24 @@
 /**
- * @module ws/signin
+ * @module handlers/signin
  * `pusher:signin` (user authentication): verifies `socket_id::user::user_data` with the app secret,
  * requires `user_data` to be a JSON object with an `id` (a non-empty string, or a number used in its
  * string form, as Laravel apps send and soketi accepts), and
  * replies `pusher:signin_success` with the exact `user_data` string. Any failure, including a second
  * signin as a different user, is fatal: `pusher:error` 4009 and close 4009. When the app has
- * `watchlistEvents`, the `watchlist` is read too and the rest is watchlist/watchlist-flow.ts.
+ * `watchlistEvents`, the `watchlist` is read too and the rest is handlers/watchlist-flow.ts.
  * @see https://pusher.com/docs/channels/library_auth_reference/pusher-websockets-protocol/#pusher-signin
  */
 
 import { normalizeUserId } from '../channels/presence-member';
 import { isValidUserAuth } from '../channels/verify-auth';
+import type { Connection } from '../core/connection';
+import type { ServerContext } from '../core/server-context';
 import { CloseCode } from '../protocol/close-codes';
 import { signinSuccessFrame } from '../protocol/frames';
 import { ProtocolError } from '../protocol/protocol-error';
 import { WatchSession } from '../watchlist/watch-session';
-import { watchAfterSignin } from '../watchlist/watchlist-flow';
 import { parseWatchlist } from '../watchlist/watchlist-input';
-import type { Connection } from './connection';
-import type { CoreContext } from './core-context';
+import { watchAfterSignin } from './watchlist-flow';
 
 function fail(message: string): ProtocolError {
   return new ProtocolError('signin_failed', message, CloseCode.Unauthorized, { fatal: true });
@@ -43,7 +43,7 @@ function parseUserData(userData: string): { id: string; userInfo: unknown; watch
 }
 
 export function handleSignin(
-  ctx: CoreContext,
+  ctx: ServerContext,
   connection: Connection,
   input: { readonly auth: string; readonly userData: string },
 ): Promise<void> | undefined {

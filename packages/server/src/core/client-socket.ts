@@ -1,5 +1,5 @@
 /**
- * @module transports/client-socket
+ * @module core/client-socket
  * The seam between the protocol core and a WebSocket implementation: what a {@link Connection}
  * and the gateway may do with a client's socket ({@link ClientSocket}), and what a transport reports
  * back about it ({@link SocketListener}). The core never sees the library behind either.

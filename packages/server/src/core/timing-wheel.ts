@@ -1,5 +1,5 @@
 /**
- * @module ws/timing-wheel
+ * @module core/timing-wheel
  * One timer for every connection deadline of a node (activity pings, pong and sign-in deadlines):
  * entries sit in slots of `tickMs` keyed by when they are due, and one unref'd interval, running
  * only while an entry waits, hands each due slot's entries their `onDue` call. A connection costs

@@ -1,5 +1,5 @@
 /**
- * @module channels/subscribe-flow
+ * @module handlers/subscribe-flow
  * `pusher:subscribe` and `pusher:unsubscribe` for every channel kind: validation, signature check,
  * presence membership with its limits, cluster-wide bookkeeping through the adapter, the frames
  * (`subscription_succeeded`, cached event or `pusher:cache_miss`, `member_added`/`member_removed`,
@@ -19,6 +19,13 @@ import {
   type PresenceMember,
   type SubscriptionChange,
 } from '../adapters/adapter';
+import { type ChannelInfo, classifyChannel } from '../channels/channel-kind';
+import { memberFromChannelData, memberFromSignedInUser } from '../channels/presence-member';
+import { forgetRosterFrame, presenceRosterFrame } from '../channels/roster-frame';
+import { authError, SubscriptionError } from '../channels/subscription-error';
+import { isValidChannelAuth } from '../channels/verify-auth';
+import { type Connection, PLAIN_SUBSCRIPTION } from '../core/connection';
+import type { ServerContext } from '../core/server-context';
 import type { ResolvedApp } from '../options';
 import { SubscriptionStatus } from '../protocol/close-codes';
 import {
@@ -29,13 +36,6 @@ import {
   subscriptionSucceededFrame,
 } from '../protocol/frames';
 import { ProtocolError } from '../protocol/protocol-error';
-import { type Connection, PLAIN_SUBSCRIPTION } from '../ws/connection';
-import type { CoreContext } from '../ws/core-context';
-import { type ChannelInfo, classifyChannel } from './channel-kind';
-import { memberFromChannelData, memberFromSignedInUser } from './presence-member';
-import { forgetRosterFrame, presenceRosterFrame } from './roster-frame';
-import { authError, SubscriptionError } from './subscription-error';
-import { isValidChannelAuth } from './verify-auth';
 
 /** A `cache_miss` webhook is sent at most once per app and channel in this window, cluster-wide. */
 export const CACHE_MISS_WEBHOOK_DEDUP_SEC = 60;
@@ -79,7 +79,7 @@ function authorize(
 
 /** Adds the presence member with the app's limit; a full channel is a 4100 subscription error. */
 async function addMemberWithinLimit(
-  ctx: CoreContext,
+  ctx: ServerContext,
   app: ResolvedApp,
   channel: string,
   socketId: string,
@@ -120,7 +120,7 @@ function subscriptionLimit(channel: string, max: number): SubscriptionError {
 }
 
 export async function subscribe(
-  ctx: CoreContext,
+  ctx: ServerContext,
   connection: Connection,
   request: SubscribeRequest,
 ): Promise<void> {
@@ -217,7 +217,7 @@ export async function subscribe(
 }
 
 export async function unsubscribe(
-  ctx: CoreContext,
+  ctx: ServerContext,
   connection: Connection,
   channel: string,
 ): Promise<void> {
@@ -258,7 +258,7 @@ export interface AnnounceOptions {
 
 /** `member_added` to the channel on every node (except the joiner) and the webhook. */
 export function announceMemberAdded(
-  ctx: CoreContext,
+  ctx: ServerContext,
   app: ResolvedApp,
   channel: string,
   member: PresenceMember,
@@ -277,7 +277,7 @@ export function announceMemberAdded(
 
 /** `member_removed` to the channel (except the leaver) and the debounced webhook. */
 export function announceMemberRemoved(
-  ctx: CoreContext,
+  ctx: ServerContext,
   app: ResolvedApp,
   channel: string,
   userId: string,
@@ -295,7 +295,7 @@ export function announceMemberRemoved(
 
 /** The debounced `member_removed` webhook (sent only if the user is still gone after the delay). */
 export function memberRemovedWebhook(
-  ctx: CoreContext,
+  ctx: ServerContext,
   app: ResolvedApp,
   channel: string,
   userId: string,
@@ -312,7 +312,7 @@ export function memberRemovedWebhook(
 }
 
 /** The debounced `channel_vacated` webhook (sent only if still vacated after the delay). */
-export function announceVacated(ctx: CoreContext, app: ResolvedApp, channel: string): void {
+export function announceVacated(ctx: ServerContext, app: ResolvedApp, channel: string): void {
   ctx.webhooks.emit(
     app,
     { name: 'channel_vacated', channel },

@@ -1,9 +1,9 @@
 /**
- * @module options/config-error
+ * @module config-error
  * `ServerConfigError`: an invalid option, named by its path; never echoes a secret.
  */
 
-import { PushwireServerError } from '../server-error';
+import { PushwireServerError } from './server-error';
 
 /** A configuration value is missing or invalid. `option` is its path, e.g. `apps[0].secret`. */
 export class ServerConfigError extends PushwireServerError {

@@ -1,11 +1,11 @@
 /**
- * @module channels/local-registry
+ * @module core/local-registry
  * This node's own connections, indexed for O(subscribers) fan-out: per app, the connections
  * subscribed to each channel, the connections signed in as each user, and every connection by
  * socket id. Cluster-wide counts live in the adapter; this is only the local delivery index.
  */
 
-import type { Connection } from '../ws/connection';
+import type { Connection } from './connection';
 
 type Index = Map<string, Map<string, Set<Connection>>>;
 

@@ -1,5 +1,5 @@
 /**
- * @module ws/rate-limiter
+ * @module core/rate-limiter
  * A fixed one-second window counter, one per connection, for client events
  * (`clientEventsPerSecond`, Pusher's default 10/s). `0` means unlimited. It also tells the first
  * refusal of a window from the next ones, so a flood is answered with one error per window, not one

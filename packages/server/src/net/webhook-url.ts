@@ -1,5 +1,5 @@
 /**
- * @module webhooks/webhook-url
+ * @module net/webhook-url
  * Webhook URLs without their secrets: the one redaction used wherever a webhook URL could reach a
  * log, an error or a metric (no userinfo, no query, no fragment), and the split of a URL's
  * `user:password@` into an `Authorization: Basic` header (HTTP clients such as fetch refuse URLs

@@ -1,5 +1,5 @@
 /**
- * @module ws/lifetime-tracker
+ * @module core/lifetime-tracker
  * Counts the connections whose close cleanup has not finished, so that shutdown can wait for all
  * of them: one counter and one shared promise for the whole node, instead of a promise, its
  * resolver and a map entry per connection.

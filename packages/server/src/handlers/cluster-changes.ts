@@ -1,5 +1,5 @@
 /**
- * @module channels/cluster-changes
+ * @module handlers/cluster-changes
  * The core's one reaction to cluster transitions it did not cause itself, as reported by the
  * adapter through `clusterChanged`: a dead node's connections reaped by this node, or what this
  * node's resynchronization after an outage added back or found gone. Transitions get exactly the frames and webhooks the node's own would get
@@ -10,7 +10,7 @@
 
 import { channelType } from '@pushwire/sdk';
 import type { ClusterChange } from '../adapters/adapter';
-import type { CoreContext } from '../ws/core-context';
+import type { ServerContext } from '../core/server-context';
 import {
   announceMemberAdded,
   announceMemberRemoved,
@@ -27,7 +27,7 @@ import {
  * so its clients see each exactly once.
  */
 export function applyClusterChanges(
-  ctx: CoreContext,
+  ctx: ServerContext,
   changes: readonly ClusterChange[],
   isOwnSocket: (socketId: string) => boolean,
 ): void {

@@ -1,24 +1,24 @@
 /**
- * @module ws/message-dispatch
+ * @module handlers/message-dispatch
  * One inbound frame: counts it, answers `pusher:ping` at once, parses it, and queues everything else
  * on the connection's task chain (subscribe, unsubscribe, signin, client events) so that one
  * socket's messages are handled strictly in order. Every failure becomes the documented frame.
  */
 
-import { subscribe, unsubscribe } from '../channels/subscribe-flow';
 import { SubscriptionError } from '../channels/subscription-error';
+import type { Connection } from '../core/connection';
+import type { ServerContext } from '../core/server-context';
 import { recordRefusal } from '../observability/refusals';
 import { type ClientMessage, parseClientMessage } from '../protocol/client-message';
 import { errorFrame, PONG_FRAME, subscriptionErrorFrame } from '../protocol/frames';
 import { ProtocolError } from '../protocol/protocol-error';
 import { handleClientEvent } from './client-events';
-import type { Connection } from './connection';
-import type { CoreContext } from './core-context';
 import { handleSignin } from './signin';
+import { subscribe, unsubscribe } from './subscribe-flow';
 
 /** Handles one inbound WebSocket message of `connection`. Never throws. */
 export function handleFrame(
-  ctx: CoreContext,
+  ctx: ServerContext,
   connection: Connection,
   data: string | Buffer,
   isBinary: boolean,
@@ -82,7 +82,7 @@ export function handleFrame(
  * and reported as "Internal server error".
  */
 export function reportError(
-  ctx: CoreContext,
+  ctx: ServerContext,
   connection: Connection,
   error: unknown,
   channel?: string,

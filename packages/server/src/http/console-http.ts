@@ -1,5 +1,5 @@
 /**
- * @module console/console-http
+ * @module http/console-http
  * The debug console under `/console`: the page and its assets, and the API it (and `pushwire
  * tail`) uses. Who may see an app: the built-in development app without a login when the server
  * listens on a loopback address (unless `console.enabled` is false); any app when
@@ -15,20 +15,20 @@
  *   POST /console/api/apps/:id/events          the trigger form: the REST events route's checks and path
  */
 import { isCacheChannel, timingSafeEqual } from '@pushwire/sdk';
-import type { HttpContext } from '../http/context';
-import { triggerEvent } from '../http/events-routes';
-import type { HttpAnswer, HttpRequest, Respond, StreamSink } from '../http/exchange';
-import { HttpStatusError, RequestAbortedError } from '../http/http-status-error';
-import { parseQuery, type QueryParams } from '../http/query';
-import { verifyRequest } from '../http/verify-request';
+import type { DebugFeed } from '../console/debug-feed';
+import { CONSOLE_PAGE_HTML } from '../console/page-html';
+import { CONSOLE_PAGE_SCRIPT } from '../console/page-script';
+import { CONSOLE_PAGE_STYLE } from '../console/page-style';
+import { checkSessionToken, issueSessionToken } from '../console/session-token';
+import type { Watcher } from '../console/watcher';
+import type { ServerContext } from '../core/server-context';
 import { recordRefusal } from '../observability/refusals';
 import { DEFAULT_APP_ID, DEFAULT_APP_KEY, DEFAULT_APP_SECRET, type ResolvedApp } from '../options';
-import type { DebugFeed } from './debug-feed';
-import { CONSOLE_PAGE_HTML } from './page-html';
-import { CONSOLE_PAGE_SCRIPT } from './page-script';
-import { CONSOLE_PAGE_STYLE } from './page-style';
-import { checkSessionToken, issueSessionToken } from './session-token';
-import type { Watcher } from './watcher';
+import { triggerEvent } from './events-routes';
+import type { HttpAnswer, HttpRequest, Respond, StreamSink } from './exchange';
+import { HttpStatusError, RequestAbortedError } from './http-status-error';
+import { parseQuery, type QueryParams } from './query';
+import { verifyRequest } from './verify-request';
 
 /** Largest login body. */
 const MAX_LOGIN_BYTES = 4096;
@@ -94,7 +94,7 @@ export class ConsoleHttp {
 
   /** Answers one request under `/console`. Never throws. */
   serve(
-    ctx: HttpContext,
+    ctx: ServerContext,
     req: HttpRequest,
     respond: Respond,
     path: string,
@@ -124,7 +124,7 @@ export class ConsoleHttp {
   }
 
   async #route(
-    ctx: HttpContext,
+    ctx: ServerContext,
     req: HttpRequest,
     respond: Respond,
     path: string,
@@ -237,19 +237,19 @@ export class ConsoleHttp {
   }
 
   /** The console is served at all (for some app). */
-  available(ctx: Pick<HttpContext, 'options' | 'apps'>): boolean {
+  available(ctx: Pick<ServerContext, 'options' | 'apps'>): boolean {
     const enabled = ctx.options.console.enabled;
     if (enabled !== undefined) return enabled;
     return this.#isLoopback() && ctx.apps.all().some(isDevelopmentApp);
   }
 
   /** The app is shown without a login. */
-  #isOpen(ctx: HttpContext, app: ResolvedApp): boolean {
+  #isOpen(ctx: ServerContext, app: ResolvedApp): boolean {
     return ctx.options.console.enabled !== false && this.#isLoopback() && isDevelopmentApp(app);
   }
 
   #authorize(
-    ctx: HttpContext,
+    ctx: ServerContext,
     app: ResolvedApp,
     method: string,
     rawPath: string,
@@ -285,7 +285,7 @@ export class ConsoleHttp {
     return { ok: false, status: 401, reason: 'Log in with the app key and secret' };
   }
 
-  async #login(ctx: HttpContext, req: HttpRequest): Promise<unknown> {
+  async #login(ctx: ServerContext, req: HttpRequest): Promise<unknown> {
     const body = await req.readBody(MAX_LOGIN_BYTES, ctx.options.requestTimeoutMs);
     let parsed: unknown;
     try {
@@ -318,7 +318,7 @@ export class ConsoleHttp {
     return { appId: app.id, ...issueSessionToken(app.id, app.secret, Date.now()) };
   }
 
-  async #overview(ctx: HttpContext, app: ResolvedApp): Promise<unknown> {
+  async #overview(ctx: ServerContext, app: ResolvedApp): Promise<unknown> {
     const occupied = await ctx.adapter.channels(app.id);
     const names = [...occupied.keys()]
       .filter((name) => !name.startsWith('#'))
@@ -358,7 +358,7 @@ export class ConsoleHttp {
     };
   }
 
-  #stream(ctx: HttpContext, app: ResolvedApp, query: QueryParams): HttpAnswer {
+  #stream(ctx: ServerContext, app: ResolvedApp, query: QueryParams): HttpAnswer {
     let sink: StreamSink | undefined;
     const watcher = this.#feed.watch(
       app.id,
@@ -433,7 +433,7 @@ function clipJson(value: unknown): unknown {
   return text.length <= MAX_USER_INFO_CHARS ? value : `${text.slice(0, MAX_USER_INFO_CHARS)}…`;
 }
 
-function json(ctx: HttpContext, status: number, body: unknown): HttpAnswer {
+function json(ctx: ServerContext, status: number, body: unknown): HttpAnswer {
   ctx.metrics.inc('pushwire_http_requests_total', { route: 'console', status: String(status) });
   const text = JSON.stringify(body);
   return {
@@ -448,7 +448,7 @@ function json(ctx: HttpContext, status: number, body: unknown): HttpAnswer {
   };
 }
 
-function redirect(ctx: HttpContext, location: string): HttpAnswer {
+function redirect(ctx: ServerContext, location: string): HttpAnswer {
   ctx.metrics.inc('pushwire_http_requests_total', { route: 'console', status: '308' });
   return {
     status: 308,
@@ -458,7 +458,7 @@ function redirect(ctx: HttpContext, location: string): HttpAnswer {
   };
 }
 
-function asset(ctx: HttpContext, text: string, contentType: string): HttpAnswer {
+function asset(ctx: ServerContext, text: string, contentType: string): HttpAnswer {
   ctx.metrics.inc('pushwire_http_requests_total', { route: 'console', status: '200' });
   return {
     status: 200,

@@ -1,5 +1,5 @@
 /**
- * @module ws/client-events
+ * @module handlers/client-events
  * `client-*` events: enabled for the app, private or presence channels only (never
  * `private-encrypted-`, as on Pusher: subscribers could not decrypt them, and pusher-js answers
  * each undecryptable event by calling the auth endpoint again), sender subscribed, name and size
@@ -12,12 +12,12 @@
  */
 
 import { channelType } from '@pushwire/sdk';
+import type { Connection } from '../core/connection';
+import type { ServerContext } from '../core/server-context';
 import { notifyEventObserver } from '../observability/published-event';
 import { CloseCode } from '../protocol/close-codes';
 import { channelEventFrame } from '../protocol/frames';
 import { ProtocolError } from '../protocol/protocol-error';
-import type { Connection } from './connection';
-import type { CoreContext } from './core-context';
 
 export interface ClientEvent {
   readonly event: string;
@@ -45,7 +45,7 @@ function serializeData(data: unknown): string {
 }
 
 export function handleClientEvent(
-  ctx: CoreContext,
+  ctx: ServerContext,
   connection: Connection,
   input: ClientEvent,
 ): void {

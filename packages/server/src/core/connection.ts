@@ -1,5 +1,5 @@
 /**
- * @module ws/connection
+ * @module core/connection
  * One client connection, as lean as we can make it (one object per socket, no closures): its
  * socket id, app, subscriptions and signed-in user; the transport's listener for its socket
  * (inbound budget checked before parsing, dispatch, cleanup through the adapter on close); sending
@@ -9,19 +9,16 @@
  */
 
 import type { PresenceMember } from '../adapters/adapter';
-import { unsubscribe } from '../channels/subscribe-flow';
 import type { AppMetrics } from '../observability/app-metrics';
 import type { ResolvedApp } from '../options';
 import { CloseCode } from '../protocol/close-codes';
 import { errorFrame, PING_FRAME } from '../protocol/frames';
-import type { ClientSocket, SocketListener } from '../transports/client-socket';
 import type { WatchSession } from '../watchlist/watch-session';
-import { stopWatching } from '../watchlist/watchlist-flow';
-import type { CoreContext } from './core-context';
+import type { ClientSocket, SocketListener } from './client-socket';
 import { type InboundBudgetLimits, type InboundTokens, spendInbound } from './inbound-budget';
 import type { LifetimeTracker } from './lifetime-tracker';
-import { handleFrame } from './message-dispatch';
 import { PerSecondLimiter } from './rate-limiter';
+import type { ServerContext } from './server-context';
 import { monotonicMs, NOT_SCHEDULED, type TimingWheel, type WheelEntry } from './timing-wheel';
 
 /** How long a socket may stay over `maxBufferedBytes` before it is closed with 4100. */
@@ -50,12 +47,12 @@ export interface SignedInUser {
 }
 
 /**
- * What every connection of a node shares: the core context, timings, the buffer cap, the timing
+ * What every connection of a node shares: the server context, timings, the buffer cap, the timing
  * wheel, the lifetime count and the hooks it reports to. One object per node, so a connection
  * holds one reference instead of its own copies and closures.
  */
 export interface ConnectionSettings {
-  readonly ctx: CoreContext;
+  readonly ctx: ServerContext;
   readonly activityTimeoutMs: number;
   readonly pongTimeoutMs: number;
   readonly maxBufferedBytes: number;
@@ -69,6 +66,12 @@ export interface ConnectionSettings {
   onPongTimeout(connection: Connection): void;
   /** Called when the sign-in deadline of `connection` passes (the callee closes it with 4009). */
   onAuthDeadline(connection: Connection): void;
+  /** Handles one frame within the budget (the protocol handlers, handlers/message-dispatch.ts). */
+  handleFrame(connection: Connection, data: string | Buffer, isBinary: boolean): void;
+  /** Leaves `channel` when the connection closed (handlers/subscribe-flow.ts). */
+  unsubscribe(connection: Connection, channel: string): Promise<void>;
+  /** Leaves the watchlist roster when a signed-in connection closed (handlers/watchlist-flow.ts). */
+  stopWatching(connection: Connection): Promise<void>;
 }
 
 /** What every connection of one app shares: its inbound budget and its metric series. */
@@ -353,7 +356,7 @@ export class Connection implements SocketListener, WheelEntry, InboundTokens {
     const ctx = this.#settings.ctx;
     const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
     if (spendInbound(this, this.#shared.budget, bytes, monotonicMs())) {
-      handleFrame(ctx, this, data, isBinary);
+      this.#settings.handleFrame(this, data, isBinary);
       return;
     }
     this.#overBudget = true;
@@ -406,16 +409,17 @@ export class Connection implements SocketListener, WheelEntry, InboundTokens {
    * the adapter's count.
    */
   async #cleanUp(): Promise<void> {
-    const ctx = this.#settings.ctx;
+    const settings = this.#settings;
+    const ctx = settings.ctx;
     for (const channel of this.subscribedChannels()) {
       try {
-        await unsubscribe(ctx, this, channel);
+        await settings.unsubscribe(this, channel);
       } catch (error) {
         ctx.logger.warn('cleanup failed', { channel, error: String(error) });
       }
     }
     try {
-      await stopWatching(ctx, this);
+      await settings.stopWatching(this);
     } catch (error) {
       ctx.logger.warn('watchlist cleanup failed', { error: String(error) });
     }
