@@ -10,7 +10,7 @@
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../../observability/logger';
 import type { AdapterHandlers, AdapterHealth } from '../adapter';
-import { AdapterUsageError } from '../adapter-errors';
+import { AdapterConfigError, AdapterUsageError } from '../adapter-errors';
 import type { ResolvedRedisAdapterOptions } from './redis-adapter-options';
 import { defineScripts, type RedisClient } from './scripts';
 
@@ -258,25 +258,49 @@ export class RedisConnection {
     };
     if ('cluster' in connection) {
       const inherited = connection.cluster.options.redisOptions ?? {};
-      return connection.cluster.duplicate([], {
-        ...clusterOptions,
-        redisOptions: { ...inherited, ...base },
-      });
+      return requireShardedSubscribers(
+        connection.cluster.duplicate([], {
+          ...clusterOptions,
+          redisOptions: { ...inherited, ...base },
+        }),
+        subscriber,
+      );
     }
     const { nodes, username, password, tls } = connection.clusterUrl;
-    return new Cluster(
-      nodes.map(({ host, port }) => ({ host, port })),
-      {
-        ...clusterOptions,
-        redisOptions: {
-          ...base,
-          ...(username === undefined ? {} : { username }),
-          ...(password === undefined ? {} : { password }),
-          ...(tls ? { tls: {} } : {}),
+    return requireShardedSubscribers(
+      new Cluster(
+        nodes.map(({ host, port }) => ({ host, port })),
+        {
+          ...clusterOptions,
+          redisOptions: {
+            ...base,
+            ...(username === undefined ? {} : { username }),
+            ...(password === undefined ? {} : { password }),
+            ...(tls ? { tls: {} } : {}),
+          },
         },
-      },
+      ),
+      subscriber,
     );
   }
+}
+
+/**
+ * The subscriber of a Redis Cluster needs ioredis's sharded subscribers (one per master, following
+ * slot moves): older ioredis releases send every SSUBSCRIBE through one connection and miss the
+ * messages of the other shards, so they are refused rather than half working.
+ */
+function requireShardedSubscribers(client: Cluster, subscriber: boolean): Cluster {
+  if (
+    subscriber &&
+    (client as unknown as { shardedSubscribers?: unknown }).shardedSubscribers === undefined
+  ) {
+    client.disconnect();
+    throw new AdapterConfigError(
+      'RedisAdapter on a Redis Cluster needs ioredis 5.11 or later (sharded pub/sub subscribers)',
+    );
+  }
+  return client;
 }
 
 async function disconnect(client: RedisClient): Promise<void> {
