@@ -9,7 +9,10 @@
  * cluster, with what each Redis server did meanwhile (bus messages per second, CPU per message).
  * Last, the bus alone at full speed (ioredis clients standing in for 3 nodes, 300-byte envelopes):
  * PUBLISH on one Redis, SPUBLISH over the adapter's 16 sharded channels on the cluster, and classic
- * PUBLISH on the cluster (copied to every shard), with each Redis server's CPU per message.
+ * PUBLISH on the cluster (copied to every shard), with each Redis server's CPU per message; and
+ * what the shared state costs Redis: memory and CPU per connection with one subscription (and per
+ * presence membership), written through the adapter. `node bench/cluster-fanout.mjs bus` or
+ * `… state` runs one of those parts alone.
  * Reports deliveries per second and trigger-to-delivery latency p50/p99, each as a ratio. Needs the
  * built packages (`npm run build`), `redis-server` and `redis-cli` (Redis 7) on PATH. Each server
  * runs in its own process, the WebSocket clients in another. Prints results only; writes no file.
@@ -199,7 +202,6 @@ async function redisDelta(ports, before, elapsedMs) {
     return {
       messagesPerSec: messages / (elapsedMs / 1000),
       scriptsPerSec: (calls('evalsha') + calls('eval')) / (elapsedMs / 1000),
-      cpuUsPerMessage: messages > 0 ? ((figures.cpuSec - start.cpuSec) * 1e6) / messages : 0,
       cpuShare: (figures.cpuSec - start.cpuSec) / (elapsedMs / 1000),
     };
   });
@@ -243,7 +245,7 @@ function printShards(label, shards) {
   console.log(`  ${label}: what each Redis server did during the throughput rounds`);
   shards.forEach((shard, i) => {
     console.log(
-      `    server ${i + 1}: ${Math.round(shard.messagesPerSec).toString().padStart(6)} bus messages/s, ${Math.round(shard.scriptsPerSec).toString().padStart(5)} scripts/s, CPU ${(shard.cpuShare * 100).toFixed(1)}% of a core, ${shard.cpuUsPerMessage.toFixed(1)} µs CPU per bus message`,
+      `    server ${i + 1}: ${Math.round(shard.messagesPerSec).toString().padStart(6)} bus messages/s, ${Math.round(shard.scriptsPerSec).toString().padStart(5)} scripts/s, CPU ${(shard.cpuShare * 100).toFixed(1)}% of a core`,
     );
   });
 }
@@ -281,6 +283,7 @@ async function main() {
     printShards('one Redis', spreadOne.shards);
     printShards('3-master cluster', spreadCluster.shards);
     await busOnly(redis, cluster);
+    await stateOnly(redis, cluster);
   } finally {
     redis.stop();
     cluster.stop();
@@ -295,7 +298,7 @@ const BUS_WINDOW = 500;
 const BUS_SUBSCRIBERS = 3;
 const BUS_SHARDS = 16;
 
-async function busCapacity(label, redis, mode) {
+async function busCapacity(label, redis, mode, subscriberCount = BUS_SUBSCRIBERS) {
   const { Redis, Cluster } = await import('ioredis');
   const prefix = `busbench-${Math.random().toString(36).slice(2)}:`;
   const clustered = redis.ports.length > 1;
@@ -308,7 +311,7 @@ async function busCapacity(label, redis, mode) {
     clustered ? new Cluster(nodes, options) : new Redis(redis.ports[0], '127.0.0.1');
   let received = 0;
   const subscribers = [];
-  for (let i = 0; i < BUS_SUBSCRIBERS; i++) {
+  for (let i = 0; i < subscriberCount; i++) {
     const subscriber = client(sharded ? { shardedSubscribers: true } : {});
     subscriber.on(sharded ? 'smessage' : 'message', () => {
       received += 1;
@@ -326,14 +329,14 @@ async function busCapacity(label, redis, mode) {
     return sharded ? publisher.spublish(channel, payload) : publisher.publish(channel, payload);
   };
   for (let i = 0; i < BUS_WINDOW; i++) await send(i); // warm-up
-  while (received < BUS_WINDOW * BUS_SUBSCRIBERS) await new Promise((r) => setTimeout(r, 10));
+  while (received < BUS_WINDOW * subscriberCount) await new Promise((r) => setTimeout(r, 10));
   received = 0;
   const before = await Promise.all(redis.ports.map((port) => redisFigures(port)));
   const started = now();
   for (let i = 0; i < BUS_MESSAGES; i += BUS_WINDOW) {
     await Promise.all(Array.from({ length: BUS_WINDOW }, (_, j) => send(i + j)));
   }
-  const expected = BUS_MESSAGES * BUS_SUBSCRIBERS;
+  const expected = BUS_MESSAGES * subscriberCount;
   const deadline = Date.now() + STEP_TIMEOUT_MS;
   while (received < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   const elapsedMs = now() - started;
@@ -348,7 +351,7 @@ async function busCapacity(label, redis, mode) {
     return `${Math.round(100 * share)}% in, ${(cpuUs / BUS_MESSAGES).toFixed(1)} µs`;
   });
   console.log(
-    `  ${label.padEnd(26)} ${rate.toString().padStart(7)} messages/s, ${received}/${expected} received; Redis CPU per message ${(totalUs / BUS_MESSAGES).toFixed(1)} µs in all (per server: ${perServer.join('; ')})`,
+    `  ${label.padEnd(28)} ${rate.toString().padStart(7)} messages/s, ${received}/${expected} received; Redis CPU per message ${(totalUs / BUS_MESSAGES).toFixed(1)} µs in all (per server: ${perServer.join('; ')})`,
   );
 }
 
@@ -357,8 +360,76 @@ async function busOnly(redis, cluster) {
     `\nThe bus alone: ${BUS_MESSAGES} envelopes of 300 bytes to ${BUS_SUBSCRIBERS} subscribers (the nodes), ${BUS_WINDOW} in flight:`,
   );
   await busCapacity('one Redis, PUBLISH', redis, 'publish');
+  await busCapacity('one Redis, SPUBLISH (16 ch)', redis, 'spublish');
   await busCapacity('cluster, SPUBLISH (16 ch)', cluster, 'spublish');
   await busCapacity('cluster, classic PUBLISH', cluster, 'publish');
+  await busCapacity('one Redis, PUBLISH, 12 nodes', redis, 'publish', 12);
+  await busCapacity('cluster, SPUBLISH, 12 nodes', cluster, 'spublish', 12);
+}
+
+// ------------------------------------------------------------------------------------------
+// The shared state: what a connection, a subscription and a membership cost Redis.
+
+const STATE_CONNECTIONS = 20_000;
+const STATE_PER_CHANNEL = 10;
+const STATE_IN_FLIGHT = 200;
+
+async function usedMemory(port) {
+  const { execFileSync } = await import('node:child_process');
+  const info = execFileSync('redis-cli', ['-p', String(port), 'INFO', 'memory'], {
+    encoding: 'utf8',
+  });
+  return Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? 0);
+}
+
+async function stateCost(label, redis) {
+  const { RedisAdapter } = await import('@pushwire/server/adapters/redis');
+  const adapter = new RedisAdapter({ url: redis.url, keyPrefix: `statebench-${Date.now()}:` });
+  const handlers = {
+    deliver() {},
+    terminateUser() {},
+    clusterChanged() {},
+    healthChanged() {},
+  };
+  await adapter.start(handlers);
+  const phase = async (what, step) => {
+    const memory = await Promise.all(redis.ports.map(usedMemory));
+    const before = await Promise.all(redis.ports.map((port) => redisFigures(port)));
+    const started = now();
+    for (let i = 0; i < STATE_CONNECTIONS; i += STATE_IN_FLIGHT) {
+      await Promise.all(Array.from({ length: STATE_IN_FLIGHT }, (_, j) => step(i + j)));
+    }
+    const elapsedSec = (now() - started) / 1000;
+    const after = await Promise.all(redis.ports.map((port) => redisFigures(port)));
+    const memoryAfter = await Promise.all(redis.ports.map(usedMemory));
+    const bytes = memoryAfter.reduce((sum, m, i) => sum + m - memory[i], 0) / STATE_CONNECTIONS;
+    const cpuUs =
+      (after.reduce((sum, f, i) => sum + f.cpuSec - before[i].cpuSec, 0) * 1e6) / STATE_CONNECTIONS;
+    console.log(
+      `  ${label.padEnd(10)} ${what.padEnd(34)} ${Math.round(bytes).toString().padStart(4)} bytes, ${cpuUs.toFixed(1).padStart(5)} µs Redis CPU each (${Math.round(STATE_CONNECTIONS / elapsedSec)}/s from one node)`,
+    );
+  };
+  const socket = (i) => `${Math.floor(i / 1000)}.${i % 1000}`;
+  const channel = (i) => `chan-${Math.floor(i / STATE_PER_CHANNEL)}`;
+  await phase('connection', (i) => adapter.addConnection('app', socket(i)));
+  await phase(`subscription (${STATE_PER_CHANNEL} per channel)`, (i) =>
+    adapter.addSubscription('app', channel(i), socket(i)),
+  );
+  await phase(`presence member (${STATE_PER_CHANNEL} per channel)`, (i) =>
+    adapter.addMember('app', `presence-${channel(i)}`, socket(i), {
+      userId: `user-${i}`,
+      userInfo: { name: `User ${i}` },
+    }),
+  );
+  await adapter.close();
+}
+
+async function stateOnly(redis, cluster) {
+  console.log(
+    `\nThe shared state: ${STATE_CONNECTIONS} of each, written through one node's adapter (${STATE_IN_FLIGHT} in flight); memory and CPU summed over the Redis servers:`,
+  );
+  await stateCost('one Redis', redis);
+  await stateCost('cluster', cluster);
 }
 
 const [role, ...args] = process.argv.slice(2);
@@ -368,6 +439,13 @@ else if (role === 'bus') {
   // `node bench/cluster-fanout.mjs bus`: the bus part only.
   const [redis, cluster] = [await startRedis(), await startRedisCluster()];
   await busOnly(redis, cluster).finally(() => {
+    redis.stop();
+    cluster.stop();
+  });
+} else if (role === 'state') {
+  // `node bench/cluster-fanout.mjs state`: the state part only.
+  const [redis, cluster] = [await startRedis(), await startRedisCluster()];
+  await stateOnly(redis, cluster).finally(() => {
     redis.stop();
     cluster.stop();
   });
