@@ -668,6 +668,40 @@ describe('RedisAdapter on a Redis Cluster', () => {
       a.adapter.publish({ appId: 'app', channel: `c${i}`, frame: `${i}` });
     await b.handlers.until(() => b.handlers.delivered.length === 40, 'every message on b');
     expect(new Set(b.handlers.delivered.map((m) => m.frame)).size).toBe(40);
+    // A user termination and the debug console's feed cross nodes too.
+    await a.adapter.terminateUser('app', 'u9');
+    await b.handlers.until(() => b.handlers.terminated.length === 1, 'termination on b');
+    const feed: string[] = [];
+    const watcher = new RedisAdapter({ url: cluster.url, keyPrefix, heartbeatIntervalMs: 100 });
+    const watcherHandlers = Object.assign(new RecordingHandlers(), {
+      debugReceived: (text: string) => feed.push(text),
+    });
+    await watcher.start(watcherHandlers);
+    onTestFinished(() => watcher.close());
+    a.adapter.sendDebug('{"kind":"probe"}');
+    await eventually(
+      async () => feed.length,
+      (length) => length === 1,
+      'debug feed on another node',
+    );
+    expect(feed).toEqual(['{"kind":"probe"}']);
+  });
+
+  it('keeps the order of one channel from the first publish on, while master connections open', async () => {
+    // Commands to a master whose connection is still opening wait for it, in order; they are not
+    // retried through another master (which would answer MOVED and reorder them).
+    for (let round = 0; round < 8; round++) {
+      const keyPrefix = uniquePrefix();
+      const a = await startNode({ url: redisCluster().url, keyPrefix });
+      const b = await startNode({ url: redisCluster().url, keyPrefix });
+      for (let i = 0; i < 20; i++)
+        a.adapter.publish({ appId: 'app', channel: 'c', frame: `f${i}` });
+      await b.handlers.until(() => b.handlers.delivered.length === 20, 'twenty on b');
+      await Promise.all([a.adapter.close(), b.adapter.close()]);
+      expect(b.handlers.delivered.map((m) => m.frame)).toEqual(
+        Array.from({ length: 20 }, (_, i) => `f${i}`),
+      );
+    }
   });
 
   it('a master restart: nodes fall back to their mirrors, resync, and deliver again', async () => {

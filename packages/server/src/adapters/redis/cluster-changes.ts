@@ -6,6 +6,7 @@
  */
 import type { Logger } from '../../observability/logger';
 import type { AdapterHandlers, ClusterChange } from '../adapter';
+import { withDeadline } from './command-deadline';
 import { describeError } from './connection';
 import { decodeAppId, type RedisKeys } from './redis-keys';
 import { replyArray, replyInt, replyMember, replyString } from './reply-parsing';
@@ -31,7 +32,7 @@ export class ChangeReporter {
       rows.map((row) => JSON.parse(replyString(row, 'pending change')) as unknown),
     );
     if (changes.length > 0) reportChanges(this.handlers, changes, this.logger);
-    await commands.ltrim(this.keys.pending(this.nodeId), rows.length, -1);
+    await withDeadline(commands, commands.ltrim(this.keys.pending(this.nodeId), rows.length, -1));
   }
 }
 

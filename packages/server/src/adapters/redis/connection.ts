@@ -11,6 +11,7 @@ import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis'
 import type { Logger } from '../../observability/logger';
 import type { AdapterHandlers, AdapterHealth } from '../adapter';
 import { AdapterConfigError, AdapterUsageError } from '../adapter-errors';
+import { withDeadline } from './command-deadline';
 import type { ResolvedRedisAdapterOptions } from './redis-adapter-options';
 import { defineScripts, type RedisClient } from './scripts';
 
@@ -134,7 +135,7 @@ export class RedisConnection {
     const commands = this.commandClient;
     if (!this.isUp || !commands || this.isClosing) return local();
     try {
-      return await operation(commands);
+      return await withDeadline(commands, operation(commands));
     } catch (error) {
       if (error instanceof AdapterUsageError) throw error;
       this.markDown(error);
@@ -234,7 +235,11 @@ export class RedisConnection {
       commandTimeout: this.config.commandTimeoutMs,
       ...(subscriber ? {} : { maxRetriesPerRequest: 0 }),
     };
+    // One Redis: commands fail at once while disconnected. A cluster client queues them per master
+    // (in order, see command-deadline.ts), so a master whose connection is opening gets them in the
+    // order they were sent instead of a retry through another master.
     const offlineQueue = { enableOfflineQueue: subscriber };
+    const clusterOfflineQueue = { enableOfflineQueue: true };
     const { connection } = this.config;
     if ('url' in connection) {
       return new Redis(connection.url, {
@@ -252,7 +257,7 @@ export class RedisConnection {
     }
     const clusterOptions: ClusterOptions = {
       lazyConnect: true,
-      ...offlineQueue,
+      ...clusterOfflineQueue,
       clusterRetryStrategy: reconnectDelayMs,
       shardedSubscribers: subscriber,
     };

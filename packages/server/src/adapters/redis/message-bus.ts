@@ -9,6 +9,7 @@
 
 import type { Logger } from '../../observability/logger';
 import type { AdapterHandlers, ChannelMessage } from '../adapter';
+import { withDeadline } from './command-deadline';
 import { describeError, type RedisConnection } from './connection';
 import { encodePublish, encodeTerminate, parseEnvelope } from './envelope';
 import type { RedisKeys } from './redis-keys';
@@ -87,6 +88,7 @@ export class MessageBus {
   /** Sends an envelope on the bus channel of `name` (a channel, or `user:<id>`). */
   private send(client: RedisClient, appId: string, name: string, text: string): Promise<unknown> {
     const channel = this.keys.busChannelFor(appId, name);
-    return this.keys.sharded ? client.spublish(channel, text) : client.publish(channel, text);
+    const sent = this.keys.sharded ? client.spublish(channel, text) : client.publish(channel, text);
+    return withDeadline(client, sent);
   }
 }

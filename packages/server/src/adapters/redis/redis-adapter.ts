@@ -22,6 +22,7 @@ import type { Logger } from '../../observability/logger';
 import type { Adapter, AdapterHandlers, AdapterHealth, ChannelMessage } from '../adapter';
 import { AdapterUsageError } from '../adapter-errors';
 import { ChangeReporter } from './cluster-changes';
+import { withDeadline } from './command-deadline';
 import { RedisConnection } from './connection';
 import { Heartbeat } from './heartbeat';
 import { LocalMirror } from './local-mirror';
@@ -124,9 +125,10 @@ export class RedisAdapter extends RedisState implements Adapter {
     const commands = this.connection.commands;
     if (this.closing || !this.connection.up || commands === undefined) return;
     const channel = this.keys.debugChannel;
-    (this.keys.sharded ? commands.spublish(channel, text) : commands.publish(channel, text)).catch(
-      (error: unknown) => this.connection.markDown(error),
-    );
+    const sent = this.keys.sharded
+      ? commands.spublish(channel, text)
+      : commands.publish(channel, text);
+    withDeadline(commands, sent).catch((error: unknown) => this.connection.markDown(error));
   }
 
   async terminateUser(appId: string, userId: string): Promise<void> {

@@ -11,6 +11,7 @@
 
 import { PushwireServerError } from '../../server-error';
 import type { ChangeReporter } from './cluster-changes';
+import { withDeadline } from './command-deadline';
 import type { RedisConnection } from './connection';
 import type { LocalMirror, MirrorEntryKind, MirrorEntryRef } from './local-mirror';
 import { decodeAppId, encodeAppId, type RedisKeys } from './redis-keys';
@@ -91,7 +92,10 @@ class ResyncSteps {
     const batch = new ResyncBatch();
     let cursor = '0';
     do {
-      const [next, stored] = await this.commands.sscan(key, cursor, 'COUNT', RESYNC_SCAN_COUNT);
+      const [next, stored] = await withDeadline(
+        this.commands,
+        this.commands.sscan(key, cursor, 'COUNT', RESYNC_SCAN_COUNT),
+      );
       cursor = next;
       for (const text of stored) {
         const group = storedEntryGroup(text);

@@ -7,6 +7,7 @@
  * window.
  */
 import type { Cluster, Redis } from 'ioredis';
+import { withDeadline } from './command-deadline';
 import {
   ADD_CONNECTION,
   ADD_MEMBER,
@@ -78,5 +79,5 @@ export function runScript(
     `${COMMAND_PREFIX}${name}`
   ];
   if (command === undefined) throw new Error(`script ${name} is not defined on this client`);
-  return command.call(client, key, ...args);
+  return withDeadline(client, command.call(client, key, ...args));
 }
