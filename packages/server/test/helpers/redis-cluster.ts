@@ -51,22 +51,26 @@ function requireBinaries(): void {
   }
 }
 
-async function freePort(): Promise<number> {
+/** Listens on `port` (0: any) and closes again; resolves with the port, or undefined if taken. */
+async function tryPort(port: number): Promise<number | undefined> {
   const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
+  const listening = once(server, 'listening').then(() => true);
+  const failed = once(server, 'error').then(() => false);
+  server.listen(port, '127.0.0.1');
+  if (!(await Promise.race([listening, failed]))) return undefined;
   const address = server.address();
   server.close();
   await once(server, 'close');
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
+  return address === null || typeof address === 'string' ? undefined : address.port;
 }
 
-/** A free port whose cluster bus port (port + 10000) is usable too. */
+/** A free port whose cluster bus port (port + 10000) is free too. */
 async function freeClusterPort(): Promise<number> {
   for (;;) {
-    const port = await freePort();
-    if (port + 10_000 <= 65_535) return port;
+    const port = await tryPort(0);
+    if (port !== undefined && port + 10_000 <= 65_535 && (await tryPort(port + 10_000))) {
+      return port;
+    }
   }
 }
 
@@ -191,8 +195,9 @@ export async function startRedisCluster(): Promise<RedisClusterHandle> {
       await startMaster(index);
     },
     async masterPortOf(key) {
-      const slot = Number((await cli(ports[0] as number, 'CLUSTER', 'KEYSLOT', key)).trim());
-      const nodes = await cli(ports[0] as number, 'CLUSTER', 'NODES');
+      const running = ports.find((_, index) => children[index] !== undefined) ?? 0;
+      const slot = Number((await cli(running, 'CLUSTER', 'KEYSLOT', key)).trim());
+      const nodes = await cli(running, 'CLUSTER', 'NODES');
       for (const line of nodes.split('\n')) {
         const fields = line.split(' ');
         const address = fields[1]?.split('@')[0] ?? '';
