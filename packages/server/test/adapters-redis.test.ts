@@ -749,6 +749,30 @@ describe('RedisAdapter on a Redis Cluster', () => {
     );
   });
 
+  it('starts without a reachable cluster, serves locally, and closes at once', async () => {
+    const adapter = new RedisAdapter({
+      url: 'redis+cluster://127.0.0.1:1,127.0.0.1:2',
+      keyPrefix: uniquePrefix(),
+      commandTimeoutMs: 300,
+      heartbeatIntervalMs: 100,
+    });
+    const handlers = new RecordingHandlers();
+    await adapter.start(handlers);
+    expect(adapter.health()).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/redis unavailable/),
+    });
+    expect(await adapter.addSubscription('app', 'c', '1.1')).toEqual({
+      subscriptionCount: 1,
+      transitioned: true,
+      provisional: true,
+    });
+    adapter.publish({ appId: 'app', channel: 'c', frame: 'local' });
+    expect(handlers.delivered.map((m) => m.frame)).toEqual(['local']);
+    await adapter.close();
+    expect(adapter.health()).toEqual({ ok: false, detail: 'closed' });
+  });
+
   it('takes its seed nodes from a redis+cluster:// URL or a Cluster client, and checks them', async () => {
     const { Cluster } = await import('ioredis');
     const cluster = redisCluster();
