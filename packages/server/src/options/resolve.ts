@@ -244,8 +244,8 @@ export function resolveServerOptions(input: ServerOptions = {}): ResolvedServerO
       : readMatching(
           raw['redisUrl'],
           'redisUrl',
-          /^rediss?:\/\//,
-          'must start with redis:// or rediss://',
+          /^rediss?(\+cluster)?:\/\//,
+          'must start with redis://, rediss://, redis+cluster:// or rediss+cluster://',
         );
 
   const redisKeyPrefix =
