@@ -34,6 +34,7 @@ Commands:
 
 Options:
   --redis-url URL          the cluster's Redis (required)            env PUSHWIRE_REDIS_URL
+                           (a Redis Cluster: redis+cluster://host:port,host:port,...)
   --redis-key-prefix TEXT  the cluster's key prefix, as given to serve env PUSHWIRE_REDIS_KEY_PREFIX
                                                                      default pushwire:
   --key KEY                add, update: the app key (add: generated when not given)
@@ -294,9 +295,12 @@ export const appsCommand: Command = {
     if (url === undefined) {
       throw new UsageError('needs --redis-url URL (or PUSHWIRE_REDIS_URL)', { command: NAME });
     }
-    if (!/^rediss?:\/\//.test(url)) {
+    if (!/^rediss?(\+cluster)?:\/\//.test(url)) {
       // Not echoed: the URL may carry a password.
-      throw new UsageError('--redis-url must start with redis:// or rediss://', { command: NAME });
+      throw new UsageError(
+        '--redis-url must start with redis://, rediss://, redis+cluster:// or rediss+cluster://',
+        { command: NAME },
+      );
     }
     const keyPrefix =
       flags['redis-key-prefix'] ?? (io.env['PUSHWIRE_REDIS_KEY_PREFIX']?.trim() || undefined);

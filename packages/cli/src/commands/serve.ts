@@ -42,6 +42,7 @@ Options:
   --webhook-url URL        send every webhook event to URL, signed with the app's key and secret
                            (repeatable)                              env PUSHWIRE_WEBHOOK_URLS (comma-separated)
   --redis-url URL          share state with other nodes through Redis env PUSHWIRE_REDIS_URL
+                           (a Redis Cluster: redis+cluster://host:port,host:port,...)
   --redis-key-prefix TEXT  prefix of every Redis key and channel     env PUSHWIRE_REDIS_KEY_PREFIX
                            (default pushwire:; one per cluster sharing a Redis)
   --no-redis-apps          with --redis-url, do not serve the apps of the Redis app store

@@ -5,6 +5,7 @@
  */
 import { describeRedisError, importIoredis } from './redis-app-follower';
 import { RedisAppStore } from './redis-app-store';
+import { redisClientFor } from './redis-client';
 
 /** Time allowed to connect to Redis. */
 const CONNECT_TIMEOUT_MS = 5_000;
@@ -26,11 +27,11 @@ export async function connectRedisAppStore(
   keyPrefix?: string,
 ): Promise<ConnectedRedisAppStore> {
   const ioredis = await importIoredis();
-  const client = new ioredis.Redis(url, {
+  const client = redisClientFor(ioredis, url, {
     lazyConnect: true,
     connectTimeout: CONNECT_TIMEOUT_MS,
     maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
+    reconnectDelayMs: () => null,
   });
   client.on('error', () => undefined);
   try {

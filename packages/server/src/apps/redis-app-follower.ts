@@ -10,6 +10,7 @@
 import { ServerConfigError } from '../config-error';
 import type { Logger } from '../observability/logger';
 import { RedisAppStore, type StoredAppEntry } from './redis-app-store';
+import { type AppStoreClient, redisClientFor } from './redis-client';
 
 /** Safety-net re-read interval. */
 export const DEFAULT_APPS_REFRESH_MS = 30_000;
@@ -26,8 +27,6 @@ export interface RedisAppFollowerOptions {
   readonly refreshMs?: number;
   readonly startTimeoutMs?: number;
 }
-
-type IoRedis = import('ioredis').Redis;
 
 /** Loads ioredis; a missing package is a ServerConfigError saying how to fix it. */
 export async function importIoredis(): Promise<typeof import('ioredis')> {
@@ -49,8 +48,8 @@ export function describeRedisError(error: unknown): string {
 
 /** A running follower; `close()` ends both connections and the timer. */
 export class RedisAppFollower {
-  readonly #commands: IoRedis;
-  readonly #subscriber: IoRedis;
+  readonly #commands: AppStoreClient;
+  readonly #subscriber: AppStoreClient;
   readonly #store: RedisAppStore;
   readonly #options: RedisAppFollowerOptions;
   readonly #timer: NodeJS.Timeout;
@@ -64,10 +63,10 @@ export class RedisAppFollower {
     const clientOptions = {
       lazyConnect: false,
       maxRetriesPerRequest: 1,
-      retryStrategy: (attempt: number) => Math.min(attempt * 100, MAX_RECONNECT_DELAY_MS),
+      reconnectDelayMs: (attempt: number) => Math.min(attempt * 100, MAX_RECONNECT_DELAY_MS),
     };
-    this.#commands = new ioredis.Redis(options.url, clientOptions);
-    this.#subscriber = new ioredis.Redis(options.url, clientOptions);
+    this.#commands = redisClientFor(ioredis, options.url, clientOptions);
+    this.#subscriber = redisClientFor(ioredis, options.url, clientOptions);
     for (const client of [this.#commands, this.#subscriber]) {
       // Reported through the reads' failures (once per outage), not once per reconnect attempt.
       client.on('error', () => undefined);
@@ -139,7 +138,7 @@ export class RedisAppFollower {
   }
 }
 
-async function quit(client: IoRedis): Promise<void> {
+async function quit(client: AppStoreClient): Promise<void> {
   try {
     if (client.status === 'ready') {
       await client.quit();

@@ -178,7 +178,11 @@ export interface ServerOptions {
   readonly webhooks?: readonly WebhookTarget[];
   /** Cluster adapter. @default an in-process LocalAdapter (created by the server) */
   readonly adapter?: Adapter;
-  /** Redis URL for the Redis adapter, used when `adapter` is not given. Env `PUSHWIRE_REDIS_URL`. */
+  /**
+   * Redis URL for the Redis adapter, used when `adapter` is not given: `redis://` or `rediss://`
+   * for one Redis, `redis+cluster://[[user]:password@]host:port[,host:port…]` (or
+   * `rediss+cluster://`) for a Redis Cluster or Valkey cluster. Env `PUSHWIRE_REDIS_URL`.
+   */
   readonly redisUrl?: string;
   /**
    * Prefix of every Redis key and channel of the adapter made for `redisUrl` (nodes sharing a

@@ -166,17 +166,21 @@ function redisTarget(redis: Redis | Cluster | undefined, url: string): RedisTarg
       ? { cluster: redis as Cluster }
       : { redis: redis as Redis };
   }
+  const clusterUrl = clusterUrlOf(url);
+  return clusterUrl ? { clusterUrl } : { url };
+}
+
+/** The parsed seed nodes of a `redis+cluster://` or `rediss+cluster://` URL; undefined for others. */
+export function clusterUrlOf(url: string): ClusterUrl | undefined {
   const cluster = /^(rediss?)\+cluster:\/\/(.*)$/.exec(url);
-  return cluster
-    ? { clusterUrl: parseClusterUrl(cluster[1] === 'rediss', cluster[2] ?? '') }
-    : { url };
+  return cluster ? parseClusterUrl(cluster[1] === 'rediss', cluster[2] ?? '') : undefined;
 }
 
 /**
  * `[[user]:password@]host:port[,host:port…]` (after the scheme); errors never echo the URL.
  * A path (`/db`) is refused: a Redis Cluster has database 0 only.
  */
-function parseClusterUrl(tls: boolean, rest: string): ClusterUrl {
+export function parseClusterUrl(tls: boolean, rest: string): ClusterUrl {
   const at = rest.lastIndexOf('@');
   const userInfo = at === -1 ? undefined : rest.slice(0, at);
   const hostList = at === -1 ? rest : rest.slice(at + 1);
