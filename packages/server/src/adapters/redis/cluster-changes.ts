@@ -14,25 +14,33 @@ import { type RedisClient, runScript } from './scripts';
 
 /** Reports one node's pending changes; see the module comment. */
 export class ChangeReporter {
-  constructor(
-    private readonly keys: RedisKeys,
-    private readonly nodeId: string,
-    private readonly handlers: AdapterHandlers,
-    private readonly logger: Logger,
-  ) {}
+  readonly #keys: RedisKeys;
+  readonly #nodeId: string;
+  readonly #handlers: AdapterHandlers;
+  readonly #logger: Logger;
+
+  constructor(keys: RedisKeys, nodeId: string, handlers: AdapterHandlers, logger: Logger) {
+    this.#keys = keys;
+    this.#nodeId = nodeId;
+    this.#handlers = handlers;
+    this.#logger = logger;
+  }
 
   /** Reports the pending changes, then trims exactly those. */
   async reportPending(commands: RedisClient): Promise<void> {
     const rows = replyArray(
-      await runScript(commands, 'pendingChanges', this.keys.anchor, [this.keys.state, this.nodeId]),
+      await runScript(commands, 'pendingChanges', this.#keys.anchor, [
+        this.#keys.state,
+        this.#nodeId,
+      ]),
       'pending changes',
     );
     if (rows.length === 0) return;
     const changes = parseChanges(
       rows.map((row) => JSON.parse(replyString(row, 'pending change')) as unknown),
     );
-    if (changes.length > 0) reportChanges(this.handlers, changes, this.logger);
-    await withDeadline(commands, commands.ltrim(this.keys.pending(this.nodeId), rows.length, -1));
+    if (changes.length > 0) reportChanges(this.#handlers, changes, this.#logger);
+    await withDeadline(commands, commands.ltrim(this.#keys.pending(this.#nodeId), rows.length, -1));
   }
 }
 

@@ -38,50 +38,52 @@ function reconnectDelayMs(attempt: number): number {
 
 /** The connection pair with its up/down state; see the module comment. */
 export class RedisConnection {
-  private commandClient: RedisClient | undefined;
-  private subscriberClient: RedisClient | undefined;
-  private handlers: AdapterHandlers | undefined;
-  private isUp = false;
-  private resyncNeeded = true;
-  private isClosing = false;
-  private outageLogged = false;
-  private outageSinceMs = 0;
-  private outageReminder: NodeJS.Timeout | undefined;
-  private currentHealth: AdapterHealth = { ok: false, detail: 'not started' };
+  readonly #config: ResolvedRedisAdapterOptions;
+  readonly #logger: Logger;
+  #commands: RedisClient | undefined;
+  #subscriber: RedisClient | undefined;
+  #handlers: AdapterHandlers | undefined;
+  #up = false;
+  #needsResync = true;
+  #closing = false;
+  #outageLogged = false;
+  #outageSinceMs = 0;
+  #outageReminder: NodeJS.Timeout | undefined;
+  #health: AdapterHealth = { ok: false, detail: 'not started' };
   /** healthChanged reports changes after start() resolved; start's outcome is read via health(). */
-  private reportHealth = false;
+  #reportHealth = false;
 
-  constructor(
-    private readonly config: ResolvedRedisAdapterOptions,
-    private readonly logger: Logger,
-  ) {}
+  constructor(config: ResolvedRedisAdapterOptions, logger: Logger) {
+    this.#config = config;
+    this.#logger = logger;
+  }
 
   /** The client for commands and PUBLISH; undefined before {@link open}. */
   get commands(): RedisClient | undefined {
-    return this.commandClient;
+    return this.#commands;
   }
 
   get subscriber(): RedisClient | undefined {
-    return this.subscriberClient;
+    return this.#subscriber;
   }
 
   /** Redis answered the last command and this node's state is written there. */
   get up(): boolean {
-    return this.isUp;
+    return this.#up;
   }
 
   /** Redis was unreachable since the last resync: the mirror must be written back. */
   get needsResync(): boolean {
-    return this.resyncNeeded;
+    return this.#needsResync;
   }
 
   /** The adapter is closing (or was abandoned): no more commands, reports or deliveries. */
   get closing(): boolean {
-    return this.isClosing;
+    return this.#closing;
   }
 
   health(): AdapterHealth {
-    return this.currentHealth;
+    return this.#health;
   }
 
   /**
@@ -93,21 +95,21 @@ export class RedisConnection {
     channels: readonly string[],
     listeners: ConnectionListeners,
   ): Promise<void> {
-    this.handlers = handlers;
-    const commands = this.createClient(false);
-    const subscriber = this.createClient(true);
+    this.#handlers = handlers;
+    const commands = this.#createClient(false);
+    const subscriber = this.#createClient(true);
     defineScripts(commands);
-    this.commandClient = commands;
-    this.subscriberClient = subscriber;
+    this.#commands = commands;
+    this.#subscriber = subscriber;
     const onMessage = (channel: string, text: string) => listeners.message(channel, text);
-    subscriber.on(this.config.sharded ? 'smessage' : 'message', onMessage);
+    subscriber.on(this.#config.sharded ? 'smessage' : 'message', onMessage);
     for (const client of [commands, subscriber]) {
       client.on('error', (error: unknown) => this.markDown(error));
       client.on('close', () => this.markDown(new Error('connection closed')));
       client.on('ready', () => listeners.ready());
     }
     await Promise.allSettled([commands.connect(), subscriber.connect()]);
-    const subscribed = this.config.sharded
+    const subscribed = this.#config.sharded
       ? Promise.all(channels.map((channel) => subscriber.ssubscribe(channel)))
       : subscriber.subscribe(...channels);
     if (subscriber.status === 'ready') {
@@ -119,21 +121,21 @@ export class RedisConnection {
 
   /** start() has its outcome: logs a start without Redis, then reports health changes. */
   reportFromNowOn(): void {
-    if (!this.isUp) {
-      this.outageLogged = true;
-      this.logger.error('redis adapter started without redis: serving local clients only', {
-        nodeId: this.config.nodeId,
-        detail: this.currentHealth.detail,
+    if (!this.#up) {
+      this.#outageLogged = true;
+      this.#logger.error('redis adapter started without redis: serving local clients only', {
+        nodeId: this.#config.nodeId,
+        detail: this.#health.detail,
       });
-      this.remindUntilBack();
+      this.#remindUntilBack();
     }
-    this.reportHealth = true;
+    this.#reportHealth = true;
   }
 
   /** Runs a Redis operation while Redis is up; otherwise, or when it fails, answers locally. */
   async shared<T>(operation: (redis: RedisClient) => Promise<T>, local: () => T): Promise<T> {
-    const commands = this.commandClient;
-    if (!this.isUp || !commands || this.isClosing) return local();
+    const commands = this.#commands;
+    if (!this.#up || !commands || this.#closing) return local();
     try {
       return await withDeadline(commands, operation(commands));
     } catch (error) {
@@ -145,94 +147,94 @@ export class RedisConnection {
 
   /** Redis is unreachable: answer from the mirror, log once per outage, report unhealthy. */
   markDown(error: unknown): void {
-    if (this.isClosing || !this.handlers) return;
-    this.resyncNeeded = true;
-    this.isUp = false;
+    if (this.#closing || !this.#handlers) return;
+    this.#needsResync = true;
+    this.#up = false;
     const detail = `redis unavailable: ${describeError(error)}`;
     // While starting, start() itself reports a failure to connect (once).
-    if (!this.outageLogged && this.reportHealth) {
-      this.outageLogged = true;
-      this.logger.error('redis adapter lost redis: serving local clients only until it is back', {
-        nodeId: this.config.nodeId,
+    if (!this.#outageLogged && this.#reportHealth) {
+      this.#outageLogged = true;
+      this.#logger.error('redis adapter lost redis: serving local clients only until it is back', {
+        nodeId: this.#config.nodeId,
         detail,
       });
-      this.remindUntilBack();
+      this.#remindUntilBack();
     }
-    this.setHealth({ ok: false, detail });
+    this.#setHealth({ ok: false, detail });
   }
 
   /** The mirror was written back into Redis: commands go to Redis again. */
   markResynchronized(): void {
-    this.resyncNeeded = false;
-    this.isUp = true;
-    this.stopReminder();
-    if (this.outageLogged) {
-      this.outageLogged = false;
-      this.logger.info('redis adapter reconnected and resynchronized', {
-        nodeId: this.config.nodeId,
+    this.#needsResync = false;
+    this.#up = true;
+    this.#stopReminder();
+    if (this.#outageLogged) {
+      this.#outageLogged = false;
+      this.#logger.info('redis adapter reconnected and resynchronized', {
+        nodeId: this.#config.nodeId,
       });
     }
-    this.setHealth({ ok: true });
+    this.#setHealth({ ok: true });
   }
 
   /** From now on nothing is sent and no outage is reported (close, or a simulated crash). */
   beginClosing(): void {
-    this.isClosing = true;
-    this.stopReminder();
+    this.#closing = true;
+    this.#stopReminder();
   }
 
   /** Quits both connections (a hard disconnect when quitting fails); health becomes 'closed'. */
   async close(): Promise<void> {
-    this.isUp = false;
-    const clients = [this.commandClient, this.subscriberClient];
+    this.#up = false;
+    const clients = [this.#commands, this.#subscriber];
     await Promise.all(clients.map((client) => client && disconnect(client)));
-    this.currentHealth = { ok: false, detail: 'closed' };
+    this.#health = { ok: false, detail: 'closed' };
   }
 
   /** Drops both connections at once, as a crashed process would. */
   abandon(): void {
-    this.stopReminder();
-    this.isUp = false;
-    this.commandClient?.disconnect();
-    this.subscriberClient?.disconnect();
+    this.#stopReminder();
+    this.#up = false;
+    this.#commands?.disconnect();
+    this.#subscriber?.disconnect();
   }
 
   /** Logs the outage again every `outageLogIntervalMs` until Redis is back or the node closes. */
-  private remindUntilBack(): void {
-    if (this.outageReminder !== undefined) return;
-    this.outageSinceMs = Date.now();
-    this.outageReminder = setInterval(() => {
-      if (this.isUp || this.isClosing) return this.stopReminder();
-      this.logger.error('redis still unreachable: serving local clients only', {
-        nodeId: this.config.nodeId,
-        downForSec: Math.round((Date.now() - this.outageSinceMs) / 1000),
-        detail: this.currentHealth.detail,
+  #remindUntilBack(): void {
+    if (this.#outageReminder !== undefined) return;
+    this.#outageSinceMs = Date.now();
+    this.#outageReminder = setInterval(() => {
+      if (this.#up || this.#closing) return this.#stopReminder();
+      this.#logger.error('redis still unreachable: serving local clients only', {
+        nodeId: this.#config.nodeId,
+        downForSec: Math.round((Date.now() - this.#outageSinceMs) / 1000),
+        detail: this.#health.detail,
       });
-    }, this.config.outageLogIntervalMs);
-    this.outageReminder.unref();
+    }, this.#config.outageLogIntervalMs);
+    this.#outageReminder.unref();
   }
 
-  private stopReminder(): void {
-    if (this.outageReminder !== undefined) clearInterval(this.outageReminder);
-    this.outageReminder = undefined;
+  #stopReminder(): void {
+    if (this.#outageReminder !== undefined) clearInterval(this.#outageReminder);
+    this.#outageReminder = undefined;
   }
 
-  private setHealth(health: AdapterHealth): void {
-    const changed = health.ok !== this.currentHealth.ok;
-    this.currentHealth = health;
-    if (!changed || !this.reportHealth) return;
+  #setHealth(health: AdapterHealth): void {
+    const changed = health.ok !== this.#health.ok;
+    this.#health = health;
+    if (!changed || !this.#reportHealth) return;
     try {
-      this.handlers?.healthChanged?.(health);
+      this.#handlers?.healthChanged?.(health);
     } catch (error) {
-      this.logger.error('healthChanged handler failed', { error: describeError(error) });
+      this.#logger.error('healthChanged handler failed', { error: describeError(error) });
     }
   }
 
   /** The commands client (no offline queue, no retries: a failure marks Redis down) or the subscriber. */
-  private createClient(subscriber: boolean): RedisClient {
+  #createClient(subscriber: boolean): RedisClient {
     const base: Partial<RedisOptions> = {
       lazyConnect: true,
-      commandTimeout: this.config.commandTimeoutMs,
+      commandTimeout: this.#config.commandTimeoutMs,
       ...(subscriber ? {} : { maxRetriesPerRequest: 0 }),
     };
     // One Redis: commands fail at once while disconnected. A cluster client queues them per master
@@ -240,7 +242,7 @@ export class RedisConnection {
     // order they were sent instead of a retry through another master.
     const offlineQueue = { enableOfflineQueue: subscriber };
     const clusterOfflineQueue = { enableOfflineQueue: true };
-    const { connection } = this.config;
+    const { connection } = this.#config;
     if ('url' in connection) {
       return new Redis(connection.url, {
         ...base,

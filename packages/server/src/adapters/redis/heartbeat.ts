@@ -27,46 +27,50 @@ export interface HeartbeatContext {
 
 /** Heartbeats, recovery and reaping; see the module comment. */
 export class Heartbeat {
-  private ticking: Promise<void> | undefined;
-  private tickRequested = false;
-  private timer: NodeJS.Timeout | undefined;
+  #ticking: Promise<void> | undefined;
+  #tickRequested = false;
+  #timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly context: HeartbeatContext) {}
+  readonly #context: HeartbeatContext;
+
+  constructor(context: HeartbeatContext) {
+    this.#context = context;
+  }
 
   /** Ticks every heartbeat interval (without keeping the process alive). */
   startTimer(): void {
-    this.timer = setInterval(() => {
+    this.#timer = setInterval(() => {
       void this.tick();
-    }, this.context.heartbeatIntervalMs);
-    this.timer.unref();
+    }, this.#context.heartbeatIntervalMs);
+    this.#timer.unref();
   }
 
   /** Stops the timer and waits for a running tick. */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.ticking;
+    if (this.#timer) clearInterval(this.#timer);
+    await this.#ticking;
   }
 
   /** Runs a tick now, or once more after the running one. */
   tick(): Promise<void> {
-    if (this.ticking) {
-      this.tickRequested = true;
-      return this.ticking;
+    if (this.#ticking) {
+      this.#tickRequested = true;
+      return this.#ticking;
     }
-    this.ticking = (async () => {
+    this.#ticking = (async () => {
       do {
-        this.tickRequested = false;
-        await this.runTick();
-      } while (this.tickRequested && !this.context.connection.closing);
+        this.#tickRequested = false;
+        await this.#runTick();
+      } while (this.#tickRequested && !this.#context.connection.closing);
     })().finally(() => {
-      this.ticking = undefined;
+      this.#ticking = undefined;
     });
-    return this.ticking;
+    return this.#ticking;
   }
 
   /** Removes this node's state from Redis while it is reachable (a clean close). */
   async leave(): Promise<void> {
-    const { connection, logger, keys, nodeId, nodeTimeoutMs } = this.context;
+    const { connection, logger, keys, nodeId, nodeTimeoutMs } = this.#context;
     const commands = connection.commands;
     if (!connection.up || !commands) return;
     try {
@@ -79,8 +83,8 @@ export class Heartbeat {
     }
   }
 
-  private async runTick(): Promise<void> {
-    const { connection, logger, keys, nodeId, nodeTimeoutMs, reporter } = this.context;
+  async #runTick(): Promise<void> {
+    const { connection, logger, keys, nodeId, nodeTimeoutMs, reporter } = this.#context;
     const commands = connection.commands;
     const subscriber = connection.subscriber;
     if (connection.closing || !commands || !subscriber) return;
@@ -89,18 +93,18 @@ export class Heartbeat {
       return;
     }
     try {
-      if (connection.needsResync) await resyncNode(commands, this.context);
+      if (connection.needsResync) await resyncNode(commands, this.#context);
       const reply = replyArray(
         await runScript(commands, 'heartbeat', keys.anchor, [keys.state, nodeId, nodeTimeoutMs]),
         'heartbeat',
       );
       if (replyInt(reply[0], 'heartbeat registered') === 0) {
         logger.warn('this node was declared dead by the cluster: registering again', { nodeId });
-        await resyncNode(commands, this.context);
+        await resyncNode(commands, this.#context);
       }
       for (const dead of replyArray(reply[1], 'dead nodes')) {
         const deadNodeId = replyString(dead, 'dead node');
-        if (deadNodeId !== nodeId) await this.reap(commands, deadNodeId);
+        if (deadNodeId !== nodeId) await this.#reap(commands, deadNodeId);
       }
       await reporter.reportPending(commands);
     } catch (error) {
@@ -112,8 +116,8 @@ export class Heartbeat {
   }
 
   /** Removes a dead node's entries and reports the removals. */
-  private async reap(commands: RedisClient, deadNodeId: string): Promise<void> {
-    const { logger, keys, nodeId, nodeTimeoutMs, reporter } = this.context;
+  async #reap(commands: RedisClient, deadNodeId: string): Promise<void> {
+    const { logger, keys, nodeId, nodeTimeoutMs, reporter } = this.#context;
     const count = await runScript(commands, 'reapNode', keys.anchor, [
       keys.state,
       deadNodeId,

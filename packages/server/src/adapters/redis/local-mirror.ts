@@ -41,25 +41,25 @@ export class LocalMirror {
   readonly claims = new ExpiringStore<true>(Date.now);
   /** This node's own REST rate windows, used while Redis is unreachable. */
   readonly rates = new RateWindows(Date.now);
-  private readonly unannounced = new Set<string>();
+  readonly #unannounced = new Set<string>();
   /** Entries changed since the running resync started (undefined when none runs). */
-  private touched: Set<string> | undefined;
+  #touched: Set<string> | undefined;
 
   /** Records that an entry changed (the running resync, if any, rewrites it again). */
   changed(kind: MirrorEntryKind, appId: string, channel: string, socketId: string): void {
-    this.touched?.add(entryKey(kind, appId, channel, socketId));
+    this.#touched?.add(entryKey(kind, appId, channel, socketId));
   }
 
   /** A resync starts: from now on changed entries are remembered until {@link stopTracking}. */
   startTracking(): void {
-    this.touched = new Set();
+    this.#touched = new Set();
   }
 
   /** The entries changed since the last call (or since {@link startTracking}), forgotten here. */
   takeTouched(): MirrorEntryRef[] {
-    const touched = this.touched;
+    const touched = this.#touched;
     if (touched === undefined || touched.size === 0) return [];
-    this.touched = new Set();
+    this.#touched = new Set();
     const refs: MirrorEntryRef[] = [];
     for (const key of touched) refs.push(parseEntryKey(key));
     return refs;
@@ -67,31 +67,31 @@ export class LocalMirror {
 
   /** True when entries changed since the last {@link takeTouched}. */
   get hasTouched(): boolean {
-    return (this.touched?.size ?? 0) > 0;
+    return (this.#touched?.size ?? 0) > 0;
   }
 
   stopTracking(): void {
-    this.touched = undefined;
+    this.#touched = undefined;
   }
 
   /** The entry was added while Redis was unreachable: the next resync reports it as added. */
   flagUnannounced(kind: EntryKind, appId: string, channel: string, socketId: string): void {
-    this.unannounced.add(entryKey(kind, appId, channel, socketId));
+    this.#unannounced.add(entryKey(kind, appId, channel, socketId));
   }
 
   /** The entry is gone, or the cluster heard of it: nothing (more) to announce. */
   unflag(kind: EntryKind, appId: string, channel: string, socketId: string): void {
-    this.unannounced.delete(entryKey(kind, appId, channel, socketId));
+    this.#unannounced.delete(entryKey(kind, appId, channel, socketId));
   }
 
   isUnannounced(kind: EntryKind, appId: string, channel: string, socketId: string): boolean {
-    return this.unannounced.has(entryKey(kind, appId, channel, socketId));
+    return this.#unannounced.has(entryKey(kind, appId, channel, socketId));
   }
 
   clear(): void {
     this.state.clear();
-    this.unannounced.clear();
-    this.touched = undefined;
+    this.#unannounced.clear();
+    this.#touched = undefined;
     this.cache.clear();
     this.claims.clear();
     this.rates.clear();

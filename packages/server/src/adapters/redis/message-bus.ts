@@ -17,16 +17,26 @@ import type { RedisClient } from './scripts';
 
 /** One node's end of the bus channel; see the module comment. */
 export class MessageBus {
-  private readonly channels: ReadonlySet<string>;
+  readonly #keys: RedisKeys;
+  readonly #nodeId: string;
+  readonly #connection: RedisConnection;
+  readonly #handlers: AdapterHandlers;
+  readonly #logger: Logger;
+  readonly #channels: ReadonlySet<string>;
 
   constructor(
-    private readonly keys: RedisKeys,
-    private readonly nodeId: string,
-    private readonly connection: RedisConnection,
-    private readonly handlers: AdapterHandlers,
-    private readonly logger: Logger,
+    keys: RedisKeys,
+    nodeId: string,
+    connection: RedisConnection,
+    handlers: AdapterHandlers,
+    logger: Logger,
   ) {
-    this.channels = new Set(keys.busChannels);
+    this.#keys = keys;
+    this.#nodeId = nodeId;
+    this.#connection = connection;
+    this.#handlers = handlers;
+    this.#logger = logger;
+    this.#channels = new Set(keys.busChannels);
   }
 
   /**
@@ -35,30 +45,30 @@ export class MessageBus {
    */
   publish(message: ChannelMessage): void {
     try {
-      if (!message.remoteOnly) this.handlers.deliver(message);
+      if (!message.remoteOnly) this.#handlers.deliver(message);
     } finally {
-      const commands = this.connection.commands;
-      if (this.connection.up && commands) {
-        this.send(
+      const commands = this.#connection.commands;
+      if (this.#connection.up && commands) {
+        this.#send(
           commands,
           message.appId,
           message.channel,
-          encodePublish(this.nodeId, message),
-        ).catch((error: unknown) => this.connection.markDown(error));
+          encodePublish(this.#nodeId, message),
+        ).catch((error: unknown) => this.#connection.markDown(error));
       }
     }
   }
 
   /** Closes the local connections of `userId`, then asks the other nodes to do the same. */
   async terminateUser(appId: string, userId: string): Promise<void> {
-    this.handlers.terminateUser(appId, userId);
-    await this.connection.shared(
+    this.#handlers.terminateUser(appId, userId);
+    await this.#connection.shared(
       async (redis) => {
-        await this.send(
+        await this.#send(
           redis,
           appId,
           `user:${userId}`,
-          encodeTerminate(this.nodeId, appId, userId),
+          encodeTerminate(this.#nodeId, appId, userId),
         );
       },
       () => undefined,
@@ -67,28 +77,32 @@ export class MessageBus {
 
   /** A message on a subscribed channel: another node's envelope reaches the core. */
   receive(channel: string, text: string): void {
-    if (!this.channels.has(channel) || this.connection.closing) return;
+    if (!this.#channels.has(channel) || this.#connection.closing) return;
     const envelope = parseEnvelope(text);
     if (!envelope) {
-      this.logger.warn('redis adapter ignored an unreadable bus message', { nodeId: this.nodeId });
+      this.#logger.warn('redis adapter ignored an unreadable bus message', {
+        nodeId: this.#nodeId,
+      });
       return;
     }
-    if (envelope.nodeId === this.nodeId) return;
+    if (envelope.nodeId === this.#nodeId) return;
     try {
-      if (envelope.kind === 'publish') this.handlers.deliver(envelope.message);
-      else this.handlers.terminateUser(envelope.appId, envelope.userId);
+      if (envelope.kind === 'publish') this.#handlers.deliver(envelope.message);
+      else this.#handlers.terminateUser(envelope.appId, envelope.userId);
     } catch (error) {
-      this.logger.error('delivering a message from another node failed', {
-        nodeId: this.nodeId,
+      this.#logger.error('delivering a message from another node failed', {
+        nodeId: this.#nodeId,
         error: describeError(error),
       });
     }
   }
 
   /** Sends an envelope on the bus channel of `name` (a channel, or `user:<id>`). */
-  private send(client: RedisClient, appId: string, name: string, text: string): Promise<unknown> {
-    const channel = this.keys.busChannelFor(appId, name);
-    const sent = this.keys.sharded ? client.spublish(channel, text) : client.publish(channel, text);
+  #send(client: RedisClient, appId: string, name: string, text: string): Promise<unknown> {
+    const channel = this.#keys.busChannelFor(appId, name);
+    const sent = this.#keys.sharded
+      ? client.spublish(channel, text)
+      : client.publish(channel, text);
     return withDeadline(client, sent);
   }
 }

@@ -50,28 +50,37 @@ interface Started {
 
 /** Cluster adapter on Redis; see the module comment. */
 export class RedisAdapter extends RedisState implements Adapter {
-  private readonly config: ResolvedRedisAdapterOptions;
-  private readonly logger: Logger;
-  private running: Started | undefined;
-  private closing: Promise<void> | undefined;
+  readonly #config: ResolvedRedisAdapterOptions;
+  readonly #logger: Logger;
+  // The parts shared with the inherited state calls, which keep their own (private) references.
+  readonly #keys: RedisKeys;
+  readonly #connection: RedisConnection;
+  readonly #mirror: LocalMirror;
+  #running: Started | undefined;
+  #closing: Promise<void> | undefined;
 
   constructor(options: RedisAdapterOptions) {
     const config = resolveRedisAdapterOptions(options);
     const logger = config.logger ?? SILENT_LOGGER;
-    super(
-      new RedisKeys(config.keyPrefix, config.sharded),
-      config.nodeId,
-      new RedisConnection(config, logger),
-      new LocalMirror(),
-    );
-    this.config = config;
-    this.logger = logger;
+    const keys = new RedisKeys(config.keyPrefix, config.sharded);
+    const connection = new RedisConnection(config, logger);
+    const mirror = new LocalMirror();
+    super(keys, config.nodeId, connection, mirror);
+    this.#config = config;
+    this.#logger = logger;
+    this.#keys = keys;
+    this.#connection = connection;
+    this.#mirror = mirror;
   }
 
   async start(handlers: AdapterHandlers): Promise<void> {
-    if (this.running) throw new AdapterUsageError('RedisAdapter.start() was called twice');
-    const { nodeTimeoutMs, heartbeatIntervalMs } = this.config;
-    const { nodeId, logger, connection, mirror, keys } = this;
+    if (this.#running) throw new AdapterUsageError('RedisAdapter.start() was called twice');
+    const { nodeTimeoutMs, heartbeatIntervalMs } = this.#config;
+    const { nodeId } = this;
+    const logger = this.#logger;
+    const keys = this.#keys;
+    const connection = this.#connection;
+    const mirror = this.#mirror;
     const bus = new MessageBus(keys, nodeId, connection, handlers, logger);
     const reporter = new ChangeReporter(keys, nodeId, handlers, logger);
     const heartbeat = new Heartbeat({
@@ -84,7 +93,7 @@ export class RedisAdapter extends RedisState implements Adapter {
       connection,
       reporter,
     });
-    this.running = { bus, heartbeat };
+    this.#running = { bus, heartbeat };
     const debug = keys.debugChannel;
     await connection.open(handlers, [...keys.busChannels, debug], {
       message: (channel, text) => {
@@ -101,39 +110,39 @@ export class RedisAdapter extends RedisState implements Adapter {
   }
 
   close(): Promise<void> {
-    this.connection.beginClosing();
-    this.closing ??= this.shutdown();
-    return this.closing;
+    this.#connection.beginClosing();
+    this.#closing ??= this.#shutdown();
+    return this.#closing;
   }
 
   health(): AdapterHealth {
-    return this.connection.health();
+    return this.#connection.health();
   }
 
   /** True while Redis is connected and this node's state was resynchronized into it. */
   canReachCluster(): boolean {
-    return this.running !== undefined && this.connection.up && !this.connection.closing;
+    return this.#running !== undefined && this.#connection.up && !this.#connection.closing;
   }
 
   publish(message: ChannelMessage): void {
-    if (this.closing) return;
-    this.started().bus.publish(message);
+    if (this.#closing) return;
+    this.#started().bus.publish(message);
   }
 
   /** Publishes on the debug channel while Redis is up; lost otherwise (best effort). */
   sendDebug(text: string): void {
-    const commands = this.connection.commands;
-    if (this.closing || !this.connection.up || commands === undefined) return;
-    const channel = this.keys.debugChannel;
-    const sent = this.keys.sharded
+    const commands = this.#connection.commands;
+    if (this.#closing || !this.#connection.up || commands === undefined) return;
+    const channel = this.#keys.debugChannel;
+    const sent = this.#keys.sharded
       ? commands.spublish(channel, text)
       : commands.publish(channel, text);
-    withDeadline(commands, sent).catch((error: unknown) => this.connection.markDown(error));
+    withDeadline(commands, sent).catch((error: unknown) => this.#connection.markDown(error));
   }
 
   async terminateUser(appId: string, userId: string): Promise<void> {
-    if (this.closing) return;
-    await this.started().bus.terminateUser(appId, userId);
+    if (this.#closing) return;
+    await this.#started().bus.terminateUser(appId, userId);
   }
 
   /**
@@ -141,22 +150,22 @@ export class RedisAdapter extends RedisState implements Adapter {
    * state from Redis, which is what a crashed process looks like to the rest of the cluster.
    */
   async abandonForTesting(): Promise<void> {
-    this.connection.beginClosing();
-    this.closing ??= Promise.resolve();
-    await this.running?.heartbeat.stop();
-    this.connection.abandon();
+    this.#connection.beginClosing();
+    this.#closing ??= Promise.resolve();
+    await this.#running?.heartbeat.stop();
+    this.#connection.abandon();
   }
 
-  private started(): Started {
-    if (!this.running) throw new AdapterUsageError('RedisAdapter used before start()');
-    return this.running;
+  #started(): Started {
+    if (!this.#running) throw new AdapterUsageError('RedisAdapter used before start()');
+    return this.#running;
   }
 
-  private async shutdown(): Promise<void> {
-    const heartbeat = this.running?.heartbeat;
+  async #shutdown(): Promise<void> {
+    const heartbeat = this.#running?.heartbeat;
     await heartbeat?.stop();
     await heartbeat?.leave();
-    await this.connection.close();
-    this.mirror.clear();
+    await this.#connection.close();
+    this.#mirror.clear();
   }
 }

@@ -44,11 +44,13 @@ export class RedisKeys {
   readonly busChannels: readonly string[];
   /** The debug console's feed channel (see console/cluster-link.ts). */
   readonly debugChannel: string;
+  readonly #prefix: string;
 
   constructor(
-    private readonly prefix: string,
+    prefix: string,
     readonly sharded: boolean,
   ) {
+    this.#prefix = prefix;
     this.state = sharded ? `{${prefix}}` : prefix;
     this.anchor = `${this.state}nodes`;
     this.busChannels = sharded
@@ -75,11 +77,11 @@ export class RedisKeys {
   }
 
   cache(appId: string, channel: string): string {
-    return `${this.prefix}cache:${encodeAppId(appId)}:${channel}`;
+    return `${this.#prefix}cache:${encodeAppId(appId)}:${channel}`;
   }
 
   claim(key: string): string {
-    return `${this.prefix}claim:${key}`;
+    return `${this.#prefix}claim:${key}`;
   }
 
   /**
@@ -87,6 +89,6 @@ export class RedisKeys {
    * the key stays in the app's slot on Redis Cluster.
    */
   rate(appId: string, kind: string): string {
-    return `${this.prefix}rate:{${encodeAppId(appId)}}:${kind}`;
+    return `${this.#prefix}rate:{${encodeAppId(appId)}}:${kind}`;
   }
 }

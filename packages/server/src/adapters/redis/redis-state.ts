@@ -48,21 +48,32 @@ function provisional<T extends SubscriptionChange | MemberChange>(change: T): T 
 
 /** The state calls of the Redis adapter; see the module comment. */
 export abstract class RedisState {
+  /** Unique id of this node in the cluster. */
+  readonly nodeId: string;
+  readonly #keys: RedisKeys;
+  readonly #connection: RedisConnection;
+  readonly #mirror: LocalMirror;
+
+  /** The subclass keeps its own references to the parts it shares with these calls. */
   protected constructor(
-    protected readonly keys: RedisKeys,
-    /** Unique id of this node in the cluster. */
-    readonly nodeId: string,
-    protected readonly connection: RedisConnection,
-    protected readonly mirror: LocalMirror,
-  ) {}
+    keys: RedisKeys,
+    nodeId: string,
+    connection: RedisConnection,
+    mirror: LocalMirror,
+  ) {
+    this.nodeId = nodeId;
+    this.#keys = keys;
+    this.#connection = connection;
+    this.#mirror = mirror;
+  }
 
   async addConnection(appId: string, socketId: string): Promise<number> {
-    const local = this.mirror.state.addConnection(appId, socketId);
-    this.mirror.changed('c', appId, '', socketId);
-    return this.connection.shared(
+    const local = this.#mirror.state.addConnection(appId, socketId);
+    this.#mirror.changed('c', appId, '', socketId);
+    return this.#connection.shared(
       async (redis) =>
         replyInt(
-          await this.script(redis, 'addConnection', [encodeAppId(appId), socketId, this.nodeId]),
+          await this.#script(redis, 'addConnection', [encodeAppId(appId), socketId, this.nodeId]),
           'addConnection',
         ),
       () => local,
@@ -70,11 +81,11 @@ export abstract class RedisState {
   }
 
   async removeConnection(appId: string, socketId: string): Promise<void> {
-    this.mirror.state.removeConnection(appId, socketId);
-    this.mirror.changed('c', appId, '', socketId);
-    await this.connection.shared(
+    this.#mirror.state.removeConnection(appId, socketId);
+    this.#mirror.changed('c', appId, '', socketId);
+    await this.#connection.shared(
       async (redis) => {
-        await this.script(redis, 'removeConnection', [encodeAppId(appId), socketId]);
+        await this.#script(redis, 'removeConnection', [encodeAppId(appId), socketId]);
       },
       () => undefined,
     );
@@ -85,12 +96,12 @@ export abstract class RedisState {
     channel: string,
     socketId: string,
   ): Promise<SubscriptionChange> {
-    const local = this.mirror.state.addSubscription(appId, channel, socketId);
-    this.mirror.changed('s', appId, channel, socketId);
-    return this.connection.shared(
+    const local = this.#mirror.state.addSubscription(appId, channel, socketId);
+    this.#mirror.changed('s', appId, channel, socketId);
+    return this.#connection.shared(
       async (redis) =>
         replySubscriptionChange(
-          await this.script(redis, 'addSubscription', [
+          await this.#script(redis, 'addSubscription', [
             encodeAppId(appId),
             channel,
             socketId,
@@ -98,7 +109,7 @@ export abstract class RedisState {
           ]),
         ),
       () => {
-        this.mirror.flagUnannounced('s', appId, channel, socketId);
+        this.#mirror.flagUnannounced('s', appId, channel, socketId);
         return provisional(local);
       },
     );
@@ -109,12 +120,12 @@ export abstract class RedisState {
     channel: string,
     socketId: string,
   ): Promise<SubscriptionChange | undefined> {
-    const local = this.mirror.state.removeSubscription(appId, channel, socketId);
-    this.mirror.changed('s', appId, channel, socketId);
-    this.mirror.unflag('s', appId, channel, socketId);
-    return this.connection.shared(
+    const local = this.#mirror.state.removeSubscription(appId, channel, socketId);
+    this.#mirror.changed('s', appId, channel, socketId);
+    this.#mirror.unflag('s', appId, channel, socketId);
+    return this.#connection.shared(
       async (redis) => {
-        const reply = await this.script(redis, 'removeSubscription', [
+        const reply = await this.#script(redis, 'removeSubscription', [
           encodeAppId(appId),
           channel,
           socketId,
@@ -136,19 +147,19 @@ export abstract class RedisState {
     const infoJson = serializeUserInfo(member.userInfo);
     const maxMembers = Math.max(0, Math.floor(limits?.maxMembers ?? 0));
     // While Redis is up it decides the limit (this node's mirror sees only its own members).
-    const local = this.mirror.state.addMember(
+    const local = this.#mirror.state.addMember(
       appId,
       channel,
       socketId,
       member,
-      this.connection.up ? 0 : maxMembers,
+      this.#connection.up ? 0 : maxMembers,
     );
     if (isMemberLimitReached(local)) return local;
-    this.mirror.changed('m', appId, channel, socketId);
-    const result = await this.connection.shared<MemberChange | MemberLimitReached>(
+    this.#mirror.changed('m', appId, channel, socketId);
+    const result = await this.#connection.shared<MemberChange | MemberLimitReached>(
       async (redis) => {
         const reply = replyArray(
-          await this.script(redis, 'addMember', [
+          await this.#script(redis, 'addMember', [
             encodeAppId(appId),
             channel,
             socketId,
@@ -178,13 +189,13 @@ export abstract class RedisState {
         };
       },
       () => {
-        this.mirror.flagUnannounced('m', appId, channel, socketId);
+        this.#mirror.flagUnannounced('m', appId, channel, socketId);
         return provisional(local);
       },
     );
     if (isMemberLimitReached(result)) {
-      this.mirror.state.removeMember(appId, channel, socketId);
-      this.mirror.changed('m', appId, channel, socketId);
+      this.#mirror.state.removeMember(appId, channel, socketId);
+      this.#mirror.changed('m', appId, channel, socketId);
     }
     return result;
   }
@@ -194,12 +205,12 @@ export abstract class RedisState {
     channel: string,
     socketId: string,
   ): Promise<MemberChange | undefined> {
-    const local = this.mirror.state.removeMember(appId, channel, socketId);
-    this.mirror.changed('m', appId, channel, socketId);
-    this.mirror.unflag('m', appId, channel, socketId);
-    return this.connection.shared(
+    const local = this.#mirror.state.removeMember(appId, channel, socketId);
+    this.#mirror.changed('m', appId, channel, socketId);
+    this.#mirror.unflag('m', appId, channel, socketId);
+    return this.#connection.shared(
       async (redis) => {
-        const reply = await this.script(redis, 'removeMember', [
+        const reply = await this.#script(redis, 'removeMember', [
           encodeAppId(appId),
           channel,
           socketId,
@@ -217,10 +228,10 @@ export abstract class RedisState {
   }
 
   async members(appId: string, channel: string): Promise<PresenceMember[]> {
-    return this.connection.shared(
+    return this.#connection.shared(
       async (redis) => {
         const flat = replyArray(
-          await this.script(redis, 'members', [encodeAppId(appId), channel]),
+          await this.#script(redis, 'members', [encodeAppId(appId), channel]),
           'members',
         );
         const members: PresenceMember[] = [];
@@ -229,15 +240,15 @@ export abstract class RedisState {
         }
         return members;
       },
-      () => this.mirror.state.members(appId, channel),
+      () => this.#mirror.state.members(appId, channel),
     );
   }
 
   async channels(appId: string, prefix?: string): Promise<Map<string, ChannelState>> {
-    return this.connection.shared(
+    return this.#connection.shared(
       async (redis) => {
         const flat = replyArray(
-          await this.script(redis, 'channels', [encodeAppId(appId), prefix ?? '']),
+          await this.#script(redis, 'channels', [encodeAppId(appId), prefix ?? '']),
           'channels',
         );
         const result = new Map<string, ChannelState>();
@@ -248,20 +259,20 @@ export abstract class RedisState {
         }
         return result;
       },
-      () => this.mirror.state.channels(appId, prefix),
+      () => this.#mirror.state.channels(appId, prefix),
     );
   }
 
   async channel(appId: string, channel: string): Promise<ChannelState | undefined> {
-    return this.connection.shared(
+    return this.#connection.shared(
       async (redis) => {
         const reply = replyArray(
-          await this.script(redis, 'channelState', [encodeAppId(appId), channel]),
+          await this.#script(redis, 'channelState', [encodeAppId(appId), channel]),
           'channel',
         );
         return channelState(channel, reply[0], reply[1]);
       },
-      () => this.mirror.state.channel(appId, channel),
+      () => this.#mirror.state.channel(appId, channel),
     );
   }
 
@@ -272,11 +283,11 @@ export abstract class RedisState {
     ttlSec: number,
   ): Promise<void> {
     const stored: CachedEvent = { event: event.event, data: event.data };
-    this.mirror.cache.set(mirrorCacheKey(appId, channel), stored, ttlSec);
-    await this.connection.shared(
+    this.#mirror.cache.set(mirrorCacheKey(appId, channel), stored, ttlSec);
+    await this.#connection.shared(
       async (redis) => {
         await redis.set(
-          this.keys.cache(appId, channel),
+          this.#keys.cache(appId, channel),
           JSON.stringify(stored),
           'PX',
           ttlMs(ttlSec),
@@ -290,26 +301,26 @@ export abstract class RedisState {
     appId: string,
     channel: string,
   ): Promise<{ readonly event: CachedEvent; readonly ttlSec: number } | undefined> {
-    return this.connection.shared(
+    return this.#connection.shared(
       async (redis) => {
-        const key = this.keys.cache(appId, channel);
+        const key = this.#keys.cache(appId, channel);
         const [text, remainingMs] = await Promise.all([redis.get(key), redis.pttl(key)]);
         if (text === null || remainingMs <= 0) return undefined;
         const event = parseCachedEvent(text);
         return event && { event, ttlSec: Math.ceil(remainingMs / MS_PER_SECOND) };
       },
       () => {
-        const entry = this.mirror.cache.get(mirrorCacheKey(appId, channel));
+        const entry = this.#mirror.cache.get(mirrorCacheKey(appId, channel));
         return entry && { event: entry.value, ttlSec: entry.ttlSec };
       },
     );
   }
 
   async claimOnce(key: string, ttlSec: number): Promise<boolean> {
-    return this.connection.shared(
+    return this.#connection.shared(
       async (redis) =>
-        (await redis.set(this.keys.claim(key), this.nodeId, 'PX', ttlMs(ttlSec), 'NX')) === 'OK',
-      () => this.mirror.claims.setIfAbsent(key, true, ttlSec),
+        (await redis.set(this.#keys.claim(key), this.nodeId, 'PX', ttlMs(ttlSec), 'NX')) === 'OK',
+      () => this.#mirror.claims.setIfAbsent(key, true, ttlSec),
     );
   }
 
@@ -320,10 +331,10 @@ export abstract class RedisState {
     limit: number,
   ): Promise<RateQuota> {
     const wanted = Math.max(0, Math.floor(units));
-    return this.connection.shared(
+    return this.#connection.shared(
       async (redis) => {
         const reply = replyArray(
-          await runScript(redis, 'rateQuota', this.keys.rate(appId, kind), [wanted, limit]),
+          await runScript(redis, 'rateQuota', this.#keys.rate(appId, kind), [wanted, limit]),
           'rate quota',
         );
         const granted = replyInt(reply[0], 'granted units');
@@ -334,17 +345,17 @@ export abstract class RedisState {
         }
         return { granted, window, resetInMs };
       },
-      () => this.mirror.rates.take(appId, kind, wanted, limit),
+      () => this.#mirror.rates.take(appId, kind, wanted, limit),
     );
   }
 
   /** Runs a state script: its key is the anchor of the state slot, ARGV starts with the prefix. */
-  private script(
+  #script(
     redis: RedisClient,
     name: ScriptName,
     args: readonly (string | number)[],
   ): Promise<unknown> {
-    return runScript(redis, name, this.keys.anchor, [this.keys.state, ...args]);
+    return runScript(redis, name, this.#keys.anchor, [this.#keys.state, ...args]);
   }
 }
 

@@ -25,36 +25,36 @@ export interface AnnouncedEntry {
 
 /** Argument groups of one script call; see the module comment. */
 export class ResyncBatch {
-  private args: string[] = [];
-  private announced: AnnouncedEntry[] = [];
-  private entries = 0;
-  private bytes = 0;
+  #args: string[] = [];
+  #announced: AnnouncedEntry[] = [];
+  #entries = 0;
+  #bytes = 0;
 
   /** Adds one entry's argument group (and the flagged entry it announces, if any). */
   add(group: readonly string[], announces?: AnnouncedEntry): void {
     for (const arg of group) {
-      this.args.push(arg);
-      this.bytes += Buffer.byteLength(arg);
+      this.#args.push(arg);
+      this.#bytes += Buffer.byteLength(arg);
     }
-    if (announces !== undefined) this.announced.push(announces);
-    this.entries++;
+    if (announces !== undefined) this.#announced.push(announces);
+    this.#entries++;
   }
 
   get full(): boolean {
-    return this.entries >= RESYNC_BATCH_ENTRIES || this.bytes >= RESYNC_BATCH_BYTES;
+    return this.#entries >= RESYNC_BATCH_ENTRIES || this.#bytes >= RESYNC_BATCH_BYTES;
   }
 
   get empty(): boolean {
-    return this.entries === 0;
+    return this.#entries === 0;
   }
 
   /** The collected arguments and announced entries; the batch is empty again. */
   take(): { readonly args: string[]; readonly announced: readonly AnnouncedEntry[] } {
-    const taken = { args: this.args, announced: this.announced };
-    this.args = [];
-    this.announced = [];
-    this.entries = 0;
-    this.bytes = 0;
+    const taken = { args: this.#args, announced: this.#announced };
+    this.#args = [];
+    this.#announced = [];
+    this.#entries = 0;
+    this.#bytes = 0;
     return taken;
   }
 }

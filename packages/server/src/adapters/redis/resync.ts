@@ -72,48 +72,49 @@ export async function resyncNode(commands: RedisClient, node: ResyncNode): Promi
 
 /** The steps of one resync; each script call is one bounded batch. */
 class ResyncSteps {
-  private readonly head: readonly string[];
+  readonly #commands: RedisClient;
+  readonly #node: ResyncNode;
+  readonly #head: readonly string[];
 
-  constructor(
-    private readonly commands: RedisClient,
-    private readonly node: ResyncNode,
-  ) {
-    this.head = [node.keys.state, node.nodeId];
+  constructor(commands: RedisClient, node: ResyncNode) {
+    this.#commands = commands;
+    this.#node = node;
+    this.#head = [node.keys.state, node.nodeId];
   }
 
   /** Starts a resync (the answer, whether every addition is reported, is kept in Redis). */
   async begin(): Promise<void> {
-    replyInt(await this.run('resyncBegin', this.head), 'resync begin');
+    replyInt(await this.#run('resyncBegin', this.#head), 'resync begin');
   }
 
   /** Removes, batch by batch, the entries Redis has for this node that the mirror does not hold. */
   async removeStale(): Promise<void> {
-    const key = this.node.keys.nodeSet(this.node.nodeId);
+    const key = this.#node.keys.nodeSet(this.#node.nodeId);
     const batch = new ResyncBatch();
     let cursor = '0';
     do {
       const [next, stored] = await withDeadline(
-        this.commands,
-        this.commands.sscan(key, cursor, 'COUNT', RESYNC_SCAN_COUNT),
+        this.#commands,
+        this.#commands.sscan(key, cursor, 'COUNT', RESYNC_SCAN_COUNT),
       );
       cursor = next;
       for (const text of stored) {
         const group = storedEntryGroup(text);
-        if (group === undefined || this.holds(group)) continue;
+        if (group === undefined || this.#holds(group)) continue;
         batch.add(group);
-        if (batch.full) await this.remove(batch);
+        if (batch.full) await this.#remove(batch);
       }
     } while (cursor !== '0');
-    await this.remove(batch);
+    await this.#remove(batch);
   }
 
   /** Writes every entry of the mirror back, batch by batch. */
   async writeAll(): Promise<void> {
-    const { state } = this.node.mirror;
+    const { state } = this.#node.mirror;
     const batch = new ResyncBatch();
     const write = async (ref: MirrorEntryRef) => {
-      this.addTo(batch, ref);
-      if (batch.full) await this.add(batch);
+      this.#addTo(batch, ref);
+      if (batch.full) await this.#add(batch);
     };
     for (const { appId, socketId } of state.connectionEntries()) {
       await write({ kind: 'c', appId, channel: '', socketId });
@@ -124,7 +125,7 @@ class ResyncSteps {
     for (const { appId, channel, socketId } of state.membershipEntries()) {
       await write({ kind: 'm', appId, channel, socketId });
     }
-    await this.add(batch);
+    await this.#add(batch);
   }
 
   /**
@@ -133,11 +134,11 @@ class ResyncSteps {
    * caller starts over).
    */
   async catchUpAndFinish(): Promise<boolean> {
-    const { mirror } = this.node;
+    const { mirror } = this.#node;
     for (let pass = 0; pass < MAX_CATCH_UP_PASSES && mirror.hasTouched; pass++) {
       await this.rewrite(mirror.takeTouched());
     }
-    const finished = await this.run('resyncFinish', this.head);
+    const finished = await this.#run('resyncFinish', this.#head);
     return replyInt(finished, 'resync finish') === 1;
   }
 
@@ -151,23 +152,23 @@ class ResyncSteps {
     const removals = new ResyncBatch();
     for (const ref of touched) {
       const group = removeGroup(ref.kind, encodeAppId(ref.appId), ref.channel, ref.socketId);
-      if (this.holds(group)) continue;
+      if (this.#holds(group)) continue;
       removals.add(group);
-      if (removals.full) sent.push(this.remove(removals));
+      if (removals.full) sent.push(this.#remove(removals));
     }
-    sent.push(this.remove(removals));
+    sent.push(this.#remove(removals));
     const additions = new ResyncBatch();
     for (const ref of touched) {
-      this.addTo(additions, ref);
-      if (additions.full) sent.push(this.add(additions));
+      this.#addTo(additions, ref);
+      if (additions.full) sent.push(this.#add(additions));
     }
-    sent.push(this.add(additions));
+    sent.push(this.#add(additions));
     return Promise.all(sent).then(() => undefined);
   }
 
   /** Adds the entry's RESYNC_ADD group when the mirror still holds it. */
-  private addTo(batch: ResyncBatch, ref: MirrorEntryRef): void {
-    const { mirror } = this.node;
+  #addTo(batch: ResyncBatch, ref: MirrorEntryRef): void {
+    const { mirror } = this.#node;
     const { kind, appId, channel, socketId } = ref;
     const app = encodeAppId(appId);
     if (kind === 'c') {
@@ -194,9 +195,9 @@ class ResyncSteps {
   }
 
   /** True when the mirror holds the entry a RESYNC_REMOVE group names. */
-  private holds(group: readonly string[]): boolean {
+  #holds(group: readonly string[]): boolean {
     const [kind, app = '', channel = '', socketId = ''] = group;
-    const { state } = this.node.mirror;
+    const { state } = this.#node.mirror;
     let appId: string;
     try {
       appId = decodeAppId(app);
@@ -212,23 +213,23 @@ class ResyncSteps {
    * Runs a resync script in the state slot. ioredis sends a script's source (EVAL) the first time
    * on each connection, so batches sent back to back keep their order.
    */
-  private run(name: ScriptName, args: readonly string[]): Promise<unknown> {
-    return runScript(this.commands, name, this.node.keys.anchor, args);
+  #run(name: ScriptName, args: readonly string[]): Promise<unknown> {
+    return runScript(this.#commands, name, this.#node.keys.anchor, args);
   }
 
-  private async remove(batch: ResyncBatch): Promise<void> {
+  async #remove(batch: ResyncBatch): Promise<void> {
     if (batch.empty) return;
     const { args } = batch.take();
-    await this.run('resyncRemove', this.head.concat(args));
+    await this.#run('resyncRemove', this.#head.concat(args));
   }
 
-  private async add(batch: ResyncBatch): Promise<void> {
+  async #add(batch: ResyncBatch): Promise<void> {
     if (batch.empty) return;
     const { args, announced } = batch.take();
-    await this.run('resyncAdd', this.head.concat(args));
+    await this.#run('resyncAdd', this.#head.concat(args));
     // Written and reported if they were new: later batches no longer flag them.
     for (const entry of announced) {
-      this.node.mirror.unflag(entry.kind, entry.appId, entry.channel, entry.socketId);
+      this.#node.mirror.unflag(entry.kind, entry.appId, entry.channel, entry.socketId);
     }
   }
 }
