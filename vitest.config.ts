@@ -1,4 +1,5 @@
-// Test projects: one per package plus the end-to-end suite; packages resolve to their sources.
+// Test projects: one per package plus the end-to-end suite; packages resolve to their sources. The
+// global setup builds whatever dist is stale, once per run, before any file starts.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -9,10 +10,12 @@ const alias = {
   '@pushwire/server/adapters/redis': src('./packages/server/src/adapters/redis/index.ts'),
   '@pushwire/server/testing': src('./packages/server/src/testing/index.ts'),
   '@pushwire/server': src('./packages/server/src/index.ts'),
+  '@pushwire/test-support': src('./test-support/src/index.ts'),
 };
 
 export default defineConfig({
   test: {
+    globalSetup: ['./test-support/src/build-once.ts'],
     projects: [
       {
         resolve: { alias },
@@ -22,7 +25,8 @@ export default defineConfig({
           typecheck: {
             enabled: true,
             include: ['packages/sdk/test/**/*.test-d.ts'],
-            tsconfig: 'packages/sdk/tsconfig.test.json',
+            // Only the type tests: `npm run typecheck` checks the other test files.
+            tsconfig: 'packages/sdk/tsconfig.types.json',
           },
         },
       },

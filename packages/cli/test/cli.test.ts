@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { channelAuthSignature, sharedSecretFor, userAuthSignature } from '@pushwire/sdk';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { ensureBuilt, runCli } from './helpers/built-bin';
+import { runCli } from './helpers/built-bin';
 import { connectRawSubscriber } from './helpers/raw-subscriber';
 import { type ServeProcess, startServe } from './helpers/serve-process';
 
@@ -19,7 +19,6 @@ let serve: ServeProcess;
 let target: string[];
 
 beforeAll(async () => {
-  ensureBuilt();
   serve = await startServe();
   target = ['--port', String(serve.port)];
 }, 120_000);

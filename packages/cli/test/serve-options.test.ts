@@ -6,16 +6,14 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Pusher } from '@pushwire/sdk';
-import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { waitUntil } from '../../../e2e/helpers/wait';
 import { startWebhookReceiver } from '../../../e2e/helpers/webhook-receiver';
-import { ensureBuilt, runCli } from './helpers/built-bin';
+import { runCli } from './helpers/built-bin';
 import { connectRawSubscriber } from './helpers/raw-subscriber';
 import { startServe } from './helpers/serve-process';
 
 const REDIS_READY_TIMEOUT_MS = 10_000;
-
-beforeAll(() => ensureBuilt(), 120_000);
 
 /** A port that was free a moment ago (for redis-server, which cannot report an ephemeral one). */
 async function freePort(): Promise<number> {

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { BIN, cleanEnv, ensureBuilt, runCli } from './helpers/built-bin';
+import { BIN, cleanEnv, runCli } from './helpers/built-bin';
 import { connectRawSubscriber } from './helpers/raw-subscriber';
 import { type ServeProcess, startServe } from './helpers/serve-process';
 
@@ -18,7 +18,6 @@ const WAIT_MS = 15_000;
 let serve: ServeProcess;
 
 beforeAll(async () => {
-  ensureBuilt();
   serve = await startServe();
 }, 120_000);
 

@@ -1,0 +1,2 @@
+// Helpers shared by the pushwire test suites.
+export {};
