@@ -6,6 +6,7 @@
  */
 import { Pusher } from '@pushwire/sdk';
 import { createServer } from '@pushwire/server';
+import { startWebhookReceiver, type WebhookReceiver, waitUntil } from '@pushwire/test-support';
 import OfficialPusher from 'pusher';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import {
@@ -14,8 +15,6 @@ import {
   type PusherJsClient,
   subscribe,
 } from './helpers/pusher-js-client';
-import { waitUntil } from './helpers/wait';
-import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhook-receiver';
 
 const KEY = 'app-key';
 const SECRET = 'app-secret';
@@ -31,7 +30,6 @@ interface Stack {
 /** Start a receiver, a server with the dev app on port 0 and an SDK client; stop all at the end. */
 async function startStack(): Promise<Stack> {
   const receiver = await startWebhookReceiver();
-  onTestFinished(() => receiver.close());
   const server = createServer({
     port: 0,
     logLevel: 'silent',
@@ -126,25 +124,27 @@ describe('SDK -> server -> pusher-js', () => {
     const client = await stack.client();
     await subscribe(client, 'hooked');
 
-    const occupied = await waitUntil('a channel_occupied webhook', () =>
-      stack.receiver.received.find((hook) => hook.body.includes('channel_occupied')),
+    const occupied = await waitUntil(
+      () => stack.receiver.received.find((hook) => hook.rawBody.includes('channel_occupied')),
+      'a channel_occupied webhook',
     );
     expect(occupied.headers['content-type']).toBe('application/json');
-    const webhook = stack.sdk.webhook({ headers: occupied.headers, body: occupied.body });
+    const webhook = stack.sdk.webhook({ headers: occupied.headers, body: occupied.rawBody });
     expect(webhook.isValid()).toBe(true);
     expect(webhook.events).toContainEqual({ name: 'channel_occupied', channel: 'hooked' });
 
     const tampered = stack.sdk.webhook({
       headers: occupied.headers,
-      body: occupied.body.replace('hooked', 'hacked'),
+      body: occupied.rawBody.replace('hooked', 'hacked'),
     });
     expect(tampered.isValid()).toBe(false);
 
     client.unsubscribe('hooked');
-    const vacated = await waitUntil('a channel_vacated webhook', () =>
-      stack.receiver.received.find((hook) => hook.body.includes('channel_vacated')),
+    const vacated = await waitUntil(
+      () => stack.receiver.received.find((hook) => hook.rawBody.includes('channel_vacated')),
+      'a channel_vacated webhook',
     );
-    const vacatedHook = stack.sdk.webhook({ headers: vacated.headers, body: vacated.body });
+    const vacatedHook = stack.sdk.webhook({ headers: vacated.headers, body: vacated.rawBody });
     expect(vacatedHook.events).toContainEqual({ name: 'channel_vacated', channel: 'hooked' });
   });
 
@@ -166,9 +166,10 @@ describe('SDK -> server -> pusher-js', () => {
     expect(response.status).toBe(200);
     expect(await received).toEqual({ ok: true });
 
-    const hook = await waitUntil('a member_added webhook', () =>
-      stack.receiver.received.find((candidate) => candidate.body.includes('member_added')),
+    const hook = await waitUntil(
+      () => stack.receiver.received.find((candidate) => candidate.rawBody.includes('member_added')),
+      'a member_added webhook',
     );
-    expect(official.webhook({ headers: hook.headers, rawBody: hook.body }).isValid()).toBe(true);
+    expect(official.webhook({ headers: hook.headers, rawBody: hook.rawBody }).isValid()).toBe(true);
   });
 });

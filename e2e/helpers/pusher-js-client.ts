@@ -5,8 +5,8 @@
  * auth endpoint would.
  */
 import type { Pusher as Sdk } from '@pushwire/sdk';
+import { waitFor } from '@pushwire/test-support';
 import PusherJs from 'pusher-js';
-import { waitFor } from './wait';
 
 export type PusherJsClient = InstanceType<typeof PusherJs>;
 export type PusherJsChannel = ReturnType<PusherJsClient['subscribe']>;

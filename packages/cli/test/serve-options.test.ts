@@ -4,26 +4,14 @@
  * the `PUSHWIRE_*` environment, and `--redis-url` against a real redis-server.
  */
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Pusher } from '@pushwire/sdk';
+import { freePort, startWebhookReceiver, waitUntil } from '@pushwire/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { waitUntil } from '../../../e2e/helpers/wait';
-import { startWebhookReceiver } from '../../../e2e/helpers/webhook-receiver';
 import { runCli } from './helpers/built-bin';
 import { connectRawSubscriber } from './helpers/raw-subscriber';
 import { startServe } from './helpers/serve-process';
 
 const REDIS_READY_TIMEOUT_MS = 10_000;
-
-/** A port that was free a moment ago (for redis-server, which cannot report an ephemeral one). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 /** Start a throwaway redis-server on loopback; stopped when the test ends. */
 async function startRedis(): Promise<string> {
@@ -47,8 +35,8 @@ async function startRedis(): Promise<string> {
   });
   await Promise.race([
     waitUntil(
+      () => output.includes('Ready to accept connections'),
       'redis-server to accept connections',
-      () => (output.includes('Ready to accept connections') ? true : undefined),
       REDIS_READY_TIMEOUT_MS,
     ),
     failed,
@@ -60,10 +48,6 @@ describe('pushwire serve settings', () => {
   it('sends every webhook to each --webhook-url, signed with the app key and secret', async () => {
     const first = await startWebhookReceiver();
     const second = await startWebhookReceiver();
-    onTestFinished(async () => {
-      await first.close();
-      await second.close();
-    });
     const serve = await startServe(['--webhook-url', first.url, '--webhook-url', second.url]);
     onTestFinished(async () => {
       await serve.stop();
@@ -74,10 +58,11 @@ describe('pushwire serve settings', () => {
 
     const sdk = new Pusher({ appId: 'app-id', key: 'app-key', secret: 'app-secret', host: 'x' });
     for (const receiver of [first, second]) {
-      const hook = await waitUntil('channel_occupied', () =>
-        receiver.received.find((candidate) => candidate.body.includes('channel_occupied')),
+      const hook = await waitUntil(
+        () => receiver.received.find((candidate) => candidate.rawBody.includes('channel_occupied')),
+        'channel_occupied',
       );
-      const webhook = sdk.webhook({ headers: hook.headers, body: hook.body });
+      const webhook = sdk.webhook({ headers: hook.headers, body: hook.rawBody });
       expect(webhook.isValid()).toBe(true);
       expect(webhook.events).toContainEqual({ name: 'channel_occupied', channel: 'hooked' });
     }

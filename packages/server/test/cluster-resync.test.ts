@@ -5,12 +5,13 @@
  * webhook receiver (once) when Redis is back; the presence limit holds across nodes; and
  * `createServer({ redisUrl })` builds its own Redis adapter.
  */
+
+import { waitUntil as eventually, startWebhookEventLog } from '@pushwire/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { RedisAdapter } from '../src/adapters/redis';
 import type { ServerOptions } from '../src/index';
 import { useRedisServer } from './helpers/redis-server';
-import { startWebhookEventLog } from './http-helpers';
-import { APP, connect, dataOf, eventually, startServer } from './ws-helpers';
+import { APP, connect, dataOf, startServer } from './ws-helpers';
 
 const redisUrl = useRedisServer();
 
