@@ -7,8 +7,8 @@ import { spawn } from 'node:child_process';
 import { Pusher } from '@pushwire/sdk';
 import { freePort, startWebhookReceiver, waitUntil } from '@pushwire/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { runCli } from './helpers/built-bin';
 import { connectRawSubscriber } from './helpers/raw-subscriber';
+import { runMain } from './helpers/run-main';
 import { startServe } from './helpers/serve-process';
 
 const REDIS_READY_TIMEOUT_MS = 10_000;
@@ -83,7 +83,7 @@ describe('pushwire serve settings', () => {
     expect(stdout).toContain('app id: env-app   key: env-key');
     expect(stdout + stderr).not.toContain('env-secret-not-printed');
 
-    const result = await runCli(['trigger', 'news', 'hello'], {
+    const result = await runMain(['trigger', 'news', 'hello'], {
       env: {
         PUSHER_URL: `http://env-key:env-secret-not-printed@127.0.0.1:${serve.port}/apps/env-app`,
       },
@@ -106,7 +106,7 @@ describe('pushwire serve settings', () => {
     const subscriber = await connectRawSubscriber(nodeA.port);
     onTestFinished(() => subscriber.close());
     await subscriber.subscribe('shared');
-    const viaB = await runCli([
+    const viaB = await runMain([
       'trigger',
       'shared',
       'across',
@@ -118,7 +118,7 @@ describe('pushwire serve settings', () => {
     const frame = await subscriber.waitForFrame((f) => f.event === 'across', 'event via node B');
     expect(frame.data).toBe('{"n":1}');
 
-    const channels = await runCli(['channels', '--json', '--port', String(nodeB.port)]);
+    const channels = await runMain(['channels', '--json', '--port', String(nodeB.port)]);
     expect(JSON.parse(channels.stdout)).toEqual({ channels: { shared: {} } });
   });
 
@@ -135,9 +135,9 @@ describe('pushwire serve settings', () => {
     const subscriber = await connectRawSubscriber(blue.port);
     onTestFinished(() => subscriber.close());
     await subscriber.subscribe('colours');
-    const onBlue = await runCli(['channels', '--json', '--port', String(blue.port)]);
+    const onBlue = await runMain(['channels', '--json', '--port', String(blue.port)]);
     expect(JSON.parse(onBlue.stdout)).toEqual({ channels: { colours: {} } });
-    const onGreen = await runCli(['channels', '--json', '--port', String(green.port)]);
+    const onGreen = await runMain(['channels', '--json', '--port', String(green.port)]);
     expect(JSON.parse(onGreen.stdout)).toEqual({ channels: {} });
     const { default: Redis } = await import('ioredis');
     const redis = new Redis(redisUrl);
@@ -158,7 +158,7 @@ describe('pushwire serve settings', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(serve.output().stderr).toContain('redis adapter started without redis');
-    const local = await runCli(['trigger', 'news', 'hello', '{}', '--port', String(serve.port)]);
+    const local = await runMain(['trigger', 'news', 'hello', '{}', '--port', String(serve.port)]);
     // Nothing could reach the other nodes: the API says so (503) rather than a silent 200.
     expect(local.code).toBe(1);
     expect(local.stderr).toContain('503');
@@ -175,9 +175,9 @@ describe('pushwire serve settings', () => {
     });
     const big = JSON.stringify({ text: 'x'.repeat(20_000) });
     const [accepted, refusedBySdk, refusedByServer] = await Promise.all([
-      runCli(['trigger', 'big', 'ev', big, '--relaxed', '--port', String(relaxed.port)]),
-      runCli(['trigger', 'big', 'ev', big, '--port', String(relaxed.port)]),
-      runCli(['trigger', 'big', 'ev', big, '--relaxed', '--port', String(strict.port)]),
+      runMain(['trigger', 'big', 'ev', big, '--relaxed', '--port', String(relaxed.port)]),
+      runMain(['trigger', 'big', 'ev', big, '--port', String(relaxed.port)]),
+      runMain(['trigger', 'big', 'ev', big, '--relaxed', '--port', String(strict.port)]),
     ]);
     expect(accepted).toMatchObject({ code: 0, stdout: 'Triggered "ev" on big\n' });
     expect(refusedBySdk.code).toBe(2);
