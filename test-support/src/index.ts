@@ -4,6 +4,15 @@
  * deadline, ports on 127.0.0.1, a recording webhook receiver, real pusher-js clients.
  */
 export { freePort, listenUntilTestEnds } from './ports';
+export {
+  type ClientApp,
+  type ClientIdentity,
+  connected,
+  nextEvent,
+  pusherClient,
+  subscribe,
+  subscribed,
+} from './pusher-js';
 export { STEP_TIMEOUT_MS, waitFor, waitUntil, within } from './wait';
 export {
   type HookEvent,

@@ -8,7 +8,14 @@
  * a member who joined a node while Redis stalled announced to the cluster (and webhooked once).
  */
 import { Pusher as PushwireSdk } from '@pushwire/sdk';
-import { startWebhookReceiver, waitUntil, within } from '@pushwire/test-support';
+import {
+  connected,
+  nextEvent,
+  startWebhookReceiver,
+  subscribed,
+  waitUntil,
+  within,
+} from '@pushwire/test-support';
 import type Pusher from 'pusher-js';
 import type { PresenceChannel } from 'pusher-js';
 import { describe, expect, it } from 'vitest';
@@ -18,7 +25,7 @@ import {
   uniqueKeyPrefix,
   webhookEvents,
 } from './cluster-helpers';
-import { connected, nextEvent, pusherClient, subscribed } from './conformance-helpers';
+import { pusherClient } from './conformance-helpers';
 import { startRedisServer, useRedisServer } from './helpers/redis-server';
 import { APP } from './ws-helpers';
 

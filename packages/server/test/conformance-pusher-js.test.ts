@@ -4,10 +4,10 @@
  */
 import { createServer as createHttpServer, Server as HttpServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { waitUntil } from '@pushwire/test-support';
+import { connected, nextEvent, subscribed, waitUntil } from '@pushwire/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createServer } from '../src/index';
-import { connected, nextEvent, officialSdk, pusherClient, subscribed } from './conformance-helpers';
+import { officialSdk, pusherClient } from './conformance-helpers';
 import { APP, startServer } from './ws-helpers';
 
 describe('pusher-js + official pusher SDK', () => {
