@@ -3,45 +3,19 @@
  * `pushwire serve` settings that reach the server: `--webhook-url` (repeatable, signed webhooks),
  * the `PUSHWIRE_*` environment, and `--redis-url` against a real redis-server.
  */
-import { spawn } from 'node:child_process';
 import { Pusher } from '@pushwire/sdk';
-import { freePort, startWebhookReceiver, waitUntil } from '@pushwire/test-support';
+import { startWebhookReceiver, waitUntil } from '@pushwire/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { startRedisServer } from '../../server/test/helpers/redis-server';
 import { connectRawSubscriber } from './helpers/raw-subscriber';
 import { runMain } from './helpers/run-main';
 import { startServe } from './helpers/serve-process';
 
-const REDIS_READY_TIMEOUT_MS = 10_000;
-
-/** Start a throwaway redis-server on loopback; stopped when the test ends. */
+/** A throwaway redis-server on loopback (the server tests' helper); stopped when the test ends. */
 async function startRedis(): Promise<string> {
-  const port = await freePort();
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  onTestFinished(() => {
-    child.kill('SIGKILL');
-  });
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    output += chunk;
-  });
-  const failed = new Promise<never>((_, reject) => {
-    child.on('error', (error) =>
-      reject(new Error(`redis-server could not start (is it installed?): ${error.message}`)),
-    );
-  });
-  await Promise.race([
-    waitUntil(
-      () => output.includes('Ready to accept connections'),
-      'redis-server to accept connections',
-      REDIS_READY_TIMEOUT_MS,
-    ),
-    failed,
-  ]);
-  return `redis://127.0.0.1:${port}`;
+  const redis = await startRedisServer();
+  onTestFinished(() => redis.close());
+  return redis.url;
 }
 
 describe('pushwire serve settings', () => {

@@ -1,3 +1,10 @@
+/**
+ * @module test/http-helpers
+ * Helpers of the REST and webhook tests: a real server on 127.0.0.1:0 (closed after the test), the
+ * official `pusher` client pointed at it, and raw signed requests built with the SDK's
+ * `signRequest` (to produce requests the official client refuses to send). The webhook receiver is
+ * in `@pushwire/test-support`.
+ */
 import { signRequest } from '@pushwire/sdk';
 import Pusher from 'pusher';
 import { onTestFinished } from 'vitest';
