@@ -34,6 +34,11 @@ if (major < 20 || (major === 20 && minor < 16))
 /** Debian packages the suites need (each with the reason), installed when possible, else fatal. */
 const SYSTEM_PACKAGES = [
   { command: 'redis-server', pkg: 'redis-server', why: 'the Redis tests need it' },
+  {
+    command: 'redis-cli',
+    pkg: 'redis-tools',
+    why: 'the Redis Cluster tests create their 3-master cluster with `redis-cli --cluster create`',
+  },
   { command: 'openssl', pkg: 'openssl', why: 'the TLS tests make their certificates with it' },
   { command: 'chromium', pkg: 'chromium', why: "the debug console's browser test runs in it" },
 ];

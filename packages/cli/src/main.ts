@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { type CliIo, ExitCode } from './cli-io';
 import type { Command } from './command';
+import { appsCommand } from './commands/apps';
 import { authCommand } from './commands/auth';
 import { channelCommand } from './commands/channel';
 import { channelsCommand } from './commands/channels';
@@ -19,6 +20,7 @@ import { UsageError } from './usage-error';
 /** Every sub-command, in the order `pushwire --help` lists them. */
 export const COMMANDS: readonly Command[] = [
   serveCommand,
+  appsCommand,
   triggerCommand,
   channelsCommand,
   channelCommand,
@@ -27,8 +29,15 @@ export const COMMANDS: readonly Command[] = [
   tailCommand,
 ];
 
+/**
+ * Set at build time by a bundler that leaves package.json behind (the single-file executable of
+ * scripts/build-exe.mjs); undeclared otherwise.
+ */
+declare const __PUSHWIRE_VERSION__: string | undefined;
+
 /** The CLI's version, read from its package.json (next to `src/` and `dist/`). */
 export function readVersion(): string {
+  if (typeof __PUSHWIRE_VERSION__ === 'string') return __PUSHWIRE_VERSION__;
   const packageJson: unknown = JSON.parse(
     readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
   );

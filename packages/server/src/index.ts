@@ -27,6 +27,11 @@ export type { Clock } from './adapters/local/expiring-store';
 export { LocalAdapter, type LocalAdapterOptions } from './adapters/local/local-adapter';
 export type { AppStore } from './apps/app-store';
 export {
+  type ConnectedRedisAppStore,
+  connectRedisAppStore,
+  RedisAppStoreUnreachableError,
+} from './apps/connect-redis-app-store';
+export {
   ENV_VARIABLES,
   type Environment,
   type FileServerOptions,
@@ -36,6 +41,17 @@ export {
   mergeOptions,
   optionsFromEnv,
 } from './apps/load-config';
+export {
+  type AppStoreRedis,
+  appsChangedChannel,
+  appsKey,
+  checkStoredApp,
+  MAX_STORED_APPS,
+  RedisAppStore,
+  type StoredAppEntry,
+  StoredAppError,
+} from './apps/redis-app-store';
+export type { AppsChange } from './apps/served-apps';
 export type { AppMetrics, AppMetricsSet } from './observability/app-metrics';
 export {
   createLogger,

@@ -1,8 +1,9 @@
 /**
  * @module server
  * The server object: `createServer()` wires the options, apps, adapter, webhooks, metrics, the REST
- * handler and the WebSocket gateway, and gives them an explicit lifecycle. With `redisUrl` and no
- * `adapter`, the Redis adapter is loaded when the server starts (ioredis stays optional).
+ * handler and the WebSocket gateway, and gives them an explicit lifecycle. The adapter is resolved
+ * and started before the server accepts traffic, and the parts that use it are made then: with
+ * `redisUrl` and no `adapter`, the Redis adapter is loaded at that point (ioredis stays optional).
  * `listen()` binds a transport of its own (port 0 allowed): Bun.serve's native WebSockets under
  * Bun, a node:http server with `ws` otherwise (`transport` forces either); `attach()` shares an
  * existing node:http server. With `tls`, `listen()` serves HTTPS and WSS on its port, and
@@ -14,25 +15,28 @@
 
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { Adapter } from './adapters/adapter';
-import { DeferredAdapter } from './adapters/deferred-adapter';
 import { loadRedisAdapter } from './adapters/load-redis-adapter';
 import { LocalAdapter } from './adapters/local/local-adapter';
-import { type AppStore, createAppStore } from './apps/app-store';
-import { LocalRegistry } from './channels/local-registry';
+import { UNLOADED_ADAPTER } from './adapters/unloaded-adapter';
+import { type AppStore, createAppStore, type ReplaceableAppStore } from './apps/app-store';
+import { type AppsChange, ServedApps } from './apps/served-apps';
 import { SubscriptionCountNotifier } from './channels/subscription-count';
-import { ConsoleHttp } from './console/console-http';
 import { DebugFeed } from './console/debug-feed';
 import { handlersWithDebug } from './console/debug-handlers';
 import { isLoopbackAddress } from './console/loopback';
+import { LocalRegistry } from './core/local-registry';
+import type { ServerContext } from './core/server-context';
+import { ConsoleHttp } from './http/console-http';
+import type { HttpAnswer } from './http/exchange';
 import { createHttpApi, type HttpApi } from './http/handler';
 import { RestRateLimiter } from './http/rest-rate-limiter';
 import { ConnectionLimiter } from './net/connection-limiter';
-import { loadTlsMaterial } from './net/tls-material';
 import { TrustedProxies } from './net/trusted-proxies';
 import type { Logger } from './observability/logger';
 import { Metrics } from './observability/metrics';
 import { ProcessMetrics } from './observability/process-metrics';
 import {
+  type AppOptions,
   type ResolvedServerOptions,
   resolveServerOptions,
   ServerConfigError,
@@ -46,8 +50,8 @@ import { MetricsListener } from './transports/metrics-listener';
 import { nodeRequestListener } from './transports/node/http-listener';
 import { createOwnHttpServer, NodeBinding, type NodeServer } from './transports/node/node-binding';
 import type { BoundAddress, ServerTransport, TransportHooks } from './transports/server-transport';
+import { loadTlsMaterial } from './transports/tls-material';
 import { WebhookDispatcher } from './webhooks/dispatcher';
-import type { CoreContext } from './ws/core-context';
 import { WsGateway } from './ws/gateway';
 
 /** Deadline for a connection to sign in or join a private channel (`requireUserAuthentication`). */
@@ -89,28 +93,54 @@ export interface AttachOptions {
 
 type Lifecycle = 'idle' | 'running' | 'closing' | 'closed';
 
+/** The parts made once the adapter is resolved: they hold the adapter itself. */
+interface Started {
+  readonly adapter: Adapter;
+  readonly gateway: WsGateway;
+  readonly http: HttpApi;
+  readonly subscriptionCounts: SubscriptionCountNotifier;
+}
+
+/** What a request gets while the adapter is being resolved and started. */
+const STARTING_BODY = JSON.stringify({ error: 'Server is starting' });
+const STARTING_ANSWER: HttpAnswer = {
+  status: 503,
+  headers: {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(STARTING_BODY),
+  },
+  body: STARTING_BODY,
+  closeConnection: false,
+};
+
 /** A Pusher-protocol server. Create it with {@link createServer}. */
 export class PushwireServer {
   readonly #options: ResolvedServerOptions;
-  readonly #apps: AppStore;
-  readonly #adapter: Adapter;
+  readonly #apps: ReplaceableAppStore;
+  readonly #served: ServedApps;
+  /** Known at construction unless it is loaded from `redisUrl` when the server starts. */
+  #adapter: Adapter | undefined;
+  /** Set once the adapter is resolved and started. */
+  #running: Started | undefined;
   readonly #metrics: Metrics;
   readonly #processMetrics: ProcessMetrics;
   #metricsListener: Promise<MetricsListener | undefined> | undefined;
   #metricsAddress: ServerAddress | undefined;
   readonly #logger: Logger;
   readonly #webhooks: WebhookDispatcher;
-  readonly #gateway: WsGateway;
   readonly #limiter: ConnectionLimiter;
-  readonly #subscriptionCounts: SubscriptionCountNotifier;
+  readonly #timing: ServerTimingOverrides;
+  /** Serves requests: the started server's REST handler, 503 until it exists. */
   readonly #httpApi: HttpApi;
   readonly #debug: DebugFeed;
   readonly #console: ConsoleHttp;
   readonly #handleRequest: (req: IncomingMessage, res: ServerResponse) => void;
   #state: Lifecycle = 'idle';
-  #started: Promise<void> | undefined;
+  /** What listen() or attach() serves once started: set at the call, so a second call is refused. */
+  #claimed: 'listen' | HttpServer | undefined;
+  #attached: Promise<void> | undefined;
+  #started: Promise<Started> | undefined;
   #closing: Promise<void> | undefined;
-  #httpServer: NodeServer | undefined;
   #transport: ServerTransport | undefined;
   #transportName: 'node' | 'bun' | undefined;
   #address: ServerAddress | undefined;
@@ -121,7 +151,8 @@ export class PushwireServer {
     this.#metrics = new Metrics({ appIds: this.#options.apps.map((app) => app.id) });
     this.#processMetrics = new ProcessMetrics(this.#metrics);
     this.#logger = this.#options.logger;
-    this.#adapter = this.#options.adapter ?? defaultAdapter(this.#options);
+    this.#adapter = this.#options.adapter ?? knownAdapter(this.#options);
+    this.#timing = timing;
     const debug = new DebugFeed(() => this.#nodeId());
     this.#debug = debug;
     this.#console = new ConsoleHttp(debug, () => {
@@ -141,47 +172,29 @@ export class PushwireServer {
       requestTimeoutMs: this.#options.webhookRequestTimeoutMs,
       appCount: Math.max(1, this.#options.apps.filter((app) => app.webhooks.length > 0).length),
     });
-    this.#subscriptionCounts = new SubscriptionCountNotifier(this.#adapter, this.#webhooks);
-    const ctx: CoreContext = {
-      options: this.#options,
-      apps: this.#apps,
-      adapter: this.#adapter,
-      webhooks: this.#webhooks,
-      metrics: this.#metrics,
-      logger: this.#logger,
-      registry: new LocalRegistry(),
-      subscriptionCounts: this.#subscriptionCounts,
-      debug,
-    };
     this.#limiter = new ConnectionLimiter(
       this.#options,
       new TrustedProxies(this.#options.trustedProxies),
     );
-    this.#gateway = new WsGateway(
-      ctx,
-      {
-        activityTimeoutMs:
-          timing.activityTimeoutMs ?? this.#options.activityTimeoutSec * MS_PER_SECOND,
-        pongTimeoutMs: timing.pongTimeoutMs ?? this.#options.pongTimeoutSec * MS_PER_SECOND,
-        userAuthenticationTimeoutMs:
-          timing.userAuthenticationTimeoutMs ?? this.#options.userAuthenticationTimeoutMs,
-      },
-      this.#limiter,
-    );
-    this.#httpApi = createHttpApi({
-      options: this.#options,
-      apps: this.#apps,
-      adapter: this.#adapter,
-      webhooks: this.#webhooks,
-      metrics: this.#metrics,
-      logger: this.#logger,
-      rateLimiter: new RestRateLimiter(this.#adapter),
-      isDraining: () => this.#state !== 'running',
-      processMetrics: this.#processMetrics,
-      debug,
-      console: this.#console,
-    });
+    this.#httpApi = (request, respond) => {
+      const running = this.#running;
+      if (running !== undefined) {
+        running.http(request, respond);
+        return;
+      }
+      request.discardBody();
+      respond(STARTING_ANSWER);
+    };
     this.#handleRequest = nodeRequestListener(this.#httpApi);
+    this.#served = new ServedApps({
+      options: this.#options,
+      store: this.#apps,
+      logger: this.#logger,
+      onChanged: (_change, apps) => {
+        this.#metrics.apps.track(apps.all().map((app) => app.id));
+        this.#running?.gateway.appsReplaced();
+      },
+    });
   }
 
   /** The configured apps. */
@@ -196,12 +209,10 @@ export class PushwireServer {
 
   /**
    * The cluster adapter in use. With `redisUrl` (and no `adapter`) this is the RedisAdapter once
-   * `listen()`/`attach()` started it, and a forwarding placeholder before.
+   * `listen()`/`attach()` loaded it, and before that a stand-in that reports "not started".
    */
   get adapter(): Adapter {
-    return this.#adapter instanceof DeferredAdapter
-      ? (this.#adapter.current ?? this.#adapter)
-      : this.#adapter;
+    return this.#adapter ?? UNLOADED_ADAPTER;
   }
 
   /** Resolved options (secrets included: do not log this object). */
@@ -211,7 +222,7 @@ export class PushwireServer {
 
   /** Open WebSocket connections on this node. */
   get connectionCount(): number {
-    return this.#gateway.connectionCount;
+    return this.#running?.gateway.connectionCount ?? 0;
   }
 
   /**
@@ -252,23 +263,23 @@ export class PushwireServer {
     if (this.#state === 'closing' || this.#state === 'closed') {
       throw new ServerStateError('The server is closed');
     }
-    if (this.#transport !== undefined)
+    if (this.#claimed !== undefined)
       throw new ServerStateError('The server is already listening or attached');
     const bun = chosenBunRuntime(this.#options.transport);
     // The certificate files are read and checked before anything binds.
     const tls = this.#options.tls === undefined ? undefined : loadTlsMaterial(this.#options.tls);
+    this.#claimed = 'listen';
+    // The adapter is resolved and started before anything binds: no request waits for it.
+    const started = this.#stillOpen(await this.#start());
     if (bun !== undefined) {
-      // Bun.serve binds at once: the adapter is started first so no upgrade waits for it.
-      await this.#start();
-      const binding = new BunBinding(bun, this.#transportHooks(), tls);
+      const binding = new BunBinding(bun, this.#transportHooks(started), tls);
       this.#transport = binding;
       this.#transportName = 'bun';
       await this.#startMetricsListener();
       return this.#listening(binding.address);
     }
     const server = createOwnHttpServer(this.#options.requestTimeoutMs, tls);
-    const binding = this.#bind(server, true, true);
-    await this.#start();
+    const binding = this.#bind(started, server, true, true);
     const { host, port } = this.#options;
     const bound = await binding.listen(host, port);
     await this.#startMetricsListener();
@@ -279,14 +290,15 @@ export class PushwireServer {
    * Serves WebSocket traffic (`upgrade`) and, unless `rest: false`, every HTTP request (`request`)
    * of an existing node:http server, which the caller listens on and closes. With `rest: false`,
    * route pushwire's paths to {@link handleRequest} yourself (e.g. from Express). Every accepted
-   * socket is counted against `maxConnectionsPerIp` (`connection`). Resolves once the adapter is
-   * started.
+   * socket is counted against `maxConnectionsPerIp` (`connection`). The listeners are added once
+   * the adapter is resolved and started, then this resolves; until then {@link handleRequest}
+   * answers 503.
    */
   async attach(httpServer: HttpServer, options: AttachOptions = {}): Promise<void> {
     if (this.#state === 'closing' || this.#state === 'closed') {
       throw new ServerStateError('The server is closed');
     }
-    if (this.#transport !== undefined && this.#httpServer !== httpServer) {
+    if (this.#claimed !== undefined && this.#claimed !== httpServer) {
       throw new ServerStateError('The server is already listening or attached');
     }
     if (this.#options.tls !== undefined) {
@@ -295,8 +307,14 @@ export class PushwireServer {
         'applies to listen() only: attach() serves the server it is given (give it a node:https server instead)',
       );
     }
-    if (this.#transport === undefined) this.#bind(httpServer, false, options.rest !== false);
-    await this.#start();
+    if (this.#claimed === undefined) {
+      this.#claimed = httpServer;
+      const rest = options.rest !== false;
+      this.#attached = this.#start().then((started) => {
+        this.#bind(this.#stillOpen(started), httpServer, false, rest);
+      });
+    }
+    await this.#attached;
     await this.#startMetricsListener();
   }
 
@@ -304,8 +322,9 @@ export class PushwireServer {
   async #startMetricsListener(): Promise<void> {
     const { enabled, host, port } = this.#options.metrics;
     if (!enabled || host === undefined || port === undefined) return;
+    const { adapter } = this.#stillOpen(await this.#start());
     this.#metricsListener ??= MetricsListener.listen(
-      { metrics: this.#metrics, adapter: this.#adapter, processMetrics: this.#processMetrics },
+      { metrics: this.#metrics, adapter, processMetrics: this.#processMetrics },
       host,
       port,
       this.#options.pathPrefix,
@@ -351,13 +370,28 @@ export class PushwireServer {
     this.#logger.info('TLS certificate reloaded', { cert: tls.cert, key: tls.key });
   }
 
+  /**
+   * Serves `apps` in place of the configured apps (validated like the `apps` option; undefined:
+   * the development app), without a restart. Added apps are served at once; a changed secret, key,
+   * limit or webhook applies to new requests, connections and subscriptions; open connections of
+   * a removed app are closed with 4001, of a disabled app with 4003. Apps from the Redis app store
+   * stay. The CLI calls this on SIGHUP and when the config file changes.
+   * @throws {ServerConfigError} when an app is invalid: the old apps stay served.
+   */
+  reloadApps(apps?: readonly AppOptions[]): AppsChange {
+    if (this.#state === 'closing' || this.#state === 'closed') {
+      throw new ServerStateError('The server is closed');
+    }
+    return this.#served.replaceConfigured(apps);
+  }
+
   /** Graceful, idempotent shutdown; resolves when everything is closed. */
   close(): Promise<void> {
     this.#closing ??= this.#shutdown();
     return this.#closing;
   }
 
-  /** The adapter's node id, or a placeholder before a deferred adapter was loaded. */
+  /** The adapter's node id, or a placeholder before the adapter was loaded from `redisUrl`. */
   #nodeId(): string {
     try {
       return this.adapter.nodeId;
@@ -366,23 +400,28 @@ export class PushwireServer {
     }
   }
 
-  #bind(server: NodeServer, owned: boolean, rest: boolean): NodeBinding {
-    const binding = new NodeBinding(this.#transportHooks(), server, owned, rest);
-    this.#httpServer = server;
+  /** `started`, unless close() began while the adapter was starting (then nothing may bind). */
+  #stillOpen(started: Started): Started {
+    if (this.#state === 'closing' || this.#state === 'closed') {
+      throw new ServerStateError('The server was closed while it was starting');
+    }
+    return started;
+  }
+
+  #bind(started: Started, server: NodeServer, owned: boolean, rest: boolean): NodeBinding {
+    const binding = new NodeBinding(this.#transportHooks(started), server, owned, rest);
     this.#transport = binding;
     this.#transportName = 'node';
     return binding;
   }
 
-  #transportHooks(): TransportHooks {
+  #transportHooks(started: Started): TransportHooks {
     return {
       options: this.#options,
-      gateway: this.#gateway,
+      gateway: started.gateway,
       http: this.#httpApi,
       limiter: this.#limiter,
       metrics: this.#metrics,
-      whenStarted: () =>
-        this.#state === 'running' || this.#state === 'closing' ? undefined : this.#start(),
     };
   }
 
@@ -402,22 +441,66 @@ export class PushwireServer {
     return this.#address;
   }
 
-  #start(): Promise<void> {
-    const adapter = this.#adapter;
-    this.#started ??= adapter.start(handlersWithDebug(this.#gateway, this.#debug)).then(() => {
-      if (typeof adapter.sendDebug === 'function') {
-        this.#debug.linkCluster({ send: (text) => adapter.sendDebug?.(text) });
-      }
-      this.#metrics.set('pushwire_adapter_up', this.#adapter.health().ok ? 1 : 0);
-      if (this.#state === 'idle') this.#state = 'running';
-    });
+  /** Resolves and starts the adapter once, with the parts that use it. */
+  #start(): Promise<Started> {
+    this.#started ??= this.#startOnce();
     return this.#started;
+  }
+
+  async #startOnce(): Promise<Started> {
+    const adapter = this.#adapter ?? (await loadAdapter(this.#options));
+    this.#adapter = adapter;
+    const started = this.#assemble(adapter);
+    await Promise.all([
+      adapter.start(handlersWithDebug(started.gateway, this.#debug)),
+      this.#served.start(),
+    ]);
+    this.#running = started;
+    if (typeof adapter.sendDebug === 'function') {
+      this.#debug.linkCluster({ send: (text) => adapter.sendDebug?.(text) });
+    }
+    this.#metrics.set('pushwire_adapter_up', adapter.health().ok ? 1 : 0);
+    if (this.#state === 'idle') this.#state = 'running';
+    return started;
+  }
+
+  /** The gateway, the REST handler and the subscription_count notifier, on `adapter`. */
+  #assemble(adapter: Adapter): Started {
+    const timing = this.#timing;
+    const subscriptionCounts = new SubscriptionCountNotifier(adapter, this.#webhooks);
+    const ctx: ServerContext = {
+      options: this.#options,
+      apps: this.#apps,
+      adapter,
+      webhooks: this.#webhooks,
+      metrics: this.#metrics,
+      logger: this.#logger,
+      registry: new LocalRegistry(),
+      subscriptionCounts,
+      rateLimiter: new RestRateLimiter(adapter),
+      isDraining: () => this.#state !== 'running',
+      processMetrics: this.#processMetrics,
+      debug: this.#debug,
+    };
+    const gateway = new WsGateway(
+      ctx,
+      {
+        activityTimeoutMs:
+          timing.activityTimeoutMs ?? this.#options.activityTimeoutSec * MS_PER_SECOND,
+        pongTimeoutMs: timing.pongTimeoutMs ?? this.#options.pongTimeoutSec * MS_PER_SECOND,
+        userAuthenticationTimeoutMs:
+          timing.userAuthenticationTimeoutMs ?? this.#options.userAuthenticationTimeoutMs,
+      },
+      this.#limiter,
+    );
+    const http = createHttpApi(ctx, this.#console);
+    return { adapter, gateway, http, subscriptionCounts };
   }
 
   async #shutdown(): Promise<void> {
     const wasStarted = this.#started !== undefined;
     this.#state = 'closing';
-    this.#gateway.startDraining();
+    this.#running?.gateway.startDraining();
     const deadline = Date.now() + this.#options.shutdownTimeoutMs;
     const remaining = () => Math.max(0, deadline - Date.now());
     const transport = this.#transport;
@@ -428,10 +511,11 @@ export class PushwireServer {
 
     // 2. 4200 to every socket, wait for their cleanup through the adapter.
     if (wasStarted) await this.#started?.catch(() => undefined);
-    if (!(await withTimeout(this.#gateway.closeAll(), remaining()))) {
+    const running = this.#running;
+    if (running !== undefined && !(await withTimeout(running.gateway.closeAll(), remaining()))) {
       this.#logger.warn('shutdown timeout: terminating remaining WebSocket connections');
     }
-    this.#gateway.terminateAll();
+    running?.gateway.terminateAll();
     transport?.terminateSockets();
 
     // 3. Drain in-flight HTTP requests.
@@ -441,9 +525,10 @@ export class PushwireServer {
     }
 
     // 4. Flush webhooks (their debounce confirmations still read the adapter), then the adapter.
-    this.#subscriptionCounts.close();
+    running?.subscriptionCounts.close();
+    await this.#served.close();
     await withTimeout(this.#webhooks.close(), remaining());
-    if (wasStarted) await this.#adapter.close();
+    if (wasStarted) await this.#adapter?.close();
     this.#debug.close();
     // Last: the metrics stay readable while the node drains.
     const metricsListener = await this.#metricsListener?.catch(() => undefined);
@@ -454,13 +539,21 @@ export class PushwireServer {
 }
 
 /**
- * The adapter when none is given: the Redis adapter for `redisUrl`, imported when the server starts
- * (`listen()` rejects with a ServerConfigError if ioredis is not installed), else the LocalAdapter.
+ * The adapter when none is given, if it is known before the server starts: the LocalAdapter
+ * without `redisUrl`; undefined with it (see {@link loadAdapter}).
  */
-function defaultAdapter(options: ResolvedServerOptions): Adapter {
+function knownAdapter(options: ResolvedServerOptions): Adapter | undefined {
+  return options.redisUrl === undefined ? new LocalAdapter() : undefined;
+}
+
+/**
+ * The Redis adapter for `redisUrl`, imported when the server starts (`listen()` rejects with a
+ * ServerConfigError if ioredis is not installed).
+ */
+function loadAdapter(options: ResolvedServerOptions): Promise<Adapter> {
   const { redisUrl, redisKeyPrefix, logger } = options;
-  if (redisUrl === undefined) return new LocalAdapter();
-  return new DeferredAdapter(() => loadRedisAdapter(redisUrl, logger, redisKeyPrefix));
+  if (redisUrl === undefined) return Promise.resolve(new LocalAdapter());
+  return loadRedisAdapter(redisUrl, logger, redisKeyPrefix);
 }
 
 /**

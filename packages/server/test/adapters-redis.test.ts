@@ -1,8 +1,9 @@
 /**
  * @module test/adapters-redis
- * The shared adapter contract on a real redis-server (2- and 3-node clusters in one process, each
- * node with its own Redis connections), plus what only the Redis adapter does: reaping a crashed
- * node, surviving a Redis restart, key-prefix isolation and option validation.
+ * The shared adapter contract on a real redis-server and on a real 3-master Redis Cluster (2- and
+ * 3-node clusters in one process, each node with its own Redis connections), plus what only the
+ * Redis adapter does: reaping a crashed node (on both), surviving a Redis restart and a cluster
+ * master restart, the cluster's slot layout, key-prefix isolation and option validation.
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -18,9 +19,17 @@ import {
   type Removal,
   runAdapterContract,
 } from './adapters-contract';
+import { useRedisCluster } from './helpers/redis-cluster';
 import { startRedisServer, useRedisServer } from './helpers/redis-server';
 
 const redisUrl = useRedisServer();
+const redisCluster = useRedisCluster();
+
+/** The two Redis topologies the multi-node tests run on. */
+const TOPOLOGIES = [
+  { topology: 'one Redis', url: () => redisUrl() },
+  { topology: 'a 3-master Redis Cluster', url: () => redisCluster().url },
+] as const;
 
 function uniquePrefix(): string {
   return `t-${randomBytes(4).toString('hex')}:`;
@@ -53,29 +62,39 @@ function describeChange(c: ClusterChange): string {
     : `${c.direction} sub ${c.channel} ${c.socketId} ${c.change.subscriptionCount} ${c.change.transitioned}`;
 }
 
-async function makeRedisCluster(nodeCount: number): Promise<ContractCluster> {
-  const keyPrefix = uniquePrefix();
-  const nodes: TestNode[] = [];
-  for (let i = 0; i < nodeCount; i++) nodes.push(await startNode({ keyPrefix }));
-  return {
-    nodes,
-    elapse: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    close: async () => {
-      await Promise.all(nodes.map((node) => node.adapter.close()));
-    },
+/** Makes the contract's clusters of nodes on the Redis (or Redis Cluster) at `url()`. */
+function makeNodesOn(url: () => string) {
+  return async (nodeCount: number): Promise<ContractCluster> => {
+    const keyPrefix = uniquePrefix();
+    const nodes: TestNode[] = [];
+    for (let i = 0; i < nodeCount; i++) nodes.push(await startNode({ url: url(), keyPrefix }));
+    return {
+      nodes,
+      elapse: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      close: async () => {
+        await Promise.all(nodes.map((node) => node.adapter.close()));
+      },
+    };
   };
 }
 
-runAdapterContract('RedisAdapter', makeRedisCluster, { maxNodes: 3 });
+runAdapterContract('RedisAdapter', makeNodesOn(redisUrl), { maxNodes: 3 });
+runAdapterContract(
+  'RedisAdapter on a Redis Cluster',
+  makeNodesOn(() => redisCluster().url),
+  {
+    maxNodes: 3,
+  },
+);
 
-describe('RedisAdapter: node failure', () => {
+describe.each(TOPOLOGIES)('RedisAdapter: node failure on $topology', ({ url }) => {
   it('a survivor reaps a crashed node once: members, counts and transitions', async () => {
     const keyPrefix = uniquePrefix();
     const nodeTimeoutMs = 400;
     const nodes = [
-      await startNode({ keyPrefix, nodeTimeoutMs }),
-      await startNode({ keyPrefix, nodeTimeoutMs }),
-      await startNode({ keyPrefix, nodeTimeoutMs }),
+      await startNode({ url: url(), keyPrefix, nodeTimeoutMs }),
+      await startNode({ url: url(), keyPrefix, nodeTimeoutMs }),
+      await startNode({ url: url(), keyPrefix, nodeTimeoutMs }),
     ];
     onTestFinished(() => Promise.all(nodes.map((node) => node.adapter.close())).then(() => {}));
     const [a, b, crashed] = [nodes[0]!, nodes[1]!, nodes[2]!];
@@ -131,11 +150,11 @@ describe('RedisAdapter: node failure', () => {
 
   it('a node that starts later reaps a node that died before it started', async () => {
     const keyPrefix = uniquePrefix();
-    const crashed = await startNode({ keyPrefix, nodeTimeoutMs: 300 });
+    const crashed = await startNode({ url: url(), keyPrefix, nodeTimeoutMs: 300 });
     await crashed.adapter.addSubscription('app', 'c', '9.1');
     await crashed.adapter.abandonForTesting();
     await new Promise((resolve) => setTimeout(resolve, 350));
-    const late = await startNode({ keyPrefix, nodeTimeoutMs: 300 });
+    const late = await startNode({ url: url(), keyPrefix, nodeTimeoutMs: 300 });
     onTestFinished(() => late.adapter.close());
     await late.handlers.until(() => late.handlers.orphans.length === 1, 'reap by the late node');
     expect(late.handlers.orphans[0]).toEqual([
@@ -597,5 +616,187 @@ describe('RedisAdapter: resync reports what the cluster did not hear of', () => 
       'added sub during 1.1 1 true',
     ]);
     expect(await a.adapter.channel('app', 'before')).toEqual({ subscriptionCount: 1 });
+  });
+});
+
+describe('RedisAdapter on a Redis Cluster', () => {
+  it('keeps the state in the slot of {prefix}, the other keys and the bus spread over the masters', async () => {
+    const { Cluster } = await import('ioredis');
+    const cluster = redisCluster();
+    const keyPrefix = uniquePrefix();
+    const a = await startNode({ url: cluster.url, keyPrefix });
+    const b = await startNode({ url: cluster.url, keyPrefix });
+    onTestFinished(() => Promise.all([a.adapter.close(), b.adapter.close()]).then(() => {}));
+    await a.adapter.addConnection('app', '1.1');
+    await a.adapter.addSubscription('app', 'presence-p', '1.1');
+    await a.adapter.addMember('app', 'presence-p', '1.1', { userId: 'u1', userInfo: null });
+    await a.adapter.setCachedEvent('app', 'cache-x', { event: 'e', data: 'd' }, 10);
+    const admin = new Cluster([{ host: '127.0.0.1', port: cluster.ports[0] ?? 0 }]);
+    onTestFinished(() => {
+      admin.disconnect();
+    });
+    const stateMaster = await cluster.masterPortOf(`{${keyPrefix}}nodes`);
+    const stateKeys: string[] = [];
+    for (const node of admin.nodes('master')) {
+      const keys = await node.keys(`*${keyPrefix}*`);
+      if (node.options.port === stateMaster)
+        stateKeys.push(...keys.filter((k) => k.startsWith('{')));
+      else expect(keys.filter((k) => k.startsWith('{'))).toEqual([]);
+    }
+    expect(stateKeys.sort()).toEqual(
+      [
+        'nodes',
+        'app:app:conns',
+        'app:app:chans',
+        'app:app:subs:presence-p',
+        'app:app:psock:presence-p',
+        'app:app:pref:presence-p',
+        'app:app:pinfo:presence-p',
+        `node:${a.adapter.nodeId}`,
+      ]
+        .map((key) => `{${keyPrefix}}${key}`)
+        .sort(),
+    );
+    expect(await admin.get(`${keyPrefix}cache:app:cache-x`)).toBe('{"event":"e","data":"d"}');
+    // Messages of 40 channels travel over bus channels served by every master.
+    const busMasters = new Set<number>();
+    for (let shard = 0; shard < 16; shard++) {
+      busMasters.add(await cluster.masterPortOf(`${keyPrefix}bus:{${keyPrefix}${shard}}`));
+    }
+    expect(busMasters.size).toBe(3);
+    for (let i = 0; i < 40; i++)
+      a.adapter.publish({ appId: 'app', channel: `c${i}`, frame: `${i}` });
+    await b.handlers.until(() => b.handlers.delivered.length === 40, 'every message on b');
+    expect(new Set(b.handlers.delivered.map((m) => m.frame)).size).toBe(40);
+    // A user termination and the debug console's feed cross nodes too.
+    await a.adapter.terminateUser('app', 'u9');
+    await b.handlers.until(() => b.handlers.terminated.length === 1, 'termination on b');
+    const feed: string[] = [];
+    const watcher = new RedisAdapter({ url: cluster.url, keyPrefix, heartbeatIntervalMs: 100 });
+    const watcherHandlers = Object.assign(new RecordingHandlers(), {
+      debugReceived: (text: string) => feed.push(text),
+    });
+    await watcher.start(watcherHandlers);
+    onTestFinished(() => watcher.close());
+    a.adapter.sendDebug('{"kind":"probe"}');
+    await eventually(
+      async () => feed.length,
+      (length) => length === 1,
+      'debug feed on another node',
+    );
+    expect(feed).toEqual(['{"kind":"probe"}']);
+  });
+
+  it('keeps the order of one channel from the first publish on, while master connections open', async () => {
+    // Commands to a master whose connection is still opening wait for it, in order; they are not
+    // retried through another master (which would answer MOVED and reorder them).
+    for (let round = 0; round < 8; round++) {
+      const keyPrefix = uniquePrefix();
+      const a = await startNode({ url: redisCluster().url, keyPrefix });
+      const b = await startNode({ url: redisCluster().url, keyPrefix });
+      for (let i = 0; i < 20; i++)
+        a.adapter.publish({ appId: 'app', channel: 'c', frame: `f${i}` });
+      await b.handlers.until(() => b.handlers.delivered.length === 20, 'twenty on b');
+      await Promise.all([a.adapter.close(), b.adapter.close()]);
+      expect(b.handlers.delivered.map((m) => m.frame)).toEqual(
+        Array.from({ length: 20 }, (_, i) => `f${i}`),
+      );
+    }
+  });
+
+  it('a master restart: nodes fall back to their mirrors, resync, and deliver again', async () => {
+    const cluster = redisCluster();
+    const keyPrefix = uniquePrefix();
+    const options = { url: cluster.url, keyPrefix, commandTimeoutMs: 1000 };
+    const a = await startNode(options);
+    const b = await startNode(options);
+    onTestFinished(() => Promise.all([a.adapter.close(), b.adapter.close()]).then(() => {}));
+    await a.adapter.addConnection('app', '1.1');
+    await a.adapter.addSubscription('app', 'c', '1.1');
+    await a.adapter.addMember('app', 'presence-p', '1.1', { userId: 'u1', userInfo: 1 });
+    await b.adapter.addSubscription('app', 'c', '2.1');
+    await b.adapter.addMember('app', 'presence-p', '2.1', { userId: 'u2', userInfo: 2 });
+    const stateMaster = cluster.ports.indexOf(await cluster.masterPortOf(`{${keyPrefix}}nodes`));
+
+    await cluster.stopMaster(stateMaster);
+    // The next state call fails over to the mirror: provisional answers, unhealthy.
+    expect(await a.adapter.addSubscription('app', 'during', '1.1')).toEqual({
+      subscriptionCount: 1,
+      transitioned: true,
+      provisional: true,
+    });
+    await a.handlers.until(() => !a.adapter.health().ok, 'a unhealthy');
+    expect(a.adapter.canReachCluster()).toBe(false);
+    await cluster.startMaster(stateMaster);
+    for (const node of [a, b]) {
+      await node.handlers.until(() => node.adapter.health().ok, 'healthy again', 15_000);
+    }
+    // The restarted master came back empty: both nodes wrote their mirrors back.
+    expect(await b.adapter.channel('app', 'c')).toEqual({ subscriptionCount: 2 });
+    expect(await b.adapter.channel('app', 'during')).toEqual({ subscriptionCount: 1 });
+    expect(byUser(await b.adapter.members('app', 'presence-p'))).toEqual([
+      { userId: 'u1', userInfo: 1 },
+      { userId: 'u2', userInfo: 2 },
+    ]);
+    expect(await b.adapter.addConnection('app', '2.9')).toBe(2);
+    // Every bus shard delivers again, the restarted master's included.
+    for (let i = 0; i < 40; i++)
+      b.adapter.publish({ appId: 'app', channel: `c${i}`, frame: `${i}` });
+    await a.handlers.until(
+      () => new Set(a.handlers.delivered.map((m) => m.frame)).size === 40,
+      'cross-node delivery on every shard after the restart',
+      15_000,
+    );
+  });
+
+  it('starts without a reachable cluster, serves locally, and closes at once', async () => {
+    const adapter = new RedisAdapter({
+      url: 'redis+cluster://127.0.0.1:1,127.0.0.1:2',
+      keyPrefix: uniquePrefix(),
+      commandTimeoutMs: 300,
+      heartbeatIntervalMs: 100,
+    });
+    const handlers = new RecordingHandlers();
+    await adapter.start(handlers);
+    expect(adapter.health()).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/redis unavailable/),
+    });
+    expect(await adapter.addSubscription('app', 'c', '1.1')).toEqual({
+      subscriptionCount: 1,
+      transitioned: true,
+      provisional: true,
+    });
+    adapter.publish({ appId: 'app', channel: 'c', frame: 'local' });
+    expect(handlers.delivered.map((m) => m.frame)).toEqual(['local']);
+    await adapter.close();
+    expect(adapter.health()).toEqual({ ok: false, detail: 'closed' });
+  });
+
+  it('takes its seed nodes from a redis+cluster:// URL or a Cluster client, and checks them', async () => {
+    const { Cluster } = await import('ioredis');
+    const cluster = redisCluster();
+    const make = (options: RedisAdapterOptions): Adapter => new RedisAdapter(options);
+    expect(() => make({ url: 'redis+cluster://h:1,h:2', keyPrefix: 'a{b}:' })).toThrow(
+      /keyPrefix must be non-empty and without \{ or \}/,
+    );
+    for (const url of ['redis+cluster://:s3cret@h:1,', 'redis+cluster://:s3cret@h:99999']) {
+      expect(() => make({ url })).toThrow(AdapterConfigError);
+      try {
+        make({ url });
+      } catch (error) {
+        expect(String(error)).not.toContain('s3cret');
+      }
+    }
+    const client = new Cluster([{ host: '127.0.0.1', port: cluster.ports[1] ?? 0 }]);
+    onTestFinished(() => {
+      client.disconnect();
+    });
+    const adapter = new RedisAdapter({ redis: client, keyPrefix: uniquePrefix() });
+    await adapter.start(new RecordingHandlers());
+    expect(adapter.health()).toEqual({ ok: true });
+    expect(await adapter.addConnection('a', '1.1')).toBe(1);
+    await adapter.close();
+    expect(await client.ping()).toBe('PONG');
   });
 });

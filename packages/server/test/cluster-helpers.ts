@@ -26,6 +26,8 @@ export interface ClusterNodeOptions {
   readonly vacateDelayMs?: number;
   /** The app's `limits` overrides. */
   readonly appLimits?: Readonly<Record<string, number>>;
+  /** More app options (boolean flags such as `watchlistEvents`). */
+  readonly appFlags?: Readonly<Record<string, boolean>>;
 }
 
 export interface ClusterNode {
@@ -71,6 +73,7 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
       NODE_TIMEOUT_MS: String(options.nodeTimeoutMs ?? 8000),
       VACATE_DELAY_MS: String(options.vacateDelayMs ?? 3000),
       APP_LIMITS: options.appLimits === undefined ? '' : JSON.stringify(options.appLimits),
+      APP_FLAGS: options.appFlags === undefined ? '' : JSON.stringify(options.appFlags),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

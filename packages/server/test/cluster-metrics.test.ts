@@ -1,5 +1,5 @@
 /**
- * Trigger-to-delivery latency across nodes on a real Redis: a publish accepted by node A is timed
+ * Trigger-to-delivery latency across nodes on a real Redis (and a real Redis Cluster): a publish accepted by node A is timed
  * by node B from the publish time carried in the pub/sub envelope, with one observation on the
  * node that fanned it out and none on a node without subscribers.
  */
@@ -7,10 +7,10 @@
 import { within } from '@pushwire/test-support';
 import { describe, expect, it } from 'vitest';
 import { startClusterNode, uniqueKeyPrefix } from './cluster-helpers';
-import { useRedisServer } from './helpers/redis-server';
+import { useRedisTopologies } from './helpers/redis-topologies';
 import { APP, connect } from './ws-helpers';
 
-const redisUrl = useRedisServer();
+const TOPOLOGIES = useRedisTopologies();
 
 /** The `_count` of the delivery latency histogram of APP on the node at `port`. */
 async function deliveryCount(port: number): Promise<number> {
@@ -23,7 +23,7 @@ async function deliveryCount(port: number): Promise<number> {
   return Number(line?.[1]);
 }
 
-describe('delivery latency across nodes', () => {
+describe.each(TOPOLOGIES)('delivery latency across nodes on $topology', ({ url: redisUrl }) => {
   it('is observed by the node that delivers a publish another node accepted', async () => {
     const keyPrefix = uniqueKeyPrefix();
     const a = await startClusterNode({ redisUrl: redisUrl(), keyPrefix });

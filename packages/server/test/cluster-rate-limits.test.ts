@@ -1,16 +1,17 @@
 /**
  * @module test/cluster-rate-limits
- * The REST rate limits across a cluster: two server processes on one real Redis share each app's
- * one-second windows, so publishes and reads sent to both nodes at once are admitted up to the
- * limit in total (never more), short of it by at most the documented bound (each node may strand
- * less than one reservation batch, see http/rest-rate-limiter.ts), and the rest get 429 with
- * `Retry-After`, counted on the node that refused them.
+ * The REST rate limits across a cluster: two server processes on one real Redis (and on a real
+ * 3-master Redis Cluster) share each app's one-second windows, so publishes and reads sent to both
+ * nodes at once are admitted up to the limit in total (never more), short of it by at most the
+ * documented bound (each node may strand less than one reservation batch, see
+ * http/rest-rate-limiter.ts), and the rest get 429 with `Retry-After`, counted on the node that
+ * refused them.
  */
 import { Pusher as PushwireSdk, RateLimitError } from '@pushwire/sdk';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { reservationBatch } from '../src/http/rest-rate-limiter';
 import { type ClusterNode, startClusterNode, uniqueKeyPrefix } from './cluster-helpers';
-import { useRedisServer } from './helpers/redis-server';
+import { useRedisTopologies } from './helpers/redis-topologies';
 import { APP } from './ws-helpers';
 
 const CLUSTER_TEST_TIMEOUT_MS = 60_000;
@@ -18,7 +19,7 @@ const EVENTS_LIMIT = 40;
 const READS_LIMIT = 20;
 const ROUNDS = 3;
 
-const redisUrl = useRedisServer();
+const TOPOLOGIES = useRedisTopologies();
 
 /** An SDK client of `node` that does not retry, so every 429 is seen. */
 function noRetrySdk(node: ClusterNode): PushwireSdk {
@@ -100,7 +101,7 @@ async function oneWindow(
   }
 }
 
-describe('REST rate limits across a cluster on Redis', () => {
+describe.each(TOPOLOGIES)('REST rate limits across a cluster on $topology', ({ url: redisUrl }) => {
   it(
     'two nodes share one window per app and kind: never more than the limit, at most a batch per node less',
     async () => {

@@ -1,10 +1,12 @@
 /**
  * @module test/cluster-scaling
- * Several server processes on one real Redis: pusher-js clients on different nodes, triggers
+ * Several server processes on one real Redis and on a real 3-master Redis Cluster (every test runs
+ * on both): pusher-js clients on different nodes, triggers
  * through each node with the SDK, presence across nodes (exact members and counts, a user on two
  * nodes counted once), socket_id exclusion, client events, server-to-user and terminate across
- * nodes, a node killed with SIGKILL (members removed, webhooks once), Redis restarted mid-test (REST
- * publishes refused with 503 meanwhile, an SDK retry delivers after it), and
+ * nodes, a node killed with SIGKILL (members removed, webhooks once), Redis (on the cluster: the
+ * master serving the state slot) restarted mid-test (REST publishes refused with 503 meanwhile, an
+ * SDK retry delivers after it), and
  * a member who joined a node while Redis stalled announced to the cluster (and webhooked once).
  */
 import { Pusher as PushwireSdk } from '@pushwire/sdk';
@@ -26,12 +28,12 @@ import {
   webhookEvents,
 } from './cluster-helpers';
 import { pusherClient } from './conformance-helpers';
-import { startRedisServer, useRedisServer } from './helpers/redis-server';
+import { useRedisTopologies } from './helpers/redis-topologies';
 import { APP } from './ws-helpers';
 
 const CLUSTER_TEST_TIMEOUT_MS = 45_000;
 
-const redisUrl = useRedisServer();
+const TOPOLOGIES = useRedisTopologies();
 
 /** Records every event a pusher-js channel receives, in order. */
 function recordEvents(client: Pusher, channelName: string): { event: string; data: unknown }[] {
@@ -53,23 +55,26 @@ function memberIds(client: Pusher, channelName: string): string[] {
 }
 
 async function startNodes(
+  redisUrl: string,
   count: number,
   options: { webhookUrl?: string; vacateDelayMs?: number } = {},
 ) {
   const keyPrefix = uniqueKeyPrefix();
   const nodes: ClusterNode[] = [];
   for (let i = 0; i < count; i++) {
-    nodes.push(await startClusterNode({ redisUrl: redisUrl(), keyPrefix, ...options }));
+    nodes.push(await startClusterNode({ redisUrl, keyPrefix, ...options }));
   }
   return nodes;
 }
 
-describe('cluster of server processes on Redis', () => {
+describe.each(TOPOLOGIES)('cluster of server processes on $topology', (topology) => {
+  const redisUrl = topology.url;
+
   it(
     'fans out, excludes socket_id, relays client events and keeps presence exact across nodes',
     async () => {
       const receiver = await startWebhookReceiver();
-      const [a, b] = (await startNodes(2, {
+      const [a, b] = (await startNodes(redisUrl(), 2, {
         webhookUrl: receiver.url,
         vacateDelayMs: 100,
       })) as [ClusterNode, ClusterNode];
@@ -184,7 +189,7 @@ describe('cluster of server processes on Redis', () => {
   it(
     'delivers server-to-user messages and terminates connections across nodes',
     async () => {
-      const [a, b] = (await startNodes(2)) as [ClusterNode, ClusterNode];
+      const [a, b] = (await startNodes(redisUrl(), 2)) as [ClusterNode, ClusterNode];
       const carol = pusherClient(a.port, { userId: 'carol' });
       await within(connected(carol), 'carol connected');
       const signedIn = new Promise<void>((resolve) =>
@@ -278,9 +283,9 @@ describe('cluster of server processes on Redis', () => {
   it(
     'keeps serving local clients while Redis restarts, then scales out again',
     async () => {
-      const ownRedis = await startRedisServer();
+      const keyPrefix = uniqueKeyPrefix();
+      const ownRedis = await topology.outage(keyPrefix);
       try {
-        const keyPrefix = uniqueKeyPrefix();
         const options = { redisUrl: ownRedis.url, keyPrefix, heartbeatMs: 200 };
         const a = await startClusterNode(options);
         const b = await startClusterNode(options);
@@ -342,7 +347,7 @@ describe('cluster of server processes on Redis', () => {
     'announces a member who joined while Redis stalled to the other node, webhook once',
     async () => {
       const receiver = await startWebhookReceiver();
-      const [a, b] = (await startNodes(2, {
+      const [a, b] = (await startNodes(redisUrl(), 2, {
         webhookUrl: receiver.url,
         vacateDelayMs: 100,
       })) as [ClusterNode, ClusterNode];
@@ -358,13 +363,11 @@ describe('cluster of server processes on Redis', () => {
         'bob hears that alice joined',
       );
 
-      const { Redis } = await import('ioredis');
-      const admin = new Redis(redisUrl());
-      try {
+      {
         // Every Redis client stalls long enough for node a to notice (1 s command timeout) and for
         // carol to join it meanwhile.
         const seenBeforeStall = seenByBob.length;
-        await admin.call('CLIENT', 'PAUSE', '4000', 'ALL');
+        await topology.pauseAll(4000);
         await waitUntil(
           async () => (await fetch(`http://127.0.0.1:${a.port}/health`)).status === 503,
           'node a reports the stall on /health',
@@ -401,8 +404,6 @@ describe('cluster of server processes on Redis', () => {
         expect(
           seenByBob.slice(seenBeforeStall).filter((e) => e.event === 'pusher:member_added'),
         ).toEqual([{ event: 'pusher:member_added', data: { id: 'carol', info: {} } }]);
-      } finally {
-        admin.disconnect();
       }
     },
     CLUSTER_TEST_TIMEOUT_MS,

@@ -1,5 +1,6 @@
 /**
- * Subscription counting across nodes sharing a real Redis: off by default (no
+ * Subscription counting across nodes sharing a real Redis (one redis-server, and a 3-master Redis
+ * Cluster): off by default (no
  * `pusher_internal:subscription_count` on any node), and when the app enables it a subscribe on one
  * node updates the count seen by subscribers on the other.
  */
@@ -7,12 +8,12 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { RedisAdapter } from '../src/adapters/redis';
 import type { AppOptions } from '../src/index';
-import { useRedisServer } from './helpers/redis-server';
+import { useRedisTopologies } from './helpers/redis-topologies';
 import { APP, connect, startServer } from './ws-helpers';
 
-const redisUrl = useRedisServer();
+const TOPOLOGIES = useRedisTopologies();
 
-async function twoNodes(app: AppOptions) {
+async function twoNodes(redisUrl: () => string, app: AppOptions) {
   const keyPrefix = `count-${randomUUID()}:`;
   const start = () =>
     startServer({
@@ -22,9 +23,9 @@ async function twoNodes(app: AppOptions) {
   return [await start(), await start()] as const;
 }
 
-describe('subscription counting on the Redis adapter', () => {
+describe.each(TOPOLOGIES)('subscription counting on the Redis adapter, $topology', ({ url }) => {
   it('sends no subscription_count on any node by default', async () => {
-    const [a, b] = await twoNodes(APP);
+    const [a, b] = await twoNodes(url, APP);
     const first = await connect(a.wsUrl());
     await first.join('news');
     const second = await connect(b.wsUrl());
@@ -42,7 +43,7 @@ describe('subscription counting on the Redis adapter', () => {
   });
 
   it('updates subscribers on the other node when the app enables it', async () => {
-    const [a, b] = await twoNodes({ ...APP, subscriptionCountEvents: true });
+    const [a, b] = await twoNodes(url, { ...APP, subscriptionCountEvents: true });
     const first = await connect(a.wsUrl());
     await first.join('news');
     const second = await connect(b.wsUrl());

@@ -9,6 +9,8 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Adapter, AdapterHealth } from '../src/adapters/adapter';
 import { LocalAdapter } from '../src/adapters/local/local-adapter';
 import { createAppStore } from '../src/apps/app-store';
+import { SubscriptionCountNotifier } from '../src/channels/subscription-count';
+import { LocalRegistry } from '../src/core/local-registry';
 import { RestRateLimiter } from '../src/http/rest-rate-limiter';
 import { silentLogger } from '../src/observability/logger';
 import { Metrics } from '../src/observability/metrics';
@@ -35,11 +37,14 @@ async function mount(): Promise<Mounted> {
       state.failChannels ? Promise.reject(new Error('store down')) : local.channels(appId, prefix),
   });
   const metrics = new Metrics();
+  const webhooks = new WebhookDispatcher({ logger: silentLogger, metrics });
   const handler = createHttpHandler({
     options,
     apps: createAppStore(options.apps),
     adapter,
-    webhooks: new WebhookDispatcher({ logger: silentLogger, metrics }),
+    webhooks,
+    registry: new LocalRegistry(),
+    subscriptionCounts: new SubscriptionCountNotifier(adapter, webhooks),
     metrics,
     logger: silentLogger,
     rateLimiter: new RestRateLimiter(adapter),

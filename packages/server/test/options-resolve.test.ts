@@ -58,6 +58,7 @@ describe('resolveServerOptions defaults', () => {
         enableClientMessages: true,
         requireUserAuthentication: false,
         subscriptionCountEvents: false,
+        watchlistEvents: false,
         webhooks: [],
         webhookBatching: true,
         limits: PUSHER_DEFAULT_LIMITS,

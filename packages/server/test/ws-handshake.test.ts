@@ -203,6 +203,21 @@ describe('lifecycle', () => {
     expect((await client.closed).code).toBe(4200);
     expect(await fetch(`http://127.0.0.1:${port}/other`).then((r) => r.text())).toBe('mine');
   });
+
+  it('answers 503 through handleRequest until attach() started the adapter', async () => {
+    const server = createServer({ logLevel: 'silent', apps: [APP] });
+    const http = createHttpServer((req, res) => server.handleRequest(req, res));
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => http.close(() => resolve())));
+    const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/`;
+    const starting = await fetch(url);
+    expect(starting.status).toBe(503);
+    expect(await starting.json()).toEqual({ error: 'Server is starting' });
+    expect(server.connectionCount).toBe(0);
+    await server.attach(http, { rest: false });
+    expect(await fetch(url).then((r) => r.json())).toEqual({ ok: true, name: 'pushwire' });
+    await server.close();
+  });
 });
 
 describe('README recipe: sharing a port with Express', () => {

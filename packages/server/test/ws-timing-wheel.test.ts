@@ -1,7 +1,7 @@
 /** The timing wheel that holds every connection deadline of a node, and the URL-free handshake reader. */
 import { afterEach, describe, expect, it } from 'vitest';
+import { monotonicMs, NOT_SCHEDULED, TimingWheel, type WheelEntry } from '../src/core/timing-wheel';
 import { readHandshake } from '../src/ws/handshake';
-import { monotonicMs, NOT_SCHEDULED, TimingWheel, type WheelEntry } from '../src/ws/timing-wheel';
 
 const wheels: TimingWheel<WheelEntry>[] = [];
 afterEach(() => {

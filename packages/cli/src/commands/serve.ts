@@ -2,8 +2,8 @@
  * @module commands/serve
  * `pushwire serve`: run the Pusher-compatible server in the foreground. Options come from
  * defaults < `--config` file < `PUSHWIRE_*` environment < flags. SIGINT/SIGTERM close it
- * gracefully (exit 0); a second signal exits at once. With TLS, SIGHUP re-reads the certificate
- * files (open connections stay; a bad file is reported and the old certificate kept).
+ * gracefully (exit 0); a second signal exits at once. SIGHUP re-reads the apps and, with TLS, the
+ * certificate files; the apps are also re-read when the config file changes (see serve-reload).
  */
 import type {
   AppOptions,
@@ -19,6 +19,7 @@ import type { Command } from '../command';
 import { printError } from '../output';
 import { UsageError } from '../usage-error';
 import { cliInvocation, formatBanner } from './serve-banner';
+import { reloadWhileServing } from './serve-reload';
 
 const NAME = 'serve';
 const MAX_PORT = 65_535;
@@ -43,6 +44,8 @@ Options:
   --redis-url URL          share state with other nodes through Redis env PUSHWIRE_REDIS_URL
   --redis-key-prefix TEXT  prefix of every Redis key and channel     env PUSHWIRE_REDIS_KEY_PREFIX
                            (default pushwire:; one per cluster sharing a Redis)
+  --no-redis-apps          with --redis-url, do not serve the apps of the Redis app store
+                           ("pushwire apps ...")                     env PUSHWIRE_REDIS_APPS=false
   --relaxed                development limits (1 MB events, 1000 channels per trigger, ...)
                                                                      env PUSHWIRE_RELAXED
   --log-level LEVEL        silent, error, warn, info, debug          env PUSHWIRE_LOG_LEVEL default info
@@ -62,6 +65,7 @@ Options:
   --console                serve the debug console (/console, "pushwire tail") for every app,
                            behind the app's key and secret           env PUSHWIRE_CONSOLE
                            default: only the development app, only on a loopback host
+  --no-watch-config        do not re-read the apps when the config file changes (SIGHUP still does)
   -h, --help               show this help
 
 The default app's id, key and secret come from PUSHWIRE_APP_ID, PUSHWIRE_APP_KEY and
@@ -70,13 +74,19 @@ Configured apps refuse client events unless they enable them, as on Pusher
 ("enableClientMessages": true, or PUSHWIRE_APP_ENABLE_CLIENT_MESSAGES=true for the PUSHWIRE_APP_*
 app); the built-in development app allows them.
 
+Apps without a restart: kill -HUP <pid>, or saving the config file, re-reads the apps (added apps
+are served at once, changed secrets apply to new requests and connections, removed apps' connections
+are closed with 4001); an invalid file is reported and the old apps stay. With --redis-url the apps
+of the cluster's Redis app store ("pushwire apps add ...") are served too.
+
 Examples:
   pushwire serve
   pushwire serve --port 6002 --webhook-url http://127.0.0.1:3000/pusher/webhooks
   pushwire serve --config pushwire.json --redis-url redis://127.0.0.1:6379
   pushwire serve --host 0.0.0.0 --port 443 --tls-cert fullchain.pem --tls-key privkey.pem`;
 
-const SERVE_FLAGS = {
+/** The flags; `SERVE_FLAG_OPTIONS` (serve-flags.ts) names the option each one sets. */
+export const SERVE_FLAGS = {
   help: { type: 'boolean', short: 'h' },
   port: { type: 'string' },
   host: { type: 'string' },
@@ -95,6 +105,8 @@ const SERVE_FLAGS = {
   'metrics-port': { type: 'string' },
   'metrics-host': { type: 'string' },
   'no-metrics': { type: 'boolean' },
+  'no-watch-config': { type: 'boolean' },
+  'no-redis-apps': { type: 'boolean' },
 } as const satisfies FlagSpecs;
 
 /** The options given by flags (the last, strongest layer). */
@@ -119,6 +131,7 @@ function optionsFromFlags(
   }
   if (flags['redis-url'] !== undefined) options.redisUrl = flags['redis-url'];
   if (flags['redis-key-prefix'] !== undefined) options.redisKeyPrefix = flags['redis-key-prefix'];
+  if (flags['no-redis-apps'] === true) options.redisApps = false;
   if (flags.relaxed === true) options.relaxed = true;
   if (flags.console === true) options.console = { enabled: true };
   const level = flags['log-level'];
@@ -176,30 +189,10 @@ function tlsFromFlags(
 }
 
 /**
- * With TLS, SIGHUP re-reads the certificate files; a bad file is reported and the old certificate
- * stays in use. Returns the function that removes the handler.
- */
-function reloadTlsOnSignal(server: PushwireServer, io: CliIo): () => void {
-  const onHangup = (): void => {
-    try {
-      server.reloadTls();
-      io.stdout.write('Received SIGHUP: TLS certificate reloaded.\n');
-    } catch (error) {
-      io.stderr.write(
-        'Received SIGHUP: TLS certificate NOT reloaded (still serving the old one).\n',
-      );
-      printError(io, { json: false }, error);
-    }
-  };
-  process.on('SIGHUP', onHangup);
-  return () => process.off('SIGHUP', onHangup);
-}
-
-/**
  * The merged options: defaults < config file < environment < flags. The config file is the one
- * named by `--config`, else by `PUSHWIRE_CONFIG`.
+ * named by `--config`, else by `PUSHWIRE_CONFIG`. Exported for the configuration reference test.
  */
-async function buildServeOptions(
+export async function buildServeOptions(
   flags: ReturnType<typeof parseCommandArgs<typeof SERVE_FLAGS>>['flags'],
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<ServerOptions> {
@@ -242,6 +235,7 @@ export const serveCommand: Command = {
     }
     let options: ServerOptions;
     let server: PushwireServer;
+    let served: PushwireServer | undefined;
     let defaultApp: AppOptions;
     try {
       options = await buildServeOptions(flags, io.env);
@@ -255,13 +249,15 @@ export const serveCommand: Command = {
           logger: createLogger({
             level: options.logLevel ?? 'info',
             format: process.stderr.isTTY ? 'pretty' : 'json',
-            secrets,
+            // Asked at each line: the secrets of apps reloaded or read from Redis later count too.
+            secrets: () => (served === undefined ? secrets : servedSecrets(served, secrets)),
           }),
         };
       }
       // `redisUrl` is the server's to resolve: it loads the Redis adapter with the server's logger
       // and answers a missing ioredis with a ServerConfigError that says how to fix it.
       server = createServer(options);
+      served = server;
     } catch (error) {
       if (error instanceof UsageError) throw error;
       printError(io, { json: false }, error);
@@ -282,7 +278,14 @@ export const serveCommand: Command = {
       await server.close().catch(() => undefined);
       return isConfigurationError(error) ? ExitCode.Usage : ExitCode.Failure;
     }
-    const stopReloading = address.tls ? reloadTlsOnSignal(server, io) : () => undefined;
+    const configPath = flags.config ?? (io.env['PUSHWIRE_CONFIG']?.trim() || undefined);
+    const stopReloading = reloadWhileServing({
+      server,
+      io,
+      tls: address.tls,
+      configPath: flags['no-watch-config'] === true ? undefined : configPath,
+      loadApps: async () => (await buildServeOptions(flags, io.env)).apps,
+    });
     io.stdout.write(
       `${formatBanner({
         address,
@@ -296,6 +299,12 @@ export const serveCommand: Command = {
         metricsUrl: metricsUrlOf(server),
       })}\n`,
     );
+    const stored = server.apps.all().length - (options.apps?.length ?? 1);
+    if (stored > 0) {
+      io.stdout.write(
+        `Also serving ${stored} app${stored === 1 ? '' : 's'} of the Redis app store (pushwire apps list).\n`,
+      );
+    }
 
     const received = await signal;
     stopReloading();
@@ -310,6 +319,12 @@ export const serveCommand: Command = {
     return ExitCode.Ok;
   },
 };
+
+/** The secrets of the apps `server` serves now, and the other secrets given at start. */
+function* servedSecrets(server: PushwireServer, others: readonly string[]): Iterable<string> {
+  for (const app of server.apps.all()) yield app.secret;
+  yield* others;
+}
 
 /** Where the banner says `/metrics` is (see BannerInput.metricsUrl). */
 function metricsUrlOf(server: PushwireServer): string | false | undefined {

@@ -5,8 +5,8 @@
  * {@link ServerConfigError} that says how to fix it.
  */
 
+import { ServerConfigError } from '../config-error';
 import type { Logger } from '../observability/logger';
-import { ServerConfigError } from '../options';
 import type { Adapter } from './adapter';
 
 /** Wrapped errors followed when recognizing a missing ioredis. */

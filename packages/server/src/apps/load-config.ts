@@ -45,6 +45,7 @@ export const ENV_VARIABLES: Readonly<Record<string, string>> = Object.freeze({
   PUSHWIRE_LOG_LEVEL: 'logLevel',
   PUSHWIRE_REDIS_URL: 'redisUrl',
   PUSHWIRE_REDIS_KEY_PREFIX: 'redisKeyPrefix',
+  PUSHWIRE_REDIS_APPS: 'redisApps',
   PUSHWIRE_TRANSPORT: 'transport',
   PUSHWIRE_TRUSTED_PROXIES: 'trustedProxies',
   PUSHWIRE_TLS_CERT: 'tls.cert',
@@ -276,6 +277,8 @@ export function optionsFromEnv(env: Environment): FileServerOptions {
   if (transport) options['transport'] = transport;
   const keyPrefix = env['PUSHWIRE_REDIS_KEY_PREFIX']?.trim();
   if (keyPrefix) options['redisKeyPrefix'] = keyPrefix;
+  const redisApps = envBoolean(env, 'PUSHWIRE_REDIS_APPS');
+  if (redisApps !== undefined) options['redisApps'] = redisApps;
   for (const [option, name] of NUMERIC_ENV_NAMES) {
     const value = envCount(env, name);
     if (value !== undefined) options[option] = value;

@@ -8,7 +8,8 @@
  * Across a cluster, entries travel through the adapter only to nodes that announced interest (see
  * cluster-link.ts).
  */
-import type { Refusal } from '../observability/refusals';
+import type { Refusal, RefusalObserver } from '../observability/refusals';
+import type { WebhookAttemptReport } from '../webhooks/dispatcher';
 import { describeCloseCode } from './close-reasons';
 import { ClusterLink, type DebugTransport } from './cluster-link';
 import { clip, type DebugEntry, MAX_DATA_CHARS, MAX_REASON_CHARS } from './debug-entry';
@@ -30,19 +31,6 @@ export interface DebugFeedLimits {
   readonly maxQueuedBytes?: number;
 }
 
-/** A webhook attempt, as the dispatcher reports it. */
-export interface WebhookAttemptReport {
-  readonly appId: string;
-  readonly target: string;
-  readonly ok: boolean;
-  /** HTTP status when one was received. */
-  readonly status?: number | undefined;
-  readonly reason?: string | undefined;
-  readonly latencyMs: number;
-  readonly attempt: number;
-  readonly events: number;
-}
-
 /** Why {@link DebugFeed.watch} refused a watcher. */
 export type WatchRefusal = 'too_many_watchers_for_app' | 'too_many_watchers';
 
@@ -61,7 +49,7 @@ const DEFAULTS = {
 } as const;
 
 /** The live log of one node; see the module comment. */
-export class DebugFeed {
+export class DebugFeed implements RefusalObserver {
   readonly #limits: Required<DebugFeedLimits>;
   readonly #nodeId: () => string;
   readonly #now: () => number;

@@ -4,9 +4,10 @@
  * `GET /channels/{name}/users`, and `POST /users/{id}/terminate_connections`.
  * @see https://pusher.com/docs/channels/library_auth_reference/rest-api/#channels
  */
-import { channelType, isCacheChannel, SERVER_TO_USER_PREFIX } from '@pushwire/sdk';
+import { channelType, isCacheChannel } from '@pushwire/sdk';
+import type { ServerContext } from '../core/server-context';
+import type { ApiRequest, ApiResponse } from './api-request';
 import { assertClusterReachable } from './cluster-reach';
-import type { ApiRequest, ApiResponse, HttpContext } from './context';
 import { checkChannelName, parseInfo } from './event-input';
 import { badRequest } from './http-status-error';
 
@@ -14,7 +15,7 @@ const CHANNELS_INFO: ReadonlySet<string> = new Set(['user_count']);
 const CHANNEL_INFO: ReadonlySet<string> = new Set(['user_count', 'subscription_count', 'cache']);
 
 /** `GET /apps/{id}/channels?filter_by_prefix=&info=user_count`: occupied channels only. */
-export async function listChannels(ctx: HttpContext, request: ApiRequest): Promise<ApiResponse> {
+export async function listChannels(ctx: ServerContext, request: ApiRequest): Promise<ApiResponse> {
   const prefix = request.query['filter_by_prefix'];
   const info = parseInfo(request.query['info'], CHANNELS_INFO, 'info');
   const wantsUserCount = info?.has('user_count') === true;
@@ -24,14 +25,15 @@ export async function listChannels(ctx: HttpContext, request: ApiRequest): Promi
   const occupied = await ctx.adapter.channels(request.app.id, prefix || undefined);
   const channels: Record<string, Record<string, number>> = {};
   for (const [name, state] of occupied) {
-    if (name.startsWith(SERVER_TO_USER_PREFIX)) continue;
+    // Internal channels (`#server-to-user-…`, the watchlist's `#online-…` rosters) are not listed.
+    if (name.startsWith('#')) continue;
     channels[name] = wantsUserCount ? { user_count: state.userCount ?? 0 } : {};
   }
   return { status: 200, body: { channels } };
 }
 
 /** `GET /apps/{id}/channels/{name}?info=user_count,subscription_count,cache`. */
-export async function channelState(ctx: HttpContext, request: ApiRequest): Promise<ApiResponse> {
+export async function channelState(ctx: ServerContext, request: ApiRequest): Promise<ApiResponse> {
   const channel = checkChannelName(request.param, request.app.limits, 'channel name');
   const info = parseInfo(request.query['info'], CHANNEL_INFO, 'info');
   const presence = channelType(channel) === 'presence';
@@ -53,7 +55,7 @@ export async function channelState(ctx: HttpContext, request: ApiRequest): Promi
 }
 
 /** `GET /apps/{id}/channels/{name}/users`: unique user ids, as strings; presence channels only. */
-export async function channelUsers(ctx: HttpContext, request: ApiRequest): Promise<ApiResponse> {
+export async function channelUsers(ctx: ServerContext, request: ApiRequest): Promise<ApiResponse> {
   const channel = checkChannelName(request.param, request.app.limits, 'channel name');
   if (channelType(channel) !== 'presence') {
     throw badRequest('Users can only be listed for presence channels');
@@ -72,7 +74,7 @@ export async function channelUsers(ctx: HttpContext, request: ApiRequest): Promi
 
 /** `POST /apps/{id}/users/{userId}/terminate_connections`: closes the user's signed-in connections. */
 export async function terminateUserConnections(
-  ctx: HttpContext,
+  ctx: ServerContext,
   request: ApiRequest,
 ): Promise<ApiResponse> {
   const userId = request.param;

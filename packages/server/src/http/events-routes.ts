@@ -11,17 +11,22 @@
  */
 import { channelType, isCacheChannel } from '@pushwire/sdk';
 import type { ChannelMessage } from '../adapters/adapter';
+import type { ServerContext } from '../core/server-context';
 import { notifyEventObserver } from '../observability/published-event';
 import type { ResolvedApp } from '../options';
+import type { ApiRequest, ApiResponse } from './api-request';
 import { assertClusterReachable } from './cluster-reach';
-import type { ApiRequest, ApiResponse, HttpContext } from './context';
 import { type EventInput, parseEventInput, parseJsonObject } from './event-input';
 import { badRequest } from './http-status-error';
 
 const EMPTY_OBJECT: ApiResponse = { status: 200, body: {} };
 
 /** Publishes one validated event to each of its channels; resolves once cache writes are stored. */
-async function publishEvent(ctx: HttpContext, app: ResolvedApp, event: EventInput): Promise<void> {
+async function publishEvent(
+  ctx: ServerContext,
+  app: ResolvedApp,
+  event: EventInput,
+): Promise<void> {
   let cacheWrites: Promise<void>[] | undefined;
   // Serialize name and data once; each frame equals JSON.stringify({ event, channel, data }).
   const head = `{"event":${JSON.stringify(event.name)},"channel":`;
@@ -65,7 +70,7 @@ async function publishEvent(ctx: HttpContext, app: ResolvedApp, event: EventInpu
 
 /** The `info` attributes of one channel after a publish: user_count (presence) or subscription_count. */
 async function channelInfo(
-  ctx: HttpContext,
+  ctx: ServerContext,
   app: ResolvedApp,
   channel: string,
   info: ReadonlySet<string>,
@@ -81,7 +86,7 @@ async function channelInfo(
 }
 
 /** `POST /apps/{id}/events`. */
-export async function triggerEvent(ctx: HttpContext, request: ApiRequest): Promise<ApiResponse> {
+export async function triggerEvent(ctx: ServerContext, request: ApiRequest): Promise<ApiResponse> {
   const body = parseJsonObject(request.body);
   const event = parseEventInput(body, request.app.limits, '', false);
   await ctx.rateLimiter.enforce(request.app, 'events', event.channels.length);
@@ -96,7 +101,7 @@ export async function triggerEvent(ctx: HttpContext, request: ApiRequest): Promi
 }
 
 /** `POST /apps/{id}/batch_events`: all events are validated before any is published. */
-export async function triggerBatch(ctx: HttpContext, request: ApiRequest): Promise<ApiResponse> {
+export async function triggerBatch(ctx: ServerContext, request: ApiRequest): Promise<ApiResponse> {
   const body = parseJsonObject(request.body);
   const batch = body['batch'];
   const limit = request.app.limits.maxBatchEvents;

@@ -9,15 +9,17 @@
  * option, a preflight (OPTIONS with `Origin` and `Access-Control-Request-Method`) on any path is
  * answered first, and every answer to an allowed origin carries the CORS headers (see http/cors).
  */
-import { ConsoleHttp } from '../console/console-http';
+
+import type { ServerContext } from '../core/server-context';
 import { recordRefusal } from '../observability/refusals';
+import type { ApiRequest, ApiResponse } from './api-request';
 import {
   channelState,
   channelUsers,
   listChannels,
   terminateUserConnections,
 } from './channels-routes';
-import type { ApiRequest, ApiResponse, HttpContext } from './context';
+import { ConsoleHttp } from './console-http';
 import { CorsPolicy } from './cors';
 import { triggerBatch, triggerEvent } from './events-routes';
 import type { HttpAnswer, HttpRequest, Respond } from './exchange';
@@ -105,8 +107,8 @@ function decodeParam(raw: string): string {
   }
 }
 
-/** Creates the HTTP request handler of a server. */
-export function createHttpApi(ctx: HttpContext): HttpApi {
+/** Creates the HTTP request handler of a server (`console`: serves `/console`, absent: 404). */
+export function createHttpApi(ctx: ServerContext, console?: ConsoleHttp): HttpApi {
   const { options, metrics, logger } = ctx;
   const prefix = options.pathPrefix;
   const notifications = new NotificationLog();
@@ -295,8 +297,8 @@ export function createHttpApi(ctx: HttpContext): HttpApi {
       path = path.slice(prefix.length) || '/';
     }
 
-    if (ctx.console !== undefined && ConsoleHttp.handles(path)) {
-      ctx.console.serve(ctx, req, respond, path, rawPath, rawQuery);
+    if (console !== undefined && ConsoleHttp.handles(path)) {
+      console.serve(ctx, req, respond, path, rawPath, rawQuery);
       return;
     }
     const route = matchApiRoute(path);

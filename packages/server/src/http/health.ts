@@ -5,7 +5,7 @@
  * error text (e.g. why Redis is unreachable) is never shown to these anonymous callers: it goes to
  * the logs (once per outage), and `/metrics` has `pushwire_adapter_up` and `pushwire_connections`.
  */
-import type { HttpContext } from './context';
+import type { ServerContext } from '../core/server-context';
 
 /** A status and a JSON-serializable body. */
 export interface HealthAnswer {
@@ -14,7 +14,7 @@ export interface HealthAnswer {
 }
 
 /** `/health`: `{ ok, draining, adapter: { ok } }`. */
-export function healthAnswer(ctx: HttpContext): HealthAnswer {
+export function healthAnswer(ctx: ServerContext): HealthAnswer {
   const adapterOk = ctx.adapter.health().ok;
   const draining = ctx.isDraining();
   const ok = adapterOk && !draining;
@@ -22,7 +22,7 @@ export function healthAnswer(ctx: HttpContext): HealthAnswer {
 }
 
 /** `/ready`: `{ ready: true }`, or `{ ready: false, reason: 'draining' | 'adapter unhealthy' }`. */
-export function readyAnswer(ctx: HttpContext): HealthAnswer {
+export function readyAnswer(ctx: ServerContext): HealthAnswer {
   const draining = ctx.isDraining();
   if (!draining && ctx.adapter.health().ok) return { status: 200, body: { ready: true } };
   const reason = draining ? 'draining' : 'adapter unhealthy';

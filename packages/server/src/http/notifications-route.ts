@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { checkNotificationBody, ValidationError } from '@pushwire/sdk';
-import type { ApiRequest, ApiResponse } from './context';
+import type { ApiRequest, ApiResponse } from './api-request';
 import { parseJsonObject } from './event-input';
 import { badRequest } from './http-status-error';
 

@@ -58,13 +58,15 @@ export function reservationBatch(limit: number): number {
 
 /** The per-app REST rate limits of one node; see the module comment. */
 export class RestRateLimiter {
-  private readonly budgets = new Map<string, Budget>();
-  private nextSweepAtMs = 0;
+  readonly #budgets = new Map<string, Budget>();
+  #nextSweepAtMs = 0;
+  readonly #adapter: Pick<Adapter, 'takeRateQuota'>;
+  readonly #now: () => number;
 
-  constructor(
-    private readonly adapter: Pick<Adapter, 'takeRateQuota'>,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(adapter: Pick<Adapter, 'takeRateQuota'>, now: () => number = Date.now) {
+    this.#adapter = adapter;
+    this.#now = now;
+  }
 
   /**
    * Counts `units` against `limit` per second for the app and kind; `limit` 0 admits everything.
@@ -77,9 +79,9 @@ export class RestRateLimiter {
     limit: number,
   ): Promise<RateDecision> {
     if (limit <= 0) return ADMITTED;
-    const budget = this.budget(appId, kind);
+    const budget = this.#budget(appId, kind);
     for (;;) {
-      const nowMs = this.now();
+      const nowMs = this.#now();
       if (nowMs >= budget.endsAtMs) {
         budget.reserve = 0;
         budget.exhausted = false;
@@ -94,7 +96,7 @@ export class RestRateLimiter {
         await budget.pending;
         continue;
       }
-      const reservation = this.reserve(budget, appId, kind, units, limit);
+      const reservation = this.#reserve(budget, appId, kind, units, limit);
       // Waiters only need to know it is over (a failure is this request's, answered 500).
       budget.pending = reservation.then(ignore, ignore).finally(() => {
         budget.pending = undefined;
@@ -137,7 +139,7 @@ export class RestRateLimiter {
    * when the request's units were taken from it. Runs synchronously from the grant to the
    * decision, so no other request can take the units in between.
    */
-  private async reserve(
+  async #reserve(
     budget: Budget,
     appId: string,
     kind: RateLimitKind,
@@ -145,34 +147,34 @@ export class RestRateLimiter {
     limit: number,
   ): Promise<boolean> {
     const wanted = Math.min(limit, Math.max(units - budget.reserve, reservationBatch(limit)));
-    const sentAtMs = this.now();
-    const quota = await this.adapter.takeRateQuota(appId, kind, wanted, limit);
+    const sentAtMs = this.#now();
+    const quota = await this.#adapter.takeRateQuota(appId, kind, wanted, limit);
     applyGrant(budget, quota, sentAtMs, wanted);
     if (budget.reserve < units) return false;
     budget.reserve -= units;
     return true;
   }
 
-  private budget(appId: string, kind: RateLimitKind): Budget {
-    this.sweep();
+  #budget(appId: string, kind: RateLimitKind): Budget {
+    this.#sweep();
     // NUL occurs neither in app ids nor in kinds.
     const key = `${appId}\u0000${kind}`;
-    let budget = this.budgets.get(key);
+    let budget = this.#budgets.get(key);
     if (budget === undefined) {
       budget = { window: -1, endsAtMs: 0, reserve: 0, exhausted: false, pending: undefined };
-      this.budgets.set(key, budget);
+      this.#budgets.set(key, budget);
     }
     return budget;
   }
 
   /** Forgets the budgets of apps idle for a second (removed apps included), at most once a second. */
-  private sweep(): void {
-    const nowMs = this.now();
-    if (nowMs < this.nextSweepAtMs) return;
-    this.nextSweepAtMs = nowMs + MS_PER_SECOND;
-    for (const [key, budget] of this.budgets) {
+  #sweep(): void {
+    const nowMs = this.#now();
+    if (nowMs < this.#nextSweepAtMs) return;
+    this.#nextSweepAtMs = nowMs + MS_PER_SECOND;
+    for (const [key, budget] of this.#budgets) {
       if (budget.pending === undefined && budget.endsAtMs + MS_PER_SECOND <= nowMs) {
-        this.budgets.delete(key);
+        this.#budgets.delete(key);
       }
     }
   }

@@ -34,7 +34,7 @@ export class AppMetricsSet {
   readonly #metrics: Metrics;
   readonly #byId = new Map<string, AppMetrics>();
   /** Undefined: no app list was given, every id gets its own series (the caller bounds them). */
-  readonly #known: ReadonlySet<string> | undefined;
+  #known: ReadonlySet<string> | undefined;
   #unknown: AppMetrics | undefined;
 
   constructor(metrics: Metrics, appIds?: readonly string[]) {
@@ -56,6 +56,19 @@ export class AppMetricsSet {
     }
     this.#unknown ??= new AppMetrics(this.#metrics, '');
     return this.#unknown;
+  }
+
+  /**
+   * Follows a change of the app set (`server.reloadApps()`, the Redis app store): new apps get
+   * their own series; removed apps' series are no longer handed out (their totals stay exported).
+   */
+  track(appIds: readonly string[]): void {
+    if (this.#known === undefined) return;
+    this.#known = new Set(appIds);
+    for (const id of [...this.#byId.keys()]) if (!this.#known.has(id)) this.#byId.delete(id);
+    for (const id of appIds) {
+      if (!this.#byId.has(id)) this.#byId.set(id, new AppMetrics(this.#metrics, id));
+    }
   }
 
   /** The `app_id` label value for `appId`: itself when configured, else ''. */

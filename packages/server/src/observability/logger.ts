@@ -27,8 +27,12 @@ export interface LoggerOptions {
   readonly format?: 'json' | 'pretty';
   /** Where lines go (each without a trailing newline). @default a write to process.stderr */
   readonly write?: (line: string) => void;
-  /** Values that must never appear in output (app secrets); each is replaced by `[redacted]`. */
-  readonly secrets?: readonly string[];
+  /**
+   * Values that must never appear in output (app secrets); each is replaced by `[redacted]`. A
+   * function is asked at each line, so secrets of apps added later (`server.reloadApps()`, the
+   * Redis app store) are scrubbed too.
+   */
+  readonly secrets?: readonly string[] | (() => Iterable<string>);
 }
 
 /** Field names whose values are always replaced by `[redacted]`. */
@@ -79,12 +83,18 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const threshold = LEVEL_RANK[options.level ?? 'info'];
   const write = options.write ?? writeToStderr;
   const pretty = options.format === 'pretty';
-  const secrets = (options.secrets ?? []).filter((s) => s.length >= MIN_SCRUBBED_SECRET_LENGTH);
+  const given = options.secrets ?? [];
+  const fixed =
+    typeof given === 'function'
+      ? undefined
+      : given.filter((s) => s.length >= MIN_SCRUBBED_SECRET_LENGTH);
 
   const scrub = (line: string): string => {
     let result = line;
-    for (const secret of secrets) {
-      if (result.includes(secret)) result = result.split(secret).join(REDACTED);
+    for (const secret of fixed ?? (given as () => Iterable<string>)()) {
+      if (secret.length >= MIN_SCRUBBED_SECRET_LENGTH && result.includes(secret)) {
+        result = result.split(secret).join(REDACTED);
+      }
     }
     return result;
   };

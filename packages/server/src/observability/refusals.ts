@@ -5,7 +5,6 @@
  * its kind, code, app id and reason. `app_id` is a configured app's id or empty (never a string
  * the client made up, so the label's values stay bounded); the reason is cut to a short length.
  */
-import type { DebugFeed } from '../console/debug-feed';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 
@@ -26,12 +25,17 @@ export interface Refusal {
   readonly detail?: Readonly<Record<string, string | number | undefined>>;
 }
 
+/** Told of every refusal: the debug console's feed (console/debug-feed.ts). */
+export interface RefusalObserver {
+  refused(refusal: Refusal): void;
+}
+
 /** Counts and logs one refusal, and shows it in the debug console when someone watches the app. */
 export function recordRefusal(
   observers: {
     readonly metrics: Metrics;
     readonly logger: Logger;
-    readonly debug?: DebugFeed | undefined;
+    readonly debug?: RefusalObserver | undefined;
   },
   refusal: Refusal,
 ): void {

@@ -2,7 +2,7 @@
  * @module options
  * Server configuration: option types, defaults, limits, `resolveServerOptions()`, errors.
  */
-export { ServerConfigError } from './config-error';
+export { ServerConfigError } from '../config-error';
 export {
   DEFAULT_ACTIVITY_TIMEOUT_SEC,
   DEFAULT_APP,

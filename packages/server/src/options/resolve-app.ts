@@ -24,6 +24,7 @@ const APP_OPTION_KEYS: readonly (keyof AppOptions)[] = [
   'enableClientMessages',
   'requireUserAuthentication',
   'subscriptionCountEvents',
+  'watchlistEvents',
   'webhooks',
   'webhookBatching',
   'limits',
@@ -98,6 +99,7 @@ export function resolveApp(
     enableClientMessages: flag('enableClientMessages', false),
     requireUserAuthentication: flag('requireUserAuthentication', false),
     subscriptionCountEvents: flag('subscriptionCountEvents', false),
+    watchlistEvents: flag('watchlistEvents', false),
     webhooks: Object.freeze([
       ...serverWebhooks,
       ...resolveWebhookTargets(app['webhooks'], `${option}.webhooks`),

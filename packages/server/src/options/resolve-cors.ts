@@ -3,7 +3,7 @@
  * Validates the `cors` option: the allowed origins (each `scheme://host[:port]`, or `'*'`), the
  * request headers a browser may send, and the preflight cache time.
  */
-import { ServerConfigError } from './config-error';
+import { ServerConfigError } from '../config-error';
 import type { ResolvedCorsOptions } from './types';
 import { readArray, readInteger, readObject, readString, rejectUnknownKeys } from './validate';
 

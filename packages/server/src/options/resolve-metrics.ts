@@ -3,7 +3,7 @@
  * Validates the `metrics` option: `true` / `false`, or `{ enabled?, host?, port? }` where a `port`
  * moves `/metrics` to a listener of its own (on `host`, default the server's host).
  */
-import { ServerConfigError } from './config-error';
+import { ServerConfigError } from '../config-error';
 import type { ResolvedMetricsOptions } from './types';
 import { readBoolean, readInteger, readObject, readString, rejectUnknownKeys } from './validate';
 

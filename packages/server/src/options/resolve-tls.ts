@@ -1,9 +1,9 @@
 /**
  * @module options/resolve-tls
  * Validates the `tls` option's shape (file paths and a passphrase); the files are read and checked
- * when the server starts (net/tls-material).
+ * when the server starts (transports/tls-material).
  */
-import { ServerConfigError } from './config-error';
+import { ServerConfigError } from '../config-error';
 import type { ResolvedTlsOptions } from './types';
 import { readObject, readString, rejectUnknownKeys } from './validate';
 

@@ -3,8 +3,9 @@
  * Validates webhook targets (URL, event filter, headers, channel prefix) and fills defaults. A URL's
  * `user:password@` becomes an `Authorization: Basic` header and is removed from the URL.
  */
-import { splitWebhookUrlCredentials } from '../webhooks/webhook-url';
-import { ServerConfigError } from './config-error';
+
+import { ServerConfigError } from '../config-error';
+import { splitWebhookUrlCredentials } from '../net/webhook-url';
 import { type ResolvedWebhookTarget, WEBHOOK_EVENT_NAMES, type WebhookEventName } from './types';
 import { readArray, readHttpUrl, readObject, rejectUnknownKeys, typeOf } from './validate';
 

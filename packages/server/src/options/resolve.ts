@@ -3,10 +3,10 @@
  * `resolveServerOptions()`: validates every option, app and webhook and fills every default.
  */
 import type { Adapter } from '../adapters/adapter';
+import { ServerConfigError } from '../config-error';
 import { trustedProxyProblem } from '../net/trusted-proxies';
 import { createLogger, isLogLevel, type Logger } from '../observability/logger';
 import type { EventObserver } from '../observability/published-event';
-import { ServerConfigError } from './config-error';
 import {
   DEFAULT_ACTIVITY_TIMEOUT_SEC,
   DEFAULT_APP,
@@ -95,6 +95,7 @@ const SERVER_OPTION_KEYS: readonly (keyof ServerOptions)[] = [
   'adapter',
   'redisUrl',
   'redisKeyPrefix',
+  'redisApps',
   'limits',
   'logger',
   'logLevel',
@@ -136,8 +137,11 @@ function resolveTrustedProxies(value: unknown): readonly string[] {
   return Object.freeze(entries);
 }
 
-/** The apps (the development app when none are given); ids and keys must be unique. */
-function resolveApps(
+/**
+ * The apps (the development app when none are given); ids and keys must be unique. Used at start
+ * and by `server.reloadApps()`.
+ */
+export function resolveApps(
   input: unknown,
   baseLimits: AppLimits,
   webhooks: readonly ResolvedWebhookTarget[],
@@ -240,8 +244,8 @@ export function resolveServerOptions(input: ServerOptions = {}): ResolvedServerO
       : readMatching(
           raw['redisUrl'],
           'redisUrl',
-          /^rediss?:\/\//,
-          'must start with redis:// or rediss://',
+          /^rediss?(\+cluster)?:\/\//,
+          'must start with redis://, rediss://, redis+cluster:// or rediss+cluster://',
         );
 
   const redisKeyPrefix =
@@ -259,6 +263,7 @@ export function resolveServerOptions(input: ServerOptions = {}): ResolvedServerO
     port,
     apps: Object.freeze(apps),
     relaxed,
+    limits: baseLimits,
     activityTimeoutSec: integer('activityTimeoutSec', DEFAULT_ACTIVITY_TIMEOUT_SEC, 1),
     pongTimeoutSec: integer('pongTimeoutSec', DEFAULT_PONG_TIMEOUT_SEC, 1),
     webhooks,
@@ -318,6 +323,7 @@ export function resolveServerOptions(input: ServerOptions = {}): ResolvedServerO
     ...(adapter === undefined ? {} : { adapter: adapter as unknown as Adapter }),
     ...(redisUrl === undefined ? {} : { redisUrl }),
     ...(redisKeyPrefix === undefined ? {} : { redisKeyPrefix }),
+    redisApps: readBoolean(raw['redisApps'], 'redisApps', true),
     userAuthenticationTimeoutMs: integer(
       'userAuthenticationTimeoutMs',
       DEFAULT_USER_AUTHENTICATION_TIMEOUT_MS,

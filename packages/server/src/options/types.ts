@@ -80,6 +80,12 @@ export interface AppOptions {
    * channels and send the `subscription_count` webhook. Off unless enabled, as on Pusher. @default false
    */
   readonly subscriptionCountEvents?: boolean;
+  /**
+   * Pusher's "watchlist events": a signed-in user's `user_data.watchlist` (up to 100 user ids) gets
+   * `online` / `offline` events for those users, cluster-wide. Off unless enabled, as on Pusher
+   * (it costs one adapter call per sign-in and per signed-in close). @default false
+   */
+  readonly watchlistEvents?: boolean;
   /** Webhook targets of this app, in addition to the server-wide ones. */
   readonly webhooks?: readonly WebhookTarget[];
   /** Collect webhook events into one POST per batch window; `false` sends one event per POST. @default true */
@@ -100,6 +106,7 @@ export interface ResolvedApp {
   readonly enableClientMessages: boolean;
   readonly requireUserAuthentication: boolean;
   readonly subscriptionCountEvents: boolean;
+  readonly watchlistEvents: boolean;
   readonly webhooks: readonly ResolvedWebhookTarget[];
   readonly webhookBatching: boolean;
   readonly limits: AppLimits;
@@ -163,9 +170,9 @@ export interface ServerOptions {
   readonly apps?: readonly AppOptions[];
   /** Development limits ({@link RELAXED_LIMITS}) instead of Pusher's. Env `PUSHWIRE_RELAXED`. @default false */
   readonly relaxed?: boolean;
-  /** @default 120 */
+  /** Seconds of silence before the server pings a client (sent to it as `activity_timeout`). @default 120 */
   readonly activityTimeoutSec?: number;
-  /** @default 30 */
+  /** Seconds the server waits for a `pusher:pong` before closing the connection (4201). @default 30 */
   readonly pongTimeoutSec?: number;
   /** Webhook targets applied to every app. Env `PUSHWIRE_WEBHOOK_URLS`. @default [] */
   readonly webhooks?: readonly WebhookTarget[];
@@ -180,6 +187,12 @@ export interface ServerOptions {
    */
   readonly redisKeyPrefix?: string;
   /**
+   * With `redisUrl`: also serve the apps of the cluster's Redis app store (`pushwire apps add`),
+   * followed without a restart. A configured app wins over a stored one with the same id or key.
+   * Env `PUSHWIRE_REDIS_APPS`. @default true
+   */
+  readonly redisApps?: boolean;
+  /**
    * Defaults of individual limits for every app, on top of Pusher's (or the relaxed) ones; an app's
    * own `limits` win. Env `PUSHWIRE_LIMIT_<NAME>` (e.g. `PUSHWIRE_LIMIT_MAX_EVENT_DATA_BYTES`).
    * @default {}
@@ -192,7 +205,7 @@ export interface ServerOptions {
   readonly userAuthenticationTimeoutMs?: number;
   /** Where logs go. @default a JSON logger on stderr at `logLevel` */
   readonly logger?: Logger;
-  /** Env `PUSHWIRE_LOG_LEVEL`. @default 'info' */
+  /** Level of the default logger (`silent` logs nothing). Env `PUSHWIRE_LOG_LEVEL`. @default 'info' */
   readonly logLevel?: LogLevel;
   /**
    * Called once per event and channel that this node accepted, from the REST API or a client
@@ -226,7 +239,10 @@ export interface ServerOptions {
   readonly tls?: TlsOptions;
   /** CORS headers on REST answers and preflight (OPTIONS) answers. @default off */
   readonly cors?: CorsOptions;
-  /** @default 10000 */
+  /**
+   * How long `close()` (SIGTERM/SIGINT for the CLI) lets connections and webhooks drain before
+   * forcing them shut. @default 10000
+   */
   readonly shutdownTimeoutMs?: number;
   /** Per-connection outbound buffer cap (backpressure). @default 1048576 */
   readonly maxBufferedBytes?: number;
@@ -305,7 +321,10 @@ export interface ResolvedMetricsOptions {
 
 /** The `console` option. */
 export interface ConsoleOptions {
-  /** @default unset: the development app on a loopback address only */
+  /**
+   * `true`: every app, behind its key and secret; `false`: off.
+   * @default unset: the development app on a loopback address only
+   */
   readonly enabled?: boolean;
 }
 
@@ -313,14 +332,19 @@ export interface ConsoleOptions {
 export interface ResolvedServerOptions {
   readonly host: string;
   readonly port: number;
+  /** The apps configured at start (`server.apps` has the apps served now). */
   readonly apps: readonly ResolvedApp[];
   readonly relaxed: boolean;
+  /** The limits every app starts from: Pusher's (or the relaxed ones) with the `limits` option. */
+  readonly limits: AppLimits;
   readonly activityTimeoutSec: number;
   readonly pongTimeoutSec: number;
   readonly webhooks: readonly ResolvedWebhookTarget[];
   readonly adapter?: Adapter;
   readonly redisUrl?: string;
   readonly redisKeyPrefix?: string;
+  /** Follow the Redis app store (with `redisUrl` only). */
+  readonly redisApps: boolean;
   readonly userAuthenticationTimeoutMs: number;
   readonly logger: Logger;
   readonly logLevel: LogLevel;

@@ -3,8 +3,8 @@
  * The checks the option resolvers are built from; each throws a `ServerConfigError`.
  */
 
+import { ServerConfigError } from '../config-error';
 import { isPlainObject } from '../util/is-plain-object';
-import { ServerConfigError } from './config-error';
 
 /** A short description of a value's type, safe to print (never the value itself). */
 export function typeOf(value: unknown): string {

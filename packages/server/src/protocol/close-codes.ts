@@ -28,6 +28,8 @@ export const CloseCode = Object.freeze({
   PongTimeout: 4201,
   /** Client event refused: disabled, rate limited, too large, wrong channel (error frame only). */
   ClientEventRejected: 4301,
+  /** The sign-in's watchlist names more than 100 user ids; only the first 100 count (error frame only). */
+  WatchlistLimitExceeded: 4302,
 } as const);
 
 export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode];

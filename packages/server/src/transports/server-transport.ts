@@ -6,20 +6,18 @@
 
 import type { HttpApi } from '../http/handler';
 import type { ConnectionLimiter } from '../net/connection-limiter';
-import type { TlsMaterial } from '../net/tls-material';
 import type { Metrics } from '../observability/metrics';
 import type { ResolvedServerOptions } from '../options';
 import type { WsGateway } from '../ws/gateway';
+import type { TlsMaterial } from './tls-material';
 
-/** The server parts a transport feeds. */
+/** The server parts a transport feeds (made once the adapter is started: a transport binds then). */
 export interface TransportHooks {
   readonly options: ResolvedServerOptions;
   readonly gateway: WsGateway;
   readonly http: HttpApi;
   readonly limiter: ConnectionLimiter;
   readonly metrics: Metrics;
-  /** Undefined when the server is started; else resolves once it is (upgrades wait for it). */
-  whenStarted(): Promise<void> | undefined;
 }
 
 /** Where a transport is bound. */

@@ -14,7 +14,7 @@
  * @see https://pusher.com/docs/channels/server_api/webhooks/
  */
 import { hmacSha256Hex } from '@pushwire/sdk';
-import type { WebhookAttemptReport } from '../console/debug-feed';
+import { redactWebhookUrl } from '../net/webhook-url';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import {
@@ -40,7 +40,6 @@ import {
 } from './retry-policy';
 import { type Delivery, type QueuedEvent, TargetQueue } from './target-queue';
 import { type PostOutcome, WebhookHttpClient } from './webhook-http-client';
-import { redactWebhookUrl } from './webhook-url';
 
 /** Most events in one POST; a fuller batch is sent at once. */
 export const DEFAULT_MAX_EVENTS_PER_REQUEST = 100;
@@ -48,6 +47,19 @@ export const DEFAULT_MAX_EVENTS_PER_REQUEST = 100;
 export const DEFAULT_WEBHOOK_CLOSE_TIMEOUT_MS = 5_000;
 /** Bytes of `,` between two events in a body, counted with each event. */
 const SEPARATOR_BYTES = 1;
+
+/** A webhook attempt, as the dispatcher reports it. */
+export interface WebhookAttemptReport {
+  readonly appId: string;
+  readonly target: string;
+  readonly ok: boolean;
+  /** HTTP status when one was received. */
+  readonly status?: number | undefined;
+  readonly reason?: string | undefined;
+  readonly latencyMs: number;
+  readonly attempt: number;
+  readonly events: number;
+}
 
 /** Options of {@link WebhookDispatcher}. */
 export interface WebhookDispatcherOptions {

@@ -5,10 +5,11 @@
  * is logged at most once per interval per app, with the number dropped since the last one. Log
  * fields carry the app id, the reason and the redacted target URL: never a secret.
  */
+
+import { redactWebhookUrl } from '../net/webhook-url';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import type { ResolvedApp, ResolvedWebhookTarget } from '../options';
-import { redactWebhookUrl } from './webhook-url';
 
 /** Why webhook events were dropped. */
 export type WebhookDropReason =

@@ -8,7 +8,7 @@
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { redactUrlsInText } from './webhook-url';
+import { redactUrlsInText } from '../net/webhook-url';
 
 /** Response bytes read (and discarded) before the connection is closed instead. */
 const MAX_RESPONSE_BYTES_READ = 16_384;

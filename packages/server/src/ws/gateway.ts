@@ -15,20 +15,28 @@ import type {
   ChannelMessage,
   ClusterChange,
 } from '../adapters/adapter';
-import { applyClusterChanges } from '../channels/cluster-changes';
+import type { ClientSocket, SocketListener, UpgradeRequest } from '../core/client-socket';
+import { type AppShared, Connection, type ConnectionSettings } from '../core/connection';
+import { inboundBudgetFor } from '../core/inbound-budget';
+import { LifetimeTracker } from '../core/lifetime-tracker';
+import type { ServerContext } from '../core/server-context';
+import { TimingWheel } from '../core/timing-wheel';
+import { applyClusterChanges } from '../handlers/cluster-changes';
+import { handleFrame } from '../handlers/message-dispatch';
+import { unsubscribe } from '../handlers/subscribe-flow';
+import {
+  applyRosterChanges,
+  deliverStatus,
+  isStatusMessage,
+  stopWatching,
+} from '../handlers/watchlist-flow';
 import type { ConnectionLimiter } from '../net/connection-limiter';
 import { recordRefusal } from '../observability/refusals';
 import type { ResolvedApp } from '../options';
 import { CloseCode } from '../protocol/close-codes';
 import { connectionEstablishedFrame, errorFrame } from '../protocol/frames';
-import type { ClientSocket, SocketListener, UpgradeRequest } from '../transports/client-socket';
-import { type AppShared, Connection, type ConnectionSettings } from './connection';
-import type { CoreContext } from './core-context';
 import { isOriginAllowed, isSupportedProtocol } from './handshake';
-import { inboundBudgetFor } from './inbound-budget';
-import { LifetimeTracker } from './lifetime-tracker';
 import { createSocketIds } from './socket-id';
-import { TimingWheel } from './timing-wheel';
 
 /** The coarsest resolution of connection deadlines (ticks are finer when a timeout is short). */
 const MAX_WHEEL_TICK_MS = 1000;
@@ -44,7 +52,7 @@ export interface GatewayTiming {
 }
 
 export class WsGateway implements AdapterHandlers {
-  readonly #ctx: CoreContext;
+  readonly #ctx: ServerContext;
   readonly #timing: GatewayTiming;
   readonly #limiter: ConnectionLimiter;
   readonly #socketIds = createSocketIds();
@@ -61,7 +69,7 @@ export class WsGateway implements AdapterHandlers {
   readonly #shared = new Map<ResolvedApp, AppShared>();
   #draining = false;
 
-  constructor(ctx: CoreContext, timing: GatewayTiming, limiter: ConnectionLimiter) {
+  constructor(ctx: ServerContext, timing: GatewayTiming, limiter: ConnectionLimiter) {
     this.#ctx = ctx;
     this.#timing = timing;
     this.#limiter = limiter;
@@ -100,6 +108,9 @@ export class WsGateway implements AdapterHandlers {
           'Connection not authorized within the timeout: sign in or join a private channel',
         );
       },
+      handleFrame: (connection, data, isBinary) => handleFrame(ctx, connection, data, isBinary),
+      unsubscribe: (connection, channel) => unsubscribe(ctx, connection, channel),
+      stopWatching: (connection) => stopWatching(ctx, connection),
     };
   }
 
@@ -201,6 +212,29 @@ export class WsGateway implements AdapterHandlers {
     return this.#accept(socket, app, release);
   }
 
+  /**
+   * Follows a change of the app set: connections of a removed app are closed with 4001, those of
+   * an app now disabled with 4003 (pusher-js does not reconnect); the others get their app's new
+   * settings (a rotated secret checks their next subscriptions). Budgets made for replaced app
+   * settings are dropped (open connections keep theirs).
+   */
+  appsReplaced(): void {
+    const apps = this.#ctx.apps;
+    for (const connection of [...this.#ctx.registry.connections()]) {
+      const next = apps.byId(connection.app.id);
+      if (next === undefined) {
+        connection.closeWith(CloseCode.AppNotFound, 'Application was removed');
+      } else if (!next.enabled) {
+        connection.closeWith(CloseCode.AppDisabled, 'Application is disabled');
+      } else {
+        connection.app = next;
+      }
+    }
+    for (const app of [...this.#shared.keys()]) {
+      if (apps.byId(app.id) !== app) this.#shared.delete(app);
+    }
+  }
+
   /** Stops accepting connections; new upgrades get 4200. */
   startDraining(): void {
     this.#draining = true;
@@ -244,8 +278,12 @@ export class WsGateway implements AdapterHandlers {
     const payload = targets.size === 1 ? message.frame : Buffer.from(message.frame, 'utf8');
     const except = message.exceptSocketId;
     let sent = 0;
-    for (const connection of targets) {
-      if (connection.socketId !== except && connection.deliver(payload)) sent += 1;
+    if (isStatusMessage(message)) {
+      sent = deliverStatus(targets, message, payload);
+    } else {
+      for (const connection of targets) {
+        if (connection.socketId !== except && connection.deliver(payload)) sent += 1;
+      }
     }
     // Counted once per fan-out rather than once per recipient.
     if (sent === 0) return;
@@ -268,7 +306,8 @@ export class WsGateway implements AdapterHandlers {
   }
 
   clusterChanged(changes: readonly ClusterChange[]): void {
-    applyClusterChanges(this.#ctx, changes, this.#socketIds.isOwn);
+    const isOwn = this.#socketIds.isOwn;
+    applyClusterChanges(this.#ctx, applyRosterChanges(this.#ctx, changes, isOwn), isOwn);
   }
 
   healthChanged(health: AdapterHealth): void {

@@ -12,7 +12,7 @@ import { connect as connectTcp, type Socket } from 'node:net';
 import { channelAuthSignature } from '@pushwire/sdk';
 import { waitUntil } from '@pushwire/test-support';
 import { describe, expect, it } from 'vitest';
-import { fullTokens, inboundBudgetFor, spendInbound } from '../../src/ws/inbound-budget';
+import { fullTokens, inboundBudgetFor, spendInbound } from '../../src/core/inbound-budget';
 import { APP, connect, startServer } from '../ws-helpers';
 import { encodeClientFrame, PingMonitor } from './support';
 

@@ -17,14 +17,17 @@ interface Entry<T> {
 
 /** A map whose entries disappear `ttlSec` seconds after they were set. */
 export class ExpiringStore<T> {
-  private readonly entries = new Map<string, Entry<T>>();
-  private nextSweepAtMs = 0;
+  readonly #entries = new Map<string, Entry<T>>();
+  #nextSweepAtMs = 0;
+  readonly #now: Clock;
 
-  constructor(private readonly now: Clock) {}
+  constructor(now: Clock) {
+    this.#now = now;
+  }
 
   set(key: string, value: T, ttlSec: number): void {
-    this.sweep();
-    this.entries.set(key, { value, expiresAtMs: this.now() + ttlSec * MS_PER_SECOND });
+    this.#sweep();
+    this.#entries.set(key, { value, expiresAtMs: this.#now() + ttlSec * MS_PER_SECOND });
   }
 
   /** Sets the value only when the key is absent or expired; returns whether it was set. */
@@ -36,27 +39,27 @@ export class ExpiringStore<T> {
 
   /** The live value with its remaining TTL in whole seconds (rounded up), or undefined. */
   get(key: string): { readonly value: T; readonly ttlSec: number } | undefined {
-    const entry = this.entries.get(key);
+    const entry = this.#entries.get(key);
     if (!entry) return undefined;
-    const remainingMs = entry.expiresAtMs - this.now();
+    const remainingMs = entry.expiresAtMs - this.#now();
     if (remainingMs <= 0) {
-      this.entries.delete(key);
+      this.#entries.delete(key);
       return undefined;
     }
     return { value: entry.value, ttlSec: Math.ceil(remainingMs / MS_PER_SECOND) };
   }
 
   clear(): void {
-    this.entries.clear();
+    this.#entries.clear();
   }
 
   /** Drops expired entries (at most once per second) so unread keys do not accumulate. */
-  private sweep(): void {
-    const now = this.now();
-    if (now < this.nextSweepAtMs) return;
-    this.nextSweepAtMs = now + SWEEP_INTERVAL_MS;
-    for (const [key, entry] of this.entries) {
-      if (entry.expiresAtMs <= now) this.entries.delete(key);
+  #sweep(): void {
+    const now = this.#now();
+    if (now < this.#nextSweepAtMs) return;
+    this.#nextSweepAtMs = now + SWEEP_INTERVAL_MS;
+    for (const [key, entry] of this.#entries) {
+      if (entry.expiresAtMs <= now) this.#entries.delete(key);
     }
   }
 }

@@ -44,32 +44,32 @@ function cacheKey(appId: string, channel: string): string {
 /** In-process implementation of the {@link Adapter} contract. */
 export class LocalAdapter implements Adapter {
   readonly nodeId: string;
-  private readonly state = new MemoryState();
-  private readonly cache: ExpiringStore<CachedEvent>;
-  private readonly claims: ExpiringStore<true>;
-  private readonly rates: RateWindows;
-  private handlers: AdapterHandlers | undefined;
-  private closed = false;
+  readonly #state = new MemoryState();
+  readonly #cache: ExpiringStore<CachedEvent>;
+  readonly #claims: ExpiringStore<true>;
+  readonly #rates: RateWindows;
+  #handlers: AdapterHandlers | undefined;
+  #closed = false;
 
   constructor(options: LocalAdapterOptions = {}) {
     this.nodeId = options.nodeId ?? `local-${randomUUID()}`;
     const now = options.now ?? Date.now;
-    this.cache = new ExpiringStore(now);
-    this.claims = new ExpiringStore(now);
-    this.rates = new RateWindows(now);
+    this.#cache = new ExpiringStore(now);
+    this.#claims = new ExpiringStore(now);
+    this.#rates = new RateWindows(now);
   }
 
   async start(handlers: AdapterHandlers): Promise<void> {
-    if (this.handlers) throw new AdapterUsageError('LocalAdapter.start() was called twice');
-    this.handlers = handlers;
+    if (this.#handlers) throw new AdapterUsageError('LocalAdapter.start() was called twice');
+    this.#handlers = handlers;
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    this.state.clear();
-    this.cache.clear();
-    this.claims.clear();
-    this.rates.clear();
+    this.#closed = true;
+    this.#state.clear();
+    this.#cache.clear();
+    this.#claims.clear();
+    this.#rates.clear();
   }
 
   health(): AdapterHealth {
@@ -78,26 +78,26 @@ export class LocalAdapter implements Adapter {
 
   /** There is no other node: every publish reaches the whole "cluster" once started. */
   canReachCluster(): boolean {
-    return this.handlers !== undefined && !this.closed;
+    return this.#handlers !== undefined && !this.#closed;
   }
 
   /** Delivers synchronously to this node's subscribers; a no-op after `close()` or when `remoteOnly` (there is no other node). */
   publish(message: ChannelMessage): void {
-    if (this.closed || message.remoteOnly) return;
-    this.started().deliver(message);
+    if (this.#closed || message.remoteOnly) return;
+    this.#started().deliver(message);
   }
 
   async terminateUser(appId: string, userId: string): Promise<void> {
-    if (this.closed) return;
-    this.started().terminateUser(appId, userId);
+    if (this.#closed) return;
+    this.#started().terminateUser(appId, userId);
   }
 
   async addConnection(appId: string, socketId: string): Promise<number> {
-    return this.state.addConnection(appId, socketId);
+    return this.#state.addConnection(appId, socketId);
   }
 
   async removeConnection(appId: string, socketId: string): Promise<void> {
-    this.state.removeConnection(appId, socketId);
+    this.#state.removeConnection(appId, socketId);
   }
 
   async addSubscription(
@@ -105,7 +105,7 @@ export class LocalAdapter implements Adapter {
     channel: string,
     socketId: string,
   ): Promise<SubscriptionChange> {
-    return this.state.addSubscription(appId, channel, socketId);
+    return this.#state.addSubscription(appId, channel, socketId);
   }
 
   async removeSubscription(
@@ -113,7 +113,7 @@ export class LocalAdapter implements Adapter {
     channel: string,
     socketId: string,
   ): Promise<SubscriptionChange | undefined> {
-    return this.state.removeSubscription(appId, channel, socketId);
+    return this.#state.removeSubscription(appId, channel, socketId);
   }
 
   async addMember(
@@ -123,7 +123,7 @@ export class LocalAdapter implements Adapter {
     member: PresenceMember,
     limits?: MemberLimits,
   ): Promise<MemberChange | MemberLimitReached> {
-    return this.state.addMember(appId, channel, socketId, member, limits?.maxMembers);
+    return this.#state.addMember(appId, channel, socketId, member, limits?.maxMembers);
   }
 
   async removeMember(
@@ -131,19 +131,19 @@ export class LocalAdapter implements Adapter {
     channel: string,
     socketId: string,
   ): Promise<MemberChange | undefined> {
-    return this.state.removeMember(appId, channel, socketId);
+    return this.#state.removeMember(appId, channel, socketId);
   }
 
   async members(appId: string, channel: string): Promise<PresenceMember[]> {
-    return this.state.members(appId, channel);
+    return this.#state.members(appId, channel);
   }
 
   async channels(appId: string, prefix?: string): Promise<Map<string, ChannelState>> {
-    return this.state.channels(appId, prefix);
+    return this.#state.channels(appId, prefix);
   }
 
   async channel(appId: string, channel: string): Promise<ChannelState | undefined> {
-    return this.state.channel(appId, channel);
+    return this.#state.channel(appId, channel);
   }
 
   async setCachedEvent(
@@ -152,19 +152,19 @@ export class LocalAdapter implements Adapter {
     event: CachedEvent,
     ttlSec: number,
   ): Promise<void> {
-    this.cache.set(cacheKey(appId, channel), { event: event.event, data: event.data }, ttlSec);
+    this.#cache.set(cacheKey(appId, channel), { event: event.event, data: event.data }, ttlSec);
   }
 
   async cachedEvent(
     appId: string,
     channel: string,
   ): Promise<{ readonly event: CachedEvent; readonly ttlSec: number } | undefined> {
-    const entry = this.cache.get(cacheKey(appId, channel));
+    const entry = this.#cache.get(cacheKey(appId, channel));
     return entry ? { event: entry.value, ttlSec: entry.ttlSec } : undefined;
   }
 
   async claimOnce(key: string, ttlSec: number): Promise<boolean> {
-    return this.claims.setIfAbsent(key, true, ttlSec);
+    return this.#claims.setIfAbsent(key, true, ttlSec);
   }
 
   async takeRateQuota(
@@ -173,12 +173,12 @@ export class LocalAdapter implements Adapter {
     units: number,
     limit: number,
   ): Promise<RateQuota> {
-    return this.rates.take(appId, kind, units, limit);
+    return this.#rates.take(appId, kind, units, limit);
   }
 
-  private started(): AdapterHandlers {
-    if (!this.handlers) throw new AdapterUsageError('LocalAdapter used before start()');
-    return this.handlers;
+  #started(): AdapterHandlers {
+    if (!this.#handlers) throw new AdapterUsageError('LocalAdapter used before start()');
+    return this.#handlers;
   }
 
   /** One node: there is no other node to carry debug-feed text to. */

@@ -53,31 +53,31 @@ export function isPresenceChannel(channel: string): boolean {
 
 /** Synchronous, exact state with the transition rules of the Adapter contract. */
 export class MemoryState {
-  private readonly apps = new Map<string, AppState>();
+  readonly #apps = new Map<string, AppState>();
 
   /** Adds a connection (idempotent per socket); returns the app's connection count after it. */
   addConnection(appId: string, socketId: string): number {
-    const app = this.app(appId);
+    const app = this.#app(appId);
     app.connections.add(socketId);
     return app.connections.size;
   }
 
   /** Removes a connection; returns false when it was not counted. */
   removeConnection(appId: string, socketId: string): boolean {
-    const app = this.apps.get(appId);
+    const app = this.#apps.get(appId);
     if (!app) return false;
     const removed = app.connections.delete(socketId);
-    this.dropIfEmpty(appId, app);
+    this.#dropIfEmpty(appId, app);
     return removed;
   }
 
   connectionCount(appId: string): number {
-    return this.apps.get(appId)?.connections.size ?? 0;
+    return this.#apps.get(appId)?.connections.size ?? 0;
   }
 
   /** Subscribes a socket; subscribing twice changes nothing and reports no transition. */
   addSubscription(appId: string, channel: string, socketId: string): SubscriptionChange {
-    const app = this.app(appId);
+    const app = this.#app(appId);
     let sockets = app.subscriptions.get(channel);
     if (!sockets) {
       sockets = new Set();
@@ -93,11 +93,11 @@ export class MemoryState {
     channel: string,
     socketId: string,
   ): SubscriptionChange | undefined {
-    const app = this.apps.get(appId);
+    const app = this.#apps.get(appId);
     const sockets = app?.subscriptions.get(channel);
     if (!app || !sockets?.delete(socketId)) return undefined;
     if (sockets.size === 0) app.subscriptions.delete(channel);
-    this.dropIfEmpty(appId, app);
+    this.#dropIfEmpty(appId, app);
     return { subscriptionCount: sockets.size, transitioned: sockets.size === 0 };
   }
 
@@ -115,7 +115,7 @@ export class MemoryState {
     member: PresenceMember,
     maxMembers = 0,
   ): MemberChange | MemberLimitReached {
-    const app = this.app(appId);
+    const app = this.#app(appId);
     let roster = app.rosters.get(channel);
     if (!roster) {
       roster = { socketUsers: new Map(), users: new Map() };
@@ -151,7 +151,7 @@ export class MemoryState {
   }
 
   removeMember(appId: string, channel: string, socketId: string): MemberChange | undefined {
-    const app = this.apps.get(appId);
+    const app = this.#apps.get(appId);
     const roster = app?.rosters.get(channel);
     const userId = roster?.socketUsers.get(socketId);
     if (!app || !roster || userId === undefined) return undefined;
@@ -162,19 +162,19 @@ export class MemoryState {
     const transitioned = user.connections === 0;
     if (transitioned) roster.users.delete(userId);
     if (roster.socketUsers.size === 0) app.rosters.delete(channel);
-    this.dropIfEmpty(appId, app);
+    this.#dropIfEmpty(appId, app);
     return { member: user.member, userCount: roster.users.size, transitioned };
   }
 
   members(appId: string, channel: string): PresenceMember[] {
-    const roster = this.apps.get(appId)?.rosters.get(channel);
+    const roster = this.#apps.get(appId)?.rosters.get(channel);
     return roster ? [...roster.users.values()].map((user) => user.member) : [];
   }
 
   /** Occupied channels (at least one subscription or membership), filtered by name prefix. */
   channels(appId: string, prefix?: string): Map<string, ChannelState> {
     const result = new Map<string, ChannelState>();
-    const app = this.apps.get(appId);
+    const app = this.#apps.get(appId);
     if (!app) return result;
     const names = new Set([...app.subscriptions.keys(), ...app.rosters.keys()]);
     for (const name of names) {
@@ -186,7 +186,7 @@ export class MemoryState {
   }
 
   channel(appId: string, channel: string): ChannelState | undefined {
-    const app = this.apps.get(appId);
+    const app = this.#apps.get(appId);
     if (!app) return undefined;
     const subscriptionCount = app.subscriptions.get(channel)?.size ?? 0;
     const userCount = app.rosters.get(channel)?.users.size ?? 0;
@@ -196,24 +196,24 @@ export class MemoryState {
 
   /** True when the socket's connection is counted. */
   hasConnection(appId: string, socketId: string): boolean {
-    return this.apps.get(appId)?.connections.has(socketId) ?? false;
+    return this.#apps.get(appId)?.connections.has(socketId) ?? false;
   }
 
   /** True when the socket is subscribed to the channel. */
   hasSubscription(appId: string, channel: string, socketId: string): boolean {
-    return this.apps.get(appId)?.subscriptions.get(channel)?.has(socketId) ?? false;
+    return this.#apps.get(appId)?.subscriptions.get(channel)?.has(socketId) ?? false;
   }
 
   /** The member a socket is in a presence channel as, or undefined when it is not a member. */
   membership(appId: string, channel: string, socketId: string): PresenceMember | undefined {
-    const roster = this.apps.get(appId)?.rosters.get(channel);
+    const roster = this.#apps.get(appId)?.rosters.get(channel);
     const userId = roster?.socketUsers.get(socketId);
     return userId === undefined ? undefined : roster?.users.get(userId)?.member;
   }
 
   /** Every counted connection, for rewriting a mirror into shared storage. */
   *connectionEntries(): Generator<{ readonly appId: string; readonly socketId: string }> {
-    for (const [appId, app] of this.apps) {
+    for (const [appId, app] of this.#apps) {
       for (const socketId of app.connections) yield { appId, socketId };
     }
   }
@@ -224,7 +224,7 @@ export class MemoryState {
     readonly channel: string;
     readonly socketId: string;
   }> {
-    for (const [appId, app] of this.apps) {
+    for (const [appId, app] of this.#apps) {
       for (const [channel, sockets] of app.subscriptions) {
         for (const socketId of sockets) yield { appId, channel, socketId };
       }
@@ -233,7 +233,7 @@ export class MemoryState {
 
   /** Every socket's presence membership, for rewriting a mirror into shared storage. */
   *membershipEntries(): Generator<MembershipEntry> {
-    for (const [appId, app] of this.apps) {
+    for (const [appId, app] of this.#apps) {
       for (const [channel, roster] of app.rosters) {
         for (const [socketId, userId] of roster.socketUsers) {
           const user = roster.users.get(userId);
@@ -244,21 +244,21 @@ export class MemoryState {
   }
 
   clear(): void {
-    this.apps.clear();
+    this.#apps.clear();
   }
 
-  private app(appId: string): AppState {
-    let app = this.apps.get(appId);
+  #app(appId: string): AppState {
+    let app = this.#apps.get(appId);
     if (!app) {
       app = { connections: new Set(), subscriptions: new Map(), rosters: new Map() };
-      this.apps.set(appId, app);
+      this.#apps.set(appId, app);
     }
     return app;
   }
 
-  private dropIfEmpty(appId: string, app: AppState): void {
+  #dropIfEmpty(appId: string, app: AppState): void {
     if (app.connections.size === 0 && app.subscriptions.size === 0 && app.rosters.size === 0) {
-      this.apps.delete(appId);
+      this.#apps.delete(appId);
     }
   }
 }

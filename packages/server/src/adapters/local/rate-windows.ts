@@ -15,22 +15,25 @@ interface Window {
 
 /** Units granted per app and kind in the current window; earlier windows are forgotten. */
 export class RateWindows {
-  private readonly windows = new Map<string, Window>();
-  private sweptWindow = 0;
+  readonly #windows = new Map<string, Window>();
+  #sweptWindow = 0;
+  readonly #now: Clock;
 
-  constructor(private readonly now: Clock) {}
+  constructor(now: Clock) {
+    this.#now = now;
+  }
 
   /** Grants up to `units` of `limit` in the current window (see Adapter.takeRateQuota). */
   take(appId: string, kind: RateLimitKind, units: number, limit: number): RateQuota {
-    const nowMs = this.now();
+    const nowMs = this.#now();
     const window = Math.floor(nowMs / WINDOW_MS);
-    this.sweep(window);
+    this.#sweep(window);
     // NUL occurs neither in app ids nor in kinds.
     const key = `${appId}\u0000${kind}`;
-    let entry = this.windows.get(key);
+    let entry = this.#windows.get(key);
     if (entry === undefined || entry.window !== window) {
       entry = { window, used: 0 };
-      this.windows.set(key, entry);
+      this.#windows.set(key, entry);
     }
     const granted = Math.max(0, Math.min(Math.floor(units), limit - entry.used));
     entry.used += granted;
@@ -38,15 +41,15 @@ export class RateWindows {
   }
 
   clear(): void {
-    this.windows.clear();
+    this.#windows.clear();
   }
 
   /** Drops the entries of past windows, at most once per window, so idle apps cost nothing. */
-  private sweep(window: number): void {
-    if (window === this.sweptWindow) return;
-    this.sweptWindow = window;
-    for (const [key, entry] of this.windows) {
-      if (entry.window !== window) this.windows.delete(key);
+  #sweep(window: number): void {
+    if (window === this.#sweptWindow) return;
+    this.#sweptWindow = window;
+    for (const [key, entry] of this.#windows) {
+      if (entry.window !== window) this.#windows.delete(key);
     }
   }
 }

@@ -4,27 +4,27 @@
  * ordered for the announcements, handed to `clusterChanged`,
  * then trimmed. At least once: if the trim is lost, they are reported again on the next tick.
  */
-import type { Redis } from 'ioredis';
 import type { Logger } from '../../observability/logger';
 import type { AdapterHandlers, ClusterChange } from '../adapter';
+import { withDeadline } from './command-deadline';
 import { describeError } from './connection';
-import { decodeAppId } from './redis-keys';
+import { decodeAppId, type RedisKeys } from './redis-keys';
 import { replyArray, replyInt, replyMember, replyString } from './reply-parsing';
-import { SCRIPTS } from './scripts';
+import { type RedisClient, runScript } from './scripts';
 
 /** Reports one node's pending changes; see the module comment. */
 export class ChangeReporter {
   constructor(
-    private readonly prefix: string,
+    private readonly keys: RedisKeys,
     private readonly nodeId: string,
     private readonly handlers: AdapterHandlers,
     private readonly logger: Logger,
   ) {}
 
   /** Reports the pending changes, then trims exactly those. */
-  async reportPending(commands: Redis): Promise<void> {
+  async reportPending(commands: RedisClient): Promise<void> {
     const rows = replyArray(
-      await SCRIPTS.pendingChanges.run(commands, [this.prefix, this.nodeId]),
+      await runScript(commands, 'pendingChanges', this.keys.anchor, [this.keys.state, this.nodeId]),
       'pending changes',
     );
     if (rows.length === 0) return;
@@ -32,7 +32,7 @@ export class ChangeReporter {
       rows.map((row) => JSON.parse(replyString(row, 'pending change')) as unknown),
     );
     if (changes.length > 0) reportChanges(this.handlers, changes, this.logger);
-    await commands.ltrim(`${this.prefix}pending:${this.nodeId}`, rows.length, -1);
+    await withDeadline(commands, commands.ltrim(this.keys.pending(this.nodeId), rows.length, -1));
   }
 }
 

@@ -1,16 +1,19 @@
 /**
  * @module adapters/redis/connection
- * The node's two Redis connections (commands and pub/sub) and its view of their health: whether
+ * The node's two Redis clients (commands and pub/sub; on a Redis Cluster, each a cluster client,
+ * the pub/sub one with a sharded subscriber per master) and its view of their health: whether
  * Redis is up, whether the mirror must be resynchronized, an error log when an outage starts
  * (Redis unreachable at start included) repeated every `outageLogIntervalMs` until it ends, and
  * `healthChanged` reports. {@link RedisConnection.shared} runs a command while Redis is up and
  * otherwise answers from a local fallback.
  */
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../../observability/logger';
 import type { AdapterHandlers, AdapterHealth } from '../adapter';
-import { AdapterUsageError } from '../adapter-errors';
+import { AdapterConfigError, AdapterUsageError } from '../adapter-errors';
+import { withDeadline } from './command-deadline';
 import type { ResolvedRedisAdapterOptions } from './redis-adapter-options';
+import { defineScripts, type RedisClient } from './scripts';
 
 const MAX_RECONNECT_DELAY_MS = 1000;
 const RECONNECT_STEP_MS = 100;
@@ -35,8 +38,8 @@ function reconnectDelayMs(attempt: number): number {
 
 /** The connection pair with its up/down state; see the module comment. */
 export class RedisConnection {
-  private commandClient: Redis | undefined;
-  private subscriberClient: Redis | undefined;
+  private commandClient: RedisClient | undefined;
+  private subscriberClient: RedisClient | undefined;
   private handlers: AdapterHandlers | undefined;
   private isUp = false;
   private resyncNeeded = true;
@@ -54,11 +57,11 @@ export class RedisConnection {
   ) {}
 
   /** The client for commands and PUBLISH; undefined before {@link open}. */
-  get commands(): Redis | undefined {
+  get commands(): RedisClient | undefined {
     return this.commandClient;
   }
 
-  get subscriber(): Redis | undefined {
+  get subscriber(): RedisClient | undefined {
     return this.subscriberClient;
   }
 
@@ -81,25 +84,32 @@ export class RedisConnection {
     return this.currentHealth;
   }
 
-  /** Connects both clients and subscribes to `channels`; failures only mark Redis down. */
+  /**
+   * Connects both clients and subscribes to `channels` (sharded channels on a Redis Cluster, each
+   * subscribed on its own, since each is in its own slot); failures only mark Redis down.
+   */
   async open(
     handlers: AdapterHandlers,
     channels: readonly string[],
     listeners: ConnectionListeners,
   ): Promise<void> {
     this.handlers = handlers;
-    const commands = this.createClient({ enableOfflineQueue: false, maxRetriesPerRequest: 0 });
-    const subscriber = this.createClient({});
+    const commands = this.createClient(false);
+    const subscriber = this.createClient(true);
+    defineScripts(commands);
     this.commandClient = commands;
     this.subscriberClient = subscriber;
-    subscriber.on('message', (channel: string, text: string) => listeners.message(channel, text));
+    const onMessage = (channel: string, text: string) => listeners.message(channel, text);
+    subscriber.on(this.config.sharded ? 'smessage' : 'message', onMessage);
     for (const client of [commands, subscriber]) {
       client.on('error', (error: unknown) => this.markDown(error));
       client.on('close', () => this.markDown(new Error('connection closed')));
       client.on('ready', () => listeners.ready());
     }
     await Promise.allSettled([commands.connect(), subscriber.connect()]);
-    const subscribed = subscriber.subscribe(...channels);
+    const subscribed = this.config.sharded
+      ? Promise.all(channels.map((channel) => subscriber.ssubscribe(channel)))
+      : subscriber.subscribe(...channels);
     if (subscriber.status === 'ready') {
       await subscribed.catch((error: unknown) => this.markDown(error));
     } else {
@@ -121,11 +131,11 @@ export class RedisConnection {
   }
 
   /** Runs a Redis operation while Redis is up; otherwise, or when it fails, answers locally. */
-  async shared<T>(operation: (redis: Redis) => Promise<T>, local: () => T): Promise<T> {
+  async shared<T>(operation: (redis: RedisClient) => Promise<T>, local: () => T): Promise<T> {
     const commands = this.commandClient;
     if (!this.isUp || !commands || this.isClosing) return local();
     try {
-      return await operation(commands);
+      return await withDeadline(commands, operation(commands));
     } catch (error) {
       if (error instanceof AdapterUsageError) throw error;
       this.markDown(error);
@@ -218,21 +228,87 @@ export class RedisConnection {
     }
   }
 
-  private createClient(overrides: Partial<RedisOptions>): Redis {
-    const options: Partial<RedisOptions> = {
+  /** The commands client (no offline queue, no retries: a failure marks Redis down) or the subscriber. */
+  private createClient(subscriber: boolean): RedisClient {
+    const base: Partial<RedisOptions> = {
       lazyConnect: true,
       commandTimeout: this.config.commandTimeoutMs,
-      retryStrategy: reconnectDelayMs,
-      ...overrides,
+      ...(subscriber ? {} : { maxRetriesPerRequest: 0 }),
     };
+    // One Redis: commands fail at once while disconnected. A cluster client queues them per master
+    // (in order, see command-deadline.ts), so a master whose connection is opening gets them in the
+    // order they were sent instead of a retry through another master.
+    const offlineQueue = { enableOfflineQueue: subscriber };
+    const clusterOfflineQueue = { enableOfflineQueue: true };
     const { connection } = this.config;
-    return 'redis' in connection
-      ? connection.redis.duplicate(options)
-      : new Redis(connection.url, options);
+    if ('url' in connection) {
+      return new Redis(connection.url, {
+        ...base,
+        ...offlineQueue,
+        retryStrategy: reconnectDelayMs,
+      });
+    }
+    if ('redis' in connection) {
+      return connection.redis.duplicate({
+        ...base,
+        ...offlineQueue,
+        retryStrategy: reconnectDelayMs,
+      });
+    }
+    const clusterOptions: ClusterOptions = {
+      lazyConnect: true,
+      ...clusterOfflineQueue,
+      clusterRetryStrategy: reconnectDelayMs,
+      shardedSubscribers: subscriber,
+    };
+    if ('cluster' in connection) {
+      const inherited = connection.cluster.options.redisOptions ?? {};
+      return requireShardedSubscribers(
+        connection.cluster.duplicate([], {
+          ...clusterOptions,
+          redisOptions: { ...inherited, ...base },
+        }),
+        subscriber,
+      );
+    }
+    const { nodes, username, password, tls } = connection.clusterUrl;
+    return requireShardedSubscribers(
+      new Cluster(
+        nodes.map(({ host, port }) => ({ host, port })),
+        {
+          ...clusterOptions,
+          redisOptions: {
+            ...base,
+            ...(username === undefined ? {} : { username }),
+            ...(password === undefined ? {} : { password }),
+            ...(tls ? { tls: {} } : {}),
+          },
+        },
+      ),
+      subscriber,
+    );
   }
 }
 
-async function disconnect(client: Redis): Promise<void> {
+/**
+ * The subscriber of a Redis Cluster needs ioredis's sharded subscribers (one per master, following
+ * slot moves): older ioredis releases send every SSUBSCRIBE through one connection and miss the
+ * messages of the other shards, so they are refused rather than half working.
+ */
+function requireShardedSubscribers(client: Cluster, subscriber: boolean): Cluster {
+  if (
+    subscriber &&
+    (client as unknown as { shardedSubscribers?: unknown }).shardedSubscribers === undefined
+  ) {
+    client.disconnect();
+    throw new AdapterConfigError(
+      'RedisAdapter on a Redis Cluster needs ioredis 5.11 or later (sharded pub/sub subscribers)',
+    );
+  }
+  return client;
+}
+
+async function disconnect(client: RedisClient): Promise<void> {
   if (client.status === 'ready') {
     try {
       await client.quit();

@@ -4,18 +4,18 @@
  * silent (reporting their removals) and report pending changes. Ticks run one at a time, and again
  * if asked meanwhile. Also the clean leave on close (the node reaps its own state).
  */
-import type { Redis } from 'ioredis';
 import type { Logger } from '../../observability/logger';
 import type { ChangeReporter } from './cluster-changes';
 import { describeError, type RedisConnection } from './connection';
 import type { LocalMirror } from './local-mirror';
+import type { RedisKeys } from './redis-keys';
 import { replyArray, replyInt, replyString, UnexpectedReplyError } from './reply-parsing';
 import { resyncNode } from './resync';
-import { SCRIPTS } from './scripts';
+import { type RedisClient, runScript } from './scripts';
 
 /** What the heartbeat works with. */
 export interface HeartbeatContext {
-  readonly prefix: string;
+  readonly keys: RedisKeys;
   readonly nodeId: string;
   readonly nodeTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
@@ -66,11 +66,11 @@ export class Heartbeat {
 
   /** Removes this node's state from Redis while it is reachable (a clean close). */
   async leave(): Promise<void> {
-    const { connection, logger, prefix, nodeId, nodeTimeoutMs } = this.context;
+    const { connection, logger, keys, nodeId, nodeTimeoutMs } = this.context;
     const commands = connection.commands;
     if (!connection.up || !commands) return;
     try {
-      await SCRIPTS.reapNode.run(commands, [prefix, nodeId, nodeTimeoutMs, '1']);
+      await runScript(commands, 'reapNode', keys.anchor, [keys.state, nodeId, nodeTimeoutMs, '1']);
     } catch (error) {
       logger.warn('redis adapter could not remove its state on close', {
         nodeId,
@@ -80,7 +80,7 @@ export class Heartbeat {
   }
 
   private async runTick(): Promise<void> {
-    const { connection, logger, prefix, nodeId, nodeTimeoutMs, reporter } = this.context;
+    const { connection, logger, keys, nodeId, nodeTimeoutMs, reporter } = this.context;
     const commands = connection.commands;
     const subscriber = connection.subscriber;
     if (connection.closing || !commands || !subscriber) return;
@@ -91,7 +91,7 @@ export class Heartbeat {
     try {
       if (connection.needsResync) await resyncNode(commands, this.context);
       const reply = replyArray(
-        await SCRIPTS.heartbeat.run(commands, [prefix, nodeId, nodeTimeoutMs]),
+        await runScript(commands, 'heartbeat', keys.anchor, [keys.state, nodeId, nodeTimeoutMs]),
         'heartbeat',
       );
       if (replyInt(reply[0], 'heartbeat registered') === 0) {
@@ -112,10 +112,10 @@ export class Heartbeat {
   }
 
   /** Removes a dead node's entries and reports the removals. */
-  private async reap(commands: Redis, deadNodeId: string): Promise<void> {
-    const { logger, prefix, nodeId, nodeTimeoutMs, reporter } = this.context;
-    const count = await SCRIPTS.reapNode.run(commands, [
-      prefix,
+  private async reap(commands: RedisClient, deadNodeId: string): Promise<void> {
+    const { logger, keys, nodeId, nodeTimeoutMs, reporter } = this.context;
+    const count = await runScript(commands, 'reapNode', keys.anchor, [
+      keys.state,
       deadNodeId,
       nodeTimeoutMs,
       '0',

@@ -1,9 +1,10 @@
 /**
  * @module adapters/redis/lua-scripts
  * The Lua scripts that change the shared cluster state atomically in Redis. Every script receives
- * the key prefix as ARGV[1] and builds its keys from it (the set of keys a reap touches is only
- * known inside the script, so this targets a single Redis server or a primary with replicas, not
- * Redis Cluster). Each change returns its transition, so exactly one caller in the cluster sees it.
+ * the state key prefix as ARGV[1] and builds its keys from it (the set of keys a reap touches is
+ * only known inside the script). On a Redis Cluster that prefix is the hash tag `{P}`, so every key
+ * a script builds is in the slot of the key it declares (KEYS[1], see scripts.ts). Each change
+ * returns its transition, so exactly one caller in the cluster sees it.
  *
  * Layout (P = key prefix, A = URI-encoded app id, C = channel name, N = node id):
  *   P app:A:conns        hash socket -> N                  connection counts

@@ -2,24 +2,32 @@
  * @module adapters/redis/message-bus
  * The pub/sub bus between nodes: a publish is delivered locally first, then sent to the other nodes
  * as an envelope (see envelope.ts), as is a user termination; envelopes from other nodes are handed
- * to this node's core.
+ * to this node's core. On a Redis Cluster each message goes (SPUBLISH) to the sharded bus channel
+ * its channel (or user) hashes to, so publish traffic is spread over the shards instead of being
+ * copied to every shard; each node subscribes to every bus channel.
  */
 
 import type { Logger } from '../../observability/logger';
 import type { AdapterHandlers, ChannelMessage } from '../adapter';
+import { withDeadline } from './command-deadline';
 import { describeError, type RedisConnection } from './connection';
 import { encodePublish, encodeTerminate, parseEnvelope } from './envelope';
+import type { RedisKeys } from './redis-keys';
+import type { RedisClient } from './scripts';
 
 /** One node's end of the bus channel; see the module comment. */
 export class MessageBus {
+  private readonly channels: ReadonlySet<string>;
+
   constructor(
-    /** The pub/sub channel of the deployment (see busChannel). */
-    readonly channel: string,
+    private readonly keys: RedisKeys,
     private readonly nodeId: string,
     private readonly connection: RedisConnection,
     private readonly handlers: AdapterHandlers,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.channels = new Set(keys.busChannels);
+  }
 
   /**
    * Delivers to local subscribers synchronously (unless `remoteOnly`), then to the other nodes while
@@ -31,9 +39,12 @@ export class MessageBus {
     } finally {
       const commands = this.connection.commands;
       if (this.connection.up && commands) {
-        commands
-          .publish(this.channel, encodePublish(this.nodeId, message))
-          .catch((error: unknown) => this.connection.markDown(error));
+        this.send(
+          commands,
+          message.appId,
+          message.channel,
+          encodePublish(this.nodeId, message),
+        ).catch((error: unknown) => this.connection.markDown(error));
       }
     }
   }
@@ -43,7 +54,12 @@ export class MessageBus {
     this.handlers.terminateUser(appId, userId);
     await this.connection.shared(
       async (redis) => {
-        await redis.publish(this.channel, encodeTerminate(this.nodeId, appId, userId));
+        await this.send(
+          redis,
+          appId,
+          `user:${userId}`,
+          encodeTerminate(this.nodeId, appId, userId),
+        );
       },
       () => undefined,
     );
@@ -51,7 +67,7 @@ export class MessageBus {
 
   /** A message on a subscribed channel: another node's envelope reaches the core. */
   receive(channel: string, text: string): void {
-    if (channel !== this.channel || this.connection.closing) return;
+    if (!this.channels.has(channel) || this.connection.closing) return;
     const envelope = parseEnvelope(text);
     if (!envelope) {
       this.logger.warn('redis adapter ignored an unreadable bus message', { nodeId: this.nodeId });
@@ -67,5 +83,12 @@ export class MessageBus {
         error: describeError(error),
       });
     }
+  }
+
+  /** Sends an envelope on the bus channel of `name` (a channel, or `user:<id>`). */
+  private send(client: RedisClient, appId: string, name: string, text: string): Promise<unknown> {
+    const channel = this.keys.busChannelFor(appId, name);
+    const sent = this.keys.sharded ? client.spublish(channel, text) : client.publish(channel, text);
+    return withDeadline(client, sent);
   }
 }

@@ -6,7 +6,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from '../../observability/logger';
 import { AdapterConfigError } from '../adapter-errors';
 
@@ -14,14 +14,22 @@ import { AdapterConfigError } from '../adapter-errors';
 export type AdapterLogger = Logger;
 
 export interface RedisAdapterOptions {
-  /** `redis://[:password@]host:port[/db]` or `rediss://…`. Give either `url` or `redis`. */
+  /**
+   * `redis://[:password@]host:port[/db]` or `rediss://…` for one Redis; for a Redis Cluster (or
+   * Valkey cluster), `redis+cluster://[[user]:password@]host:port[,host:port…]` (or
+   * `rediss+cluster://…`) listing some of its nodes. Give either `url` or `redis`.
+   */
   readonly url?: string;
   /**
-   * An ioredis client to copy the connection settings from; the adapter opens its own duplicates
-   * (one for commands, one for pub/sub) and leaves this one untouched.
+   * An ioredis client (`Redis`, or `Cluster` for a Redis Cluster) to copy the connection settings
+   * from; the adapter opens its own duplicates (one for commands, one for pub/sub) and leaves this
+   * one untouched.
    */
-  readonly redis?: Redis;
-  /** Prefix of every key and of the pub/sub channel, so deployments can share one Redis. */
+  readonly redis?: Redis | Cluster;
+  /**
+   * Prefix of every key and of the pub/sub channels, so deployments can share one Redis. On a
+   * Redis Cluster it is also the hash tag of the state keys, so it must not contain `{` or `}`.
+   */
   readonly keyPrefix?: string;
   /** How often this node records its heartbeat and looks for dead nodes. */
   readonly heartbeatIntervalMs?: number;
@@ -46,8 +54,25 @@ export const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
 export const DEFAULT_OUTAGE_LOG_INTERVAL_MS = 10_000;
 const MIN_HEARTBEAT_INTERVAL_MS = 10;
 
+/** Where the adapter connects: one Redis, or the seed nodes of a Redis Cluster. */
+export type RedisTarget =
+  | { readonly url: string }
+  | { readonly redis: Redis }
+  | { readonly cluster: Cluster }
+  | { readonly clusterUrl: ClusterUrl };
+
+/** A parsed `redis+cluster://` URL. */
+export interface ClusterUrl {
+  readonly nodes: readonly { readonly host: string; readonly port: number }[];
+  readonly username?: string;
+  readonly password?: string;
+  readonly tls: boolean;
+}
+
 export interface ResolvedRedisAdapterOptions {
-  readonly connection: { readonly url: string } | { readonly redis: Redis };
+  readonly connection: RedisTarget;
+  /** True on a Redis Cluster: hash-tagged state keys and sharded pub/sub. */
+  readonly sharded: boolean;
   readonly keyPrefix: string;
   readonly heartbeatIntervalMs: number;
   readonly nodeTimeoutMs: number;
@@ -73,8 +98,11 @@ export function resolveRedisAdapterOptions(
   if (hasUrl === hasClient) {
     throw new AdapterConfigError('RedisAdapter needs exactly one of the options url or redis');
   }
-  if (hasUrl && !/^rediss?:\/\//.test(options.url ?? '')) {
-    throw new AdapterConfigError('RedisAdapter option url must start with redis:// or rediss://');
+  const url = options.url ?? '';
+  if (hasUrl && !/^rediss?(\+cluster)?:\/\//.test(url)) {
+    throw new AdapterConfigError(
+      'RedisAdapter option url must start with redis://, rediss://, redis+cluster:// or rediss+cluster://',
+    );
   }
   const heartbeatIntervalMs = positiveInteger(
     'heartbeatIntervalMs',
@@ -104,10 +132,16 @@ export function resolveRedisAdapterOptions(
   if (typeof nodeId !== 'string' || nodeId.length === 0) {
     throw new AdapterConfigError('RedisAdapter option nodeId must be a non-empty string');
   }
-  const connection =
-    options.redis !== undefined ? { redis: options.redis } : { url: options.url ?? '' };
+  const connection = redisTarget(options.redis, url);
+  const sharded = 'cluster' in connection || 'clusterUrl' in connection;
+  if (sharded && (keyPrefix.length === 0 || /[{}]/.test(keyPrefix))) {
+    throw new AdapterConfigError(
+      'RedisAdapter option keyPrefix must be non-empty and without { or } on a Redis Cluster',
+    );
+  }
   return {
     connection,
+    sharded,
     keyPrefix,
     heartbeatIntervalMs,
     nodeTimeoutMs,
@@ -124,4 +158,58 @@ export function resolveRedisAdapterOptions(
     logger: options.logger,
     nodeId,
   };
+}
+
+function redisTarget(redis: Redis | Cluster | undefined, url: string): RedisTarget {
+  if (redis !== undefined) {
+    return (redis as { isCluster?: boolean }).isCluster === true
+      ? { cluster: redis as Cluster }
+      : { redis: redis as Redis };
+  }
+  const cluster = /^(rediss?)\+cluster:\/\/(.*)$/.exec(url);
+  return cluster
+    ? { clusterUrl: parseClusterUrl(cluster[1] === 'rediss', cluster[2] ?? '') }
+    : { url };
+}
+
+/**
+ * `[[user]:password@]host:port[,host:port…]` (after the scheme); errors never echo the URL.
+ * A path (`/db`) is refused: a Redis Cluster has database 0 only.
+ */
+function parseClusterUrl(tls: boolean, rest: string): ClusterUrl {
+  const at = rest.lastIndexOf('@');
+  const userInfo = at === -1 ? undefined : rest.slice(0, at);
+  const hostList = at === -1 ? rest : rest.slice(at + 1);
+  const nodes = hostList.split(',').map((hostPort) => {
+    const match = /^(\[[0-9a-fA-F:.]+\]|[^:/[\]]+)(?::(\d{1,5}))?$/.exec(hostPort.trim());
+    const port = Number(match?.[2] ?? 6379);
+    if (!match || port < 1 || port > 65535) {
+      throw new AdapterConfigError(
+        'RedisAdapter option url: a redis+cluster:// URL lists nodes as host:port[,host:port…]',
+      );
+    }
+    return { host: (match[1] ?? '').replace(/^\[|\]$/g, ''), port };
+  });
+  let username: string | undefined;
+  let password: string | undefined;
+  if (userInfo !== undefined) {
+    const colon = userInfo.indexOf(':');
+    const user = decodeUrlPart(colon === -1 ? userInfo : userInfo.slice(0, colon));
+    if (user !== '') username = user;
+    if (colon !== -1) password = decodeUrlPart(userInfo.slice(colon + 1));
+  }
+  return {
+    nodes,
+    tls,
+    ...(username === undefined ? {} : { username }),
+    ...(password === undefined ? {} : { password }),
+  };
+}
+
+function decodeUrlPart(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new AdapterConfigError('RedisAdapter option url has a badly %-encoded user or password');
+  }
 }

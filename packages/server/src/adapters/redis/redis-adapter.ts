@@ -9,44 +9,31 @@
  * marked `provisional`) and, when Redis returns, rewrites the mirror into Redis and reports the
  * additions and removals that resulted cluster-wide.
  *
- * This class only composes the parts: connection.ts (the connection pair and its health),
- * heartbeat.ts (heartbeats, reaping, resync.ts), cluster-changes.ts (reporting), local-mirror.ts,
- * state-changes.ts, state-queries.ts, cache-operations.ts, rate-quota.ts and message-bus.ts.
- * See packages/server/docs/scaling.md for the design.
+ * On a Redis Cluster the state keys share one hash tag (one slot) and the bus is spread over
+ * sharded pub/sub channels (see redis-keys.ts).
+ *
+ * This class adds the lifecycle to the state calls it inherits (redis-state.ts, each reaching Redis
+ * directly) and composes the other parts: connection.ts (the client pair and its health),
+ * heartbeat.ts (heartbeats, reaping, resync.ts), cluster-changes.ts (reporting), local-mirror.ts
+ * and message-bus.ts. See docs/scaling.md for the design.
  */
 
 import type { Logger } from '../../observability/logger';
-import type {
-  Adapter,
-  AdapterHandlers,
-  AdapterHealth,
-  CachedEvent,
-  ChannelMessage,
-  ChannelState,
-  MemberChange,
-  MemberLimitReached,
-  MemberLimits,
-  PresenceMember,
-  RateLimitKind,
-  RateQuota,
-  SubscriptionChange,
-} from '../adapter';
+import type { Adapter, AdapterHandlers, AdapterHealth, ChannelMessage } from '../adapter';
 import { AdapterUsageError } from '../adapter-errors';
-import { CacheOperations } from './cache-operations';
 import { ChangeReporter } from './cluster-changes';
+import { withDeadline } from './command-deadline';
 import { RedisConnection } from './connection';
 import { Heartbeat } from './heartbeat';
 import { LocalMirror } from './local-mirror';
 import { MessageBus } from './message-bus';
-import { RateQuotaOperations } from './rate-quota';
 import {
   type RedisAdapterOptions,
   type ResolvedRedisAdapterOptions,
   resolveRedisAdapterOptions,
 } from './redis-adapter-options';
-import { busChannel, debugChannel } from './redis-keys';
-import { StateChanges } from './state-changes';
-import { StateQueries } from './state-queries';
+import { RedisKeys } from './redis-keys';
+import { RedisState } from './redis-state';
 
 const SILENT_LOGGER: Logger = {
   debug: () => {},
@@ -62,39 +49,33 @@ interface Started {
 }
 
 /** Cluster adapter on Redis; see the module comment. */
-export class RedisAdapter implements Adapter {
-  readonly nodeId: string;
+export class RedisAdapter extends RedisState implements Adapter {
   private readonly config: ResolvedRedisAdapterOptions;
   private readonly logger: Logger;
-  private readonly mirror = new LocalMirror();
-  private readonly connection: RedisConnection;
-  private readonly changes: StateChanges;
-  private readonly queries: StateQueries;
-  private readonly cache: CacheOperations;
-  private readonly rates: RateQuotaOperations;
   private running: Started | undefined;
   private closing: Promise<void> | undefined;
 
   constructor(options: RedisAdapterOptions) {
-    this.config = resolveRedisAdapterOptions(options);
-    this.nodeId = this.config.nodeId;
-    this.logger = this.config.logger ?? SILENT_LOGGER;
-    const prefix = this.config.keyPrefix;
-    this.connection = new RedisConnection(this.config, this.logger);
-    this.changes = new StateChanges(prefix, this.nodeId, this.connection, this.mirror);
-    this.queries = new StateQueries(prefix, this.connection, this.mirror);
-    this.cache = new CacheOperations(prefix, this.nodeId, this.connection, this.mirror);
-    this.rates = new RateQuotaOperations(prefix, this.connection, this.mirror);
+    const config = resolveRedisAdapterOptions(options);
+    const logger = config.logger ?? SILENT_LOGGER;
+    super(
+      new RedisKeys(config.keyPrefix, config.sharded),
+      config.nodeId,
+      new RedisConnection(config, logger),
+      new LocalMirror(),
+    );
+    this.config = config;
+    this.logger = logger;
   }
 
   async start(handlers: AdapterHandlers): Promise<void> {
     if (this.running) throw new AdapterUsageError('RedisAdapter.start() was called twice');
-    const { keyPrefix: prefix, nodeTimeoutMs, heartbeatIntervalMs } = this.config;
-    const { nodeId, logger, connection, mirror } = this;
-    const bus = new MessageBus(busChannel(prefix), nodeId, connection, handlers, logger);
-    const reporter = new ChangeReporter(prefix, nodeId, handlers, logger);
+    const { nodeTimeoutMs, heartbeatIntervalMs } = this.config;
+    const { nodeId, logger, connection, mirror, keys } = this;
+    const bus = new MessageBus(keys, nodeId, connection, handlers, logger);
+    const reporter = new ChangeReporter(keys, nodeId, handlers, logger);
     const heartbeat = new Heartbeat({
-      prefix,
+      keys,
       nodeId,
       nodeTimeoutMs,
       heartbeatIntervalMs,
@@ -104,8 +85,8 @@ export class RedisAdapter implements Adapter {
       reporter,
     });
     this.running = { bus, heartbeat };
-    const debug = debugChannel(prefix);
-    await connection.open(handlers, [bus.channel, debug], {
+    const debug = keys.debugChannel;
+    await connection.open(handlers, [...keys.busChannels, debug], {
       message: (channel, text) => {
         if (channel !== debug) bus.receive(channel, text);
         else if (!connection.closing) handlers.debugReceived?.(text);
@@ -143,93 +124,16 @@ export class RedisAdapter implements Adapter {
   sendDebug(text: string): void {
     const commands = this.connection.commands;
     if (this.closing || !this.connection.up || commands === undefined) return;
-    commands
-      .publish(debugChannel(this.config.keyPrefix), text)
-      .catch((error: unknown) => this.connection.markDown(error));
+    const channel = this.keys.debugChannel;
+    const sent = this.keys.sharded
+      ? commands.spublish(channel, text)
+      : commands.publish(channel, text);
+    withDeadline(commands, sent).catch((error: unknown) => this.connection.markDown(error));
   }
 
   async terminateUser(appId: string, userId: string): Promise<void> {
     if (this.closing) return;
     await this.started().bus.terminateUser(appId, userId);
-  }
-
-  addConnection(appId: string, socketId: string): Promise<number> {
-    return this.changes.addConnection(appId, socketId);
-  }
-
-  removeConnection(appId: string, socketId: string): Promise<void> {
-    return this.changes.removeConnection(appId, socketId);
-  }
-
-  addSubscription(appId: string, channel: string, socketId: string): Promise<SubscriptionChange> {
-    return this.changes.addSubscription(appId, channel, socketId);
-  }
-
-  removeSubscription(
-    appId: string,
-    channel: string,
-    socketId: string,
-  ): Promise<SubscriptionChange | undefined> {
-    return this.changes.removeSubscription(appId, channel, socketId);
-  }
-
-  addMember(
-    appId: string,
-    channel: string,
-    socketId: string,
-    member: PresenceMember,
-    limits?: MemberLimits,
-  ): Promise<MemberChange | MemberLimitReached> {
-    return this.changes.addMember(appId, channel, socketId, member, limits);
-  }
-
-  removeMember(
-    appId: string,
-    channel: string,
-    socketId: string,
-  ): Promise<MemberChange | undefined> {
-    return this.changes.removeMember(appId, channel, socketId);
-  }
-
-  members(appId: string, channel: string): Promise<PresenceMember[]> {
-    return this.queries.members(appId, channel);
-  }
-
-  channels(appId: string, prefix?: string): Promise<Map<string, ChannelState>> {
-    return this.queries.channels(appId, prefix);
-  }
-
-  channel(appId: string, channel: string): Promise<ChannelState | undefined> {
-    return this.queries.channel(appId, channel);
-  }
-
-  setCachedEvent(
-    appId: string,
-    channel: string,
-    event: CachedEvent,
-    ttlSec: number,
-  ): Promise<void> {
-    return this.cache.setCachedEvent(appId, channel, event, ttlSec);
-  }
-
-  cachedEvent(
-    appId: string,
-    channel: string,
-  ): Promise<{ readonly event: CachedEvent; readonly ttlSec: number } | undefined> {
-    return this.cache.cachedEvent(appId, channel);
-  }
-
-  claimOnce(key: string, ttlSec: number): Promise<boolean> {
-    return this.cache.claimOnce(key, ttlSec);
-  }
-
-  takeRateQuota(
-    appId: string,
-    kind: RateLimitKind,
-    units: number,
-    limit: number,
-  ): Promise<RateQuota> {
-    return this.rates.take(appId, kind, units, limit);
   }
 
   /**

@@ -9,15 +9,15 @@
  * bounded whatever the number of connections and subscriptions the node holds.
  */
 
-import type { Redis } from 'ioredis';
 import { PushwireServerError } from '../../server-error';
 import type { ChangeReporter } from './cluster-changes';
+import { withDeadline } from './command-deadline';
 import type { RedisConnection } from './connection';
 import type { LocalMirror, MirrorEntryKind, MirrorEntryRef } from './local-mirror';
-import { decodeAppId, encodeAppId, nodeKey } from './redis-keys';
+import { decodeAppId, encodeAppId, type RedisKeys } from './redis-keys';
 import { replyInt, serializeUserInfo } from './reply-parsing';
 import { type AnnouncedEntry, RESYNC_SCAN_COUNT, ResyncBatch } from './resync-batch';
-import { SCRIPTS } from './scripts';
+import { type RedisClient, runScript, type ScriptName } from './scripts';
 
 /** Times a resync starts over because a survivor reaped the node meanwhile, before giving up. */
 const MAX_RESYNC_ATTEMPTS = 3;
@@ -30,7 +30,7 @@ const MAX_CATCH_UP_PASSES = 5;
 
 /** What a resync works with. */
 export interface ResyncNode {
-  readonly prefix: string;
+  readonly keys: RedisKeys;
   readonly nodeId: string;
   readonly mirror: LocalMirror;
   readonly connection: RedisConnection;
@@ -43,7 +43,7 @@ export class ResyncInterruptedError extends PushwireServerError {
 }
 
 /** Rewrites this node's mirror into Redis (removing what it no longer holds), then marks up. */
-export async function resyncNode(commands: Redis, node: ResyncNode): Promise<void> {
+export async function resyncNode(commands: RedisClient, node: ResyncNode): Promise<void> {
   const steps = new ResyncSteps(commands, node);
   let lastChanges: Promise<void>;
   node.mirror.startTracking();
@@ -75,29 +75,27 @@ class ResyncSteps {
   private readonly head: readonly string[];
 
   constructor(
-    private readonly commands: Redis,
+    private readonly commands: RedisClient,
     private readonly node: ResyncNode,
   ) {
-    this.head = [node.prefix, node.nodeId];
+    this.head = [node.keys.state, node.nodeId];
   }
 
   /** Starts a resync (the answer, whether every addition is reported, is kept in Redis). */
   async begin(): Promise<void> {
-    // Loaded up front: a NOSCRIPT retry would send a batch after the ones that follow it.
-    await Promise.all([
-      SCRIPTS.resyncRemove.load(this.commands),
-      SCRIPTS.resyncAdd.load(this.commands),
-    ]);
-    replyInt(await SCRIPTS.resyncBegin.run(this.commands, this.head), 'resync begin');
+    replyInt(await this.run('resyncBegin', this.head), 'resync begin');
   }
 
   /** Removes, batch by batch, the entries Redis has for this node that the mirror does not hold. */
   async removeStale(): Promise<void> {
-    const key = nodeKey(this.node.prefix, this.node.nodeId);
+    const key = this.node.keys.nodeSet(this.node.nodeId);
     const batch = new ResyncBatch();
     let cursor = '0';
     do {
-      const [next, stored] = await this.commands.sscan(key, cursor, 'COUNT', RESYNC_SCAN_COUNT);
+      const [next, stored] = await withDeadline(
+        this.commands,
+        this.commands.sscan(key, cursor, 'COUNT', RESYNC_SCAN_COUNT),
+      );
       cursor = next;
       for (const text of stored) {
         const group = storedEntryGroup(text);
@@ -139,7 +137,7 @@ class ResyncSteps {
     for (let pass = 0; pass < MAX_CATCH_UP_PASSES && mirror.hasTouched; pass++) {
       await this.rewrite(mirror.takeTouched());
     }
-    const finished = await SCRIPTS.resyncFinish.run(this.commands, this.head);
+    const finished = await this.run('resyncFinish', this.head);
     return replyInt(finished, 'resync finish') === 1;
   }
 
@@ -210,16 +208,24 @@ class ResyncSteps {
     return state.membership(appId, channel, socketId) !== undefined;
   }
 
+  /**
+   * Runs a resync script in the state slot. ioredis sends a script's source (EVAL) the first time
+   * on each connection, so batches sent back to back keep their order.
+   */
+  private run(name: ScriptName, args: readonly string[]): Promise<unknown> {
+    return runScript(this.commands, name, this.node.keys.anchor, args);
+  }
+
   private async remove(batch: ResyncBatch): Promise<void> {
     if (batch.empty) return;
     const { args } = batch.take();
-    await SCRIPTS.resyncRemove.run(this.commands, this.head.concat(args));
+    await this.run('resyncRemove', this.head.concat(args));
   }
 
   private async add(batch: ResyncBatch): Promise<void> {
     if (batch.empty) return;
     const { args, announced } = batch.take();
-    await SCRIPTS.resyncAdd.run(this.commands, this.head.concat(args));
+    await this.run('resyncAdd', this.head.concat(args));
     // Written and reported if they were new: later batches no longer flag them.
     for (const entry of announced) {
       this.node.mirror.unflag(entry.kind, entry.appId, entry.channel, entry.socketId);

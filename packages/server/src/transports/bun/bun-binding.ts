@@ -12,11 +12,11 @@
  * and stops the old one from accepting; its open connections go on until they close.
  */
 
-import type { TlsMaterial } from '../../net/tls-material';
 import type { ResolvedServerOptions } from '../../options';
 import { UNKNOWN_APP_MAX_FRAME_BYTES } from '../../ws/gateway';
 import { readHandshake } from '../../ws/handshake';
 import type { BoundAddress, ServerTransport, TransportHooks } from '../server-transport';
+import type { TlsMaterial } from '../tls-material';
 import type { BunRuntime, BunServeOptions, BunServer, BunServerWebSocket } from './bun-api';
 import { BunClientSocket } from './bun-client-socket';
 import { answerFetch } from './bun-http';

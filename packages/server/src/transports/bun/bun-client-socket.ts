@@ -6,8 +6,8 @@
  * does (Bun's own `maxPayloadLength` is one value for the whole server).
  */
 
+import type { ClientSocket, SocketListener, UpgradeRequest } from '../../core/client-socket';
 import { WS_CLOSE_MESSAGE_TOO_BIG } from '../../protocol/close-codes';
-import type { ClientSocket, SocketListener, UpgradeRequest } from '../client-socket';
 import type { BunServerWebSocket } from './bun-api';
 
 const OPEN = 1;

@@ -6,7 +6,7 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { HttpContext } from '../../http/context';
+import type { ServerContext } from '../../core/server-context';
 import type { HttpAnswer, HttpRequest } from '../../http/exchange';
 import { createHttpApi, type HttpApi } from '../../http/handler';
 import { readBody } from './read-body';
@@ -15,7 +15,7 @@ import { readBody } from './read-body';
 export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** Creates the node:http request listener for a server. */
-export function createHttpHandler(ctx: HttpContext): HttpHandler {
+export function createHttpHandler(ctx: ServerContext): HttpHandler {
   return nodeRequestListener(createHttpApi(ctx));
 }
 

@@ -16,8 +16,8 @@ import {
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { TlsMaterial } from '../../net/tls-material';
 import type { BoundAddress, ServerTransport, TransportHooks } from '../server-transport';
+import type { TlsMaterial } from '../tls-material';
 import { nodeRequestListener } from './http-listener';
 import { listenOn } from './listen';
 import { WsUpgrades } from './ws-upgrade';
@@ -101,15 +101,7 @@ export class NodeBinding implements ServerTransport {
   };
 
   readonly #onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const starting = this.#hooks.whenStarted();
-    if (starting === undefined) {
-      this.#upgrades.handleUpgrade(req, socket, head);
-      return;
-    }
-    void starting.then(
-      () => this.#upgrades.handleUpgrade(req, socket, head),
-      () => socket.destroy(),
-    );
+    this.#upgrades.handleUpgrade(req, socket, head);
   };
 }
 

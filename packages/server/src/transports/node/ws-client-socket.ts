@@ -5,7 +5,7 @@
  */
 
 import type { WebSocket } from 'ws';
-import type { ClientSocket } from '../client-socket';
+import type { ClientSocket } from '../../core/client-socket';
 
 /** Send options: a Buffer is still a text frame (fan-out encodes the frame to UTF-8 once). */
 const TEXT_FRAME = Object.freeze({ binary: false });

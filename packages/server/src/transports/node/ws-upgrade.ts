@@ -8,9 +8,9 @@
 import { type IncomingMessage, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
+import type { SocketListener, UpgradeRequest } from '../../core/client-socket';
 import type { WsGateway } from '../../ws/gateway';
 import { readHandshake } from '../../ws/handshake';
-import type { SocketListener, UpgradeRequest } from '../client-socket';
 import { WsClientSocket } from './ws-client-socket';
 
 /** `ws`'s error code for a frame over `maxPayload`. */

@@ -1,0 +1,193 @@
+/**
+ * @module e2e/executable
+ * The single-file executable (`npm run build:exe`, Bun's `--compile`): built once, then run as a
+ * user would. `serve` answers on Bun's native transport, an SDK trigger and the executable's own
+ * `trigger` reach a real `ws` client, `channels` lists the channel, SIGTERM closes it cleanly,
+ * and two executables sharing a real redis-server (the compose topology) deliver across nodes.
+ */
+import { type ChildProcessWithoutNullStreams, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { Pusher } from '@pushwire/sdk';
+import { waitFor, waitUntil } from '@pushwire/test-support';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import WebSocket from 'ws';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BUILD_TIMEOUT_MS = 120_000;
+const STOP_TIMEOUT_MS = 10_000;
+const run = promisify(execFile);
+
+const scratch = mkdtempSync(join(tmpdir(), 'pushwire-exe-'));
+const EXE = join(scratch, 'pushwire');
+const { version } = JSON.parse(readFileSync(join(ROOT, 'packages/cli/package.json'), 'utf8')) as {
+  version: string;
+};
+
+beforeAll(async () => {
+  await run(process.execPath, [join(ROOT, 'scripts/build-exe.mjs'), '--outfile', EXE], {
+    cwd: ROOT,
+  });
+}, BUILD_TIMEOUT_MS);
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** An environment without the caller's PUSHER_* / PUSHWIRE_* settings. */
+function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value !== undefined && !/^(PUSHER|PUSHWIRE)_/.test(name)) env[name] = value;
+  }
+  return { ...env, ...extra };
+}
+
+interface Node {
+  readonly port: number;
+  readonly stdout: () => string;
+  readonly stderr: () => string;
+  readonly stop: () => Promise<number | null>;
+}
+
+/** `pushwire serve --port 0` from the executable; resolves once it says where it listens. */
+async function serve(env: Record<string, string> = {}): Promise<Node> {
+  const child: ChildProcessWithoutNullStreams = spawn(EXE, ['serve', '--port', '0'], {
+    env: cleanEnv(env),
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const stop = async (): Promise<number | null> => {
+    if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    const code = await exited;
+    clearTimeout(timer);
+    return code;
+  };
+  onTestFinished(async () => {
+    await stop();
+  });
+  const port = await waitUntil(() => {
+    if (child.exitCode !== null) throw new Error(`serve exited early:\n${stdout}\n${stderr}`);
+    const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
+    return match?.[1] === undefined ? undefined : Number(match[1]);
+  }, 'the executable to print where it listens');
+  return { port, stdout: () => stdout, stderr: () => stderr, stop };
+}
+
+/** A raw WebSocket client subscribed to `channel`; `next(event)` waits for that event's frame. */
+async function subscriber(port: number, channel: string) {
+  const socket = new WebSocket(`ws://127.0.0.1:${port}/app/app-key?protocol=7`);
+  onTestFinished(() => socket.terminate());
+  const frames: Record<string, unknown>[] = [];
+  socket.on('message', (data) => frames.push(JSON.parse(String(data)) as Record<string, unknown>));
+  const next = (event: string) =>
+    waitUntil(() => {
+      const index = frames.findIndex((frame) => frame['event'] === event);
+      return index < 0 ? undefined : frames.splice(index, 1)[0];
+    }, `a ${event} frame`);
+  await next('pusher:connection_established');
+  socket.send(JSON.stringify({ event: 'pusher:subscribe', data: { channel } }));
+  await next('pusher_internal:subscription_succeeded');
+  return { next };
+}
+
+function sdkFor(port: number): Pusher {
+  return new Pusher({
+    appId: 'app-id',
+    key: 'app-key',
+    secret: 'app-secret',
+    host: '127.0.0.1',
+    port,
+    useTLS: false,
+  });
+}
+
+/** A port that was free a moment ago (redis-server cannot report an ephemeral one). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+async function startRedis(): Promise<string> {
+  const port = await freePort();
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  onTestFinished(() => {
+    child.kill('SIGKILL');
+  });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    output += chunk;
+  });
+  await waitFor<void>('redis-server to start', (resolve, reject) => {
+    child.on('error', reject);
+    const check = (): void => {
+      if (output.includes('Ready to accept connections')) resolve();
+    };
+    child.stdout.on('data', check);
+  });
+  return `redis://127.0.0.1:${port}`;
+}
+
+describe('the single-file executable', () => {
+  it('prints the CLI version', async () => {
+    const { stdout } = await run(EXE, ['--version'], { env: cleanEnv() });
+    expect(stdout.trim()).toBe(version);
+  });
+
+  it('serves on Bun: SDK and CLI triggers reach a WebSocket client, channels lists it', async () => {
+    const node = await serve();
+    await waitUntil(() => node.stderr().includes('"transport":"bun"'), 'the startup log line');
+    const health = await fetch(`http://127.0.0.1:${node.port}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ ok: true, draining: false, adapter: { ok: true } });
+
+    const client = await subscriber(node.port, 'smoke');
+    await sdkFor(node.port).trigger('smoke', 'from-sdk', { n: 1 });
+    expect(await client.next('from-sdk')).toEqual({
+      event: 'from-sdk',
+      channel: 'smoke',
+      data: '{"n":1}',
+    });
+
+    const url = `http://app-key:app-secret@127.0.0.1:${node.port}/apps/app-id`;
+    const env = cleanEnv({ PUSHER_URL: url });
+    await run(EXE, ['trigger', 'smoke', 'from-cli', '{"n":2}'], { env });
+    expect(await client.next('from-cli')).toEqual({
+      event: 'from-cli',
+      channel: 'smoke',
+      data: '{"n":2}',
+    });
+    const channels = await run(EXE, ['channels', '--json'], { env });
+    expect(JSON.parse(channels.stdout)).toMatchObject({ channels: { smoke: {} } });
+
+    expect(await node.stop()).toBe(0);
+    expect(node.stdout()).toContain('Server closed.');
+  });
+
+  it('two executables sharing Redis deliver an event from one node to the other', async () => {
+    const redisUrl = await startRedis();
+    const env = { PUSHWIRE_REDIS_URL: redisUrl, PUSHWIRE_REDIS_KEY_PREFIX: 'exe-test:' };
+    const [first, second] = await Promise.all([serve(env), serve(env)]);
+    const client = await subscriber(second.port, 'across');
+    await sdkFor(first.port).trigger('across', 'hop', 'hello');
+    expect(await client.next('hop')).toEqual({ event: 'hop', channel: 'across', data: 'hello' });
+  });
+});
