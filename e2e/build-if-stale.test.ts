@@ -121,4 +121,17 @@ describe('build-if-stale', () => {
     edit('tsconfig.base.json');
     expect(run().built).toEqual(['a', 'b']);
   });
+
+  it('skips a workspace without a build script (a private test-support package)', () => {
+    mkdirSync(join(root, 'c'), { recursive: true });
+    writeFileSync(join(root, 'c', 'package.json'), JSON.stringify({ name: 'c', private: true }));
+    writeFileSync(
+      join(root, 'package.json'),
+      JSON.stringify({ name: 'fixture', private: true, workspaces: ['a', 'b', 'c'] }),
+    );
+    settle();
+    const result = run();
+    expect(result.built).toEqual([]);
+    expect(result.stdout).toBe('a: up to date\nb: up to date\n');
+  });
 });

@@ -9,8 +9,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { channelAuthSignature, hmacSha256Hex, userAuthSignature } from '@pushwire/sdk';
 import { createServer } from '@pushwire/server';
+import { waitFor, waitUntil } from '@pushwire/test-support';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { waitFor, waitUntil } from './helpers/wait';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const APP = { key: 'app-key', secret: 'app-secret' };
@@ -65,10 +65,10 @@ describe('examples', () => {
       PORT: '0',
       PUSHER_URL: `http://${APP.key}:${APP.secret}@127.0.0.1:${port}/apps/app-id`,
     });
-    const base = await waitUntil('express-auth.mjs to listen', () => {
+    const base = await waitUntil(() => {
       const match = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(example.output());
       return match?.[1];
-    });
+    }, 'express-auth.mjs to listen');
     const form = (fields: Record<string, string>, headers: Record<string, string> = {}) => ({
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },

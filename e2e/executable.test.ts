@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Pusher } from '@pushwire/sdk';
+import { waitFor, waitUntil } from '@pushwire/test-support';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import WebSocket from 'ws';
-import { waitFor, waitUntil } from './helpers/wait';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BUILD_TIMEOUT_MS = 120_000;
@@ -76,11 +76,11 @@ async function serve(env: Record<string, string> = {}): Promise<Node> {
   onTestFinished(async () => {
     await stop();
   });
-  const port = await waitUntil('the executable to print where it listens', () => {
+  const port = await waitUntil(() => {
     if (child.exitCode !== null) throw new Error(`serve exited early:\n${stdout}\n${stderr}`);
     const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
     return match?.[1] === undefined ? undefined : Number(match[1]);
-  });
+  }, 'the executable to print where it listens');
   return { port, stdout: () => stdout, stderr: () => stderr, stop };
 }
 
@@ -91,10 +91,10 @@ async function subscriber(port: number, channel: string) {
   const frames: Record<string, unknown>[] = [];
   socket.on('message', (data) => frames.push(JSON.parse(String(data)) as Record<string, unknown>));
   const next = (event: string) =>
-    waitUntil(`a ${event} frame`, () => {
+    waitUntil(() => {
       const index = frames.findIndex((frame) => frame['event'] === event);
       return index < 0 ? undefined : frames.splice(index, 1)[0];
-    });
+    }, `a ${event} frame`);
   await next('pusher:connection_established');
   socket.send(JSON.stringify({ event: 'pusher:subscribe', data: { channel } }));
   await next('pusher_internal:subscription_succeeded');
@@ -154,9 +154,7 @@ describe('the single-file executable', () => {
 
   it('serves on Bun: SDK and CLI triggers reach a WebSocket client, channels lists it', async () => {
     const node = await serve();
-    await waitUntil('the startup log line', () =>
-      node.stderr().includes('"transport":"bun"') ? true : undefined,
-    );
+    await waitUntil(() => node.stderr().includes('"transport":"bun"'), 'the startup log line');
     const health = await fetch(`http://127.0.0.1:${node.port}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ ok: true, draining: false, adapter: { ok: true } });

@@ -29,7 +29,11 @@ interface Manifest {
 }
 
 const rootManifest = readJson(join(ROOT, 'package.json')) as Manifest & { workspaces: string[] };
-const WORKSPACES = rootManifest.workspaces;
+/** The published workspaces (test-support is private: never packed). */
+const WORKSPACES = rootManifest.workspaces.filter(
+  (workspace) =>
+    (readJson(join(ROOT, workspace, 'package.json')) as { private?: boolean }).private !== true,
+);
 
 function readJson(path: string): unknown {
   return JSON.parse(readFileSync(path, 'utf8'));

@@ -6,16 +6,18 @@
  */
 import { Pusher } from '@pushwire/sdk';
 import { createServer } from '@pushwire/server';
-import OfficialPusher from 'pusher';
-import { describe, expect, it, onTestFinished } from 'vitest';
 import {
-  connectClient,
+  connected,
   nextEvent,
-  type PusherJsClient,
+  pusherClient,
+  startWebhookReceiver,
   subscribe,
-} from './helpers/pusher-js-client';
-import { waitUntil } from './helpers/wait';
-import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhook-receiver';
+  type WebhookReceiver,
+  waitUntil,
+} from '@pushwire/test-support';
+import OfficialPusher from 'pusher';
+import type PusherJs from 'pusher-js';
+import { describe, expect, it, onTestFinished } from 'vitest';
 
 const KEY = 'app-key';
 const SECRET = 'app-secret';
@@ -25,13 +27,12 @@ interface Stack {
   readonly port: number;
   readonly sdk: Pusher;
   readonly receiver: WebhookReceiver;
-  client(user?: { id: string; info?: Record<string, unknown> }): Promise<PusherJsClient>;
+  client(user?: { id: string; info?: Record<string, unknown> }): Promise<PusherJs>;
 }
 
 /** Start a receiver, a server with the dev app on port 0 and an SDK client; stop all at the end. */
 async function startStack(): Promise<Stack> {
   const receiver = await startWebhookReceiver();
-  onTestFinished(() => receiver.close());
   const server = createServer({
     port: 0,
     logLevel: 'silent',
@@ -55,8 +56,31 @@ async function startStack(): Promise<Stack> {
     sdk,
     receiver,
     async client(user) {
-      const client = await connectClient({ port, key: KEY, sdk, ...(user ? { user } : {}) });
-      onTestFinished(() => client.disconnect());
+      // Channel authorization by the SDK, as an app's auth endpoint answers it.
+      const client = pusherClient(
+        port,
+        { key: KEY, secret: SECRET },
+        {
+          pusherOptions: {
+            channelAuthorization: {
+              transport: 'ajax',
+              endpoint: '/unused',
+              customHandler: ({ socketId, channelName }, callback) => {
+                try {
+                  const presence =
+                    channelName.startsWith('presence-') && user !== undefined
+                      ? { user_id: user.id, user_info: user.info ?? {} }
+                      : undefined;
+                  callback(null, sdk.authorizeChannel(socketId, channelName, presence));
+                } catch (error) {
+                  callback(error instanceof Error ? error : new Error(String(error)), null);
+                }
+              },
+            },
+          },
+        },
+      );
+      await connected(client);
       return client;
     },
   };
@@ -66,9 +90,9 @@ describe('SDK -> server -> pusher-js', () => {
   it('delivers a triggered event to a public channel subscriber, data intact', async () => {
     const stack = await startStack();
     const client = await stack.client();
-    const channel = await subscribe(client, 'orders');
+    await subscribe(client, 'orders');
 
-    const received = nextEvent(channel, 'order-placed');
+    const received = nextEvent(client, 'orders', 'order-placed');
     const result = await stack.sdk.trigger('orders', 'order-placed', { id: 7, text: 'héllo ✓' });
     expect(result).toEqual({});
     expect(await received).toEqual({ id: 7, text: 'héllo ✓' });
@@ -79,13 +103,13 @@ describe('SDK -> server -> pusher-js', () => {
     const ada = await stack.client({ id: 'ada', info: { name: 'Ada' } });
     const bob = await stack.client({ id: 'bob', info: { name: 'Bob' } });
 
-    const privateChannel = await subscribe(ada, 'private-inbox');
-    const privateEvent = nextEvent(privateChannel, 'note');
+    await subscribe(ada, 'private-inbox');
+    const privateEvent = nextEvent(ada, 'private-inbox', 'note');
     await stack.sdk.trigger('private-inbox', 'note', 'plain text');
     expect(await privateEvent).toBe('plain text');
 
-    const adaRoom = await subscribe(ada, 'presence-room');
-    const joined = nextEvent(adaRoom, 'pusher:member_added');
+    await subscribe(ada, 'presence-room');
+    const joined = nextEvent(ada, 'presence-room', 'pusher:member_added');
     const bobRoom = await subscribe(bob, 'presence-room');
     expect(await joined).toMatchObject({ id: 'bob', info: { name: 'Bob' } });
     expect((bobRoom as unknown as { members: { count: number } }).members.count).toBe(2);
@@ -95,8 +119,8 @@ describe('SDK -> server -> pusher-js', () => {
     const info = await stack.sdk.channelInfo('presence-room', { info: 'user_count' });
     expect(info).toMatchObject({ occupied: true, user_count: 2 });
 
-    const toAda = nextEvent(adaRoom, 'announce');
-    const toBob = nextEvent(bobRoom, 'announce');
+    const toAda = nextEvent(ada, 'presence-room', 'announce');
+    const toBob = nextEvent(bob, 'presence-room', 'announce');
     await stack.sdk.trigger('presence-room', 'announce', { round: 1 });
     expect(await toAda).toEqual({ round: 1 });
     expect(await toBob).toEqual({ round: 1 });
@@ -107,15 +131,15 @@ describe('SDK -> server -> pusher-js', () => {
     const sender = await stack.client();
     const other = await stack.client();
     const senderChannel = await subscribe(sender, 'feed');
-    const otherChannel = await subscribe(other, 'feed');
+    await subscribe(other, 'feed');
     const seenBySender: unknown[] = [];
     senderChannel.bind('update', (data: unknown) => seenBySender.push(data));
 
-    const first = nextEvent(otherChannel, 'update');
+    const first = nextEvent(other, 'feed', 'update');
     await stack.sdk.trigger('feed', 'update', { n: 1 }, { socketId: sender.connection.socket_id });
     expect(await first).toEqual({ n: 1 });
     // A second event to both proves the first one was not merely late for the sender.
-    const senderSecond = nextEvent(senderChannel, 'update');
+    const senderSecond = nextEvent(sender, 'feed', 'update');
     await stack.sdk.trigger('feed', 'update', { n: 2 });
     expect(await senderSecond).toEqual({ n: 2 });
     expect(seenBySender).toEqual([{ n: 2 }]);
@@ -126,25 +150,27 @@ describe('SDK -> server -> pusher-js', () => {
     const client = await stack.client();
     await subscribe(client, 'hooked');
 
-    const occupied = await waitUntil('a channel_occupied webhook', () =>
-      stack.receiver.received.find((hook) => hook.body.includes('channel_occupied')),
+    const occupied = await waitUntil(
+      () => stack.receiver.received.find((hook) => hook.rawBody.includes('channel_occupied')),
+      'a channel_occupied webhook',
     );
     expect(occupied.headers['content-type']).toBe('application/json');
-    const webhook = stack.sdk.webhook({ headers: occupied.headers, body: occupied.body });
+    const webhook = stack.sdk.webhook({ headers: occupied.headers, body: occupied.rawBody });
     expect(webhook.isValid()).toBe(true);
     expect(webhook.events).toContainEqual({ name: 'channel_occupied', channel: 'hooked' });
 
     const tampered = stack.sdk.webhook({
       headers: occupied.headers,
-      body: occupied.body.replace('hooked', 'hacked'),
+      body: occupied.rawBody.replace('hooked', 'hacked'),
     });
     expect(tampered.isValid()).toBe(false);
 
     client.unsubscribe('hooked');
-    const vacated = await waitUntil('a channel_vacated webhook', () =>
-      stack.receiver.received.find((hook) => hook.body.includes('channel_vacated')),
+    const vacated = await waitUntil(
+      () => stack.receiver.received.find((hook) => hook.rawBody.includes('channel_vacated')),
+      'a channel_vacated webhook',
     );
-    const vacatedHook = stack.sdk.webhook({ headers: vacated.headers, body: vacated.body });
+    const vacatedHook = stack.sdk.webhook({ headers: vacated.headers, body: vacated.rawBody });
     expect(vacatedHook.events).toContainEqual({ name: 'channel_vacated', channel: 'hooked' });
   });
 
@@ -159,16 +185,17 @@ describe('SDK -> server -> pusher-js', () => {
       useTLS: false,
     });
     const client = await stack.client({ id: 'cy' });
-    const channel = await subscribe(client, 'presence-official');
+    await subscribe(client, 'presence-official');
 
-    const received = nextEvent(channel, 'from-official');
+    const received = nextEvent(client, 'presence-official', 'from-official');
     const response = await official.trigger('presence-official', 'from-official', { ok: true });
     expect(response.status).toBe(200);
     expect(await received).toEqual({ ok: true });
 
-    const hook = await waitUntil('a member_added webhook', () =>
-      stack.receiver.received.find((candidate) => candidate.body.includes('member_added')),
+    const hook = await waitUntil(
+      () => stack.receiver.received.find((candidate) => candidate.rawBody.includes('member_added')),
+      'a member_added webhook',
     );
-    expect(official.webhook({ headers: hook.headers, rawBody: hook.body }).isValid()).toBe(true);
+    expect(official.webhook({ headers: hook.headers, rawBody: hook.rawBody }).isValid()).toBe(true);
   });
 });

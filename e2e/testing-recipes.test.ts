@@ -9,8 +9,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { waitFor } from '@pushwire/test-support';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { waitFor } from './helpers/wait';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const RECIPE = 'packages/server/test/fixtures/testing-recipe.node-test.mjs';

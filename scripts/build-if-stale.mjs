@@ -6,7 +6,9 @@
  * A package is stale when a file its package.json points into dist/ is missing, or when any of
  * src/, package.json, tsup.config.ts, tsconfig.json or the root tsconfig.base.json is newer than
  * the oldest file in its dist/. A rebuilt package rebuilds the workspace packages that depend on it.
- * `npm run build` (and `npm test`) still rebuild everything.
+ * A workspace without a build script (the private test-support one) is skipped. vitest runs this
+ * as its global setup (test-support/src/build-once.ts), once per run; `npm run build` (and
+ * `npm test`) still rebuild everything.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -67,6 +69,7 @@ const rebuilt = new Set();
 for (const workspace of workspaces) {
   const dir = join(root, workspace);
   const manifest = readJson(join(dir, 'package.json'));
+  if (manifest.scripts?.build === undefined) continue;
   const dependency = Object.keys(manifest.dependencies ?? {}).find((name) => rebuilt.has(name));
   const reason =
     dependency !== undefined ? `${dependency} was rebuilt` : staleReason(dir, manifest);

@@ -4,7 +4,7 @@
 // runs it and adds its counts to the totals.
 
 /** Vitest projects run under Bun: every server test (conformance, Redis cluster, webhooks, ...) and the attacks. */
-export const BUN_PROJECTS = ['server', 'attacks'];
+export const BUN_PROJECTS = ['server', 'server-mocks', 'attacks'];
 
 /**
  * Tests left out of the Bun run, by full name (describe + test), because what they check is a

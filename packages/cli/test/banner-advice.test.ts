@@ -7,14 +7,12 @@
 import { Pusher } from '@pushwire/sdk';
 import OfficialPusher from 'pusher';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { ensureBuilt } from './helpers/built-bin';
 import { connectRawSubscriber } from './helpers/raw-subscriber';
 import { type ServeProcess, startServe } from './helpers/serve-process';
 
 let serve: ServeProcess;
 
 beforeAll(async () => {
-  ensureBuilt();
   serve = await startServe();
 }, 120_000);
 

@@ -1,16 +1,18 @@
 /**
  * @module test/cli
- * The built `pushwire` executable end to end: `serve` in a child process on a free port, the SDK
+ * `pushwire` end to end: the built executable's `serve` in a child process on a free port, the SDK
  * commands against it, their human and `--json` output, exit codes (0 ok, 1 failure, 2 usage) and
- * graceful shutdown on SIGTERM.
+ * graceful shutdown on SIGTERM. Argument parsing and the request commands run in-process through
+ * `main()`; `--version` and one trigger also run as the built executable (smoke tests).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { channelAuthSignature, sharedSecretFor, userAuthSignature } from '@pushwire/sdk';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { ensureBuilt, runCli } from './helpers/built-bin';
+import { runCli } from './helpers/built-bin';
 import { connectRawSubscriber } from './helpers/raw-subscriber';
+import { runMain } from './helpers/run-main';
 import { type ServeProcess, startServe } from './helpers/serve-process';
 
 const DEV = { appId: 'app-id', key: 'app-key', secret: 'app-secret' };
@@ -19,7 +21,6 @@ let serve: ServeProcess;
 let target: string[];
 
 beforeAll(async () => {
-  ensureBuilt();
   serve = await startServe();
   target = ['--port', String(serve.port)];
 }, 120_000);
@@ -33,22 +34,22 @@ describe('pushwire (global)', () => {
     const version = await runCli(['--version']);
     expect(version).toMatchObject({ code: 0, stdout: expect.stringMatching(/^\d+\.\d+\.\d+\n$/) });
 
-    const help = await runCli(['--help']);
+    const help = await runMain(['--help']);
     expect(help.code).toBe(0);
     for (const command of ['serve', 'trigger', 'channels', 'channel', 'users', 'auth']) {
       expect(help.stdout).toContain(`  ${command}`);
     }
 
-    const unknown = await runCli(['frobnicate']);
+    const unknown = await runMain(['frobnicate']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown command "frobnicate"');
   });
 
   it('has --help for every command', async () => {
-    const trigger = await runCli(['trigger', '--help']);
+    const trigger = await runMain(['trigger', '--help']);
     expect(trigger.code).toBe(0);
     expect(trigger.stdout).toContain('Usage: pushwire trigger CHANNEL');
-    const serveHelp = await runCli(['serve', '--help']);
+    const serveHelp = await runMain(['serve', '--help']);
     expect(serveHelp.stdout).toContain('--webhook-url URL');
   });
 });
@@ -81,7 +82,7 @@ describe('pushwire serve', () => {
     expect(stdout).toContain('app id: 42   key: k42   client events: off');
     expect(stdout + stderr).not.toContain('do-not-print-42');
 
-    const triggered = await runCli([
+    const triggered = await runMain([
       'trigger',
       'news',
       'hello',
@@ -98,7 +99,7 @@ describe('pushwire serve', () => {
   });
 
   it('rejects a bad option with exit 2 and names it', async () => {
-    const result = await runCli(['serve', '--port', 'eighty']);
+    const result = await runMain(['serve', '--port', 'eighty']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--port must be an integer');
   });
@@ -125,7 +126,7 @@ describe('SDK commands against pushwire serve', () => {
     const frame = await subscriber.waitForFrame((f) => f.event === 'headline', 'headline');
     expect(frame).toEqual({ event: 'headline', channel: 'cli-news', data: '{"title":"hi"}' });
 
-    const json = await runCli(
+    const json = await runMain(
       ['trigger', 'cli-news,cli-other', 'piped', '-', '--json', ...target],
       { stdin: '{"n":2}\n' },
     );
@@ -145,7 +146,7 @@ describe('SDK commands against pushwire serve', () => {
     await excluded.subscribe('cli-excl');
     await included.subscribe('cli-excl');
 
-    const result = await runCli([
+    const result = await runMain([
       'trigger',
       'cli-excl',
       'one',
@@ -162,7 +163,7 @@ describe('SDK commands against pushwire serve', () => {
       channels: { 'cli-excl': { subscription_count: 2 } },
     });
     await included.waitForFrame((f) => f.event === 'one', 'one on the included socket');
-    await runCli(['trigger', 'cli-excl', 'two', '{}', ...target]);
+    await runMain(['trigger', 'cli-excl', 'two', '{}', ...target]);
     await excluded.waitForFrame((f) => f.event === 'two', 'two on the excluded socket');
     expect(excluded.frames.some((f) => f.event === 'one')).toBe(false);
   });
@@ -180,12 +181,12 @@ describe('SDK commands against pushwire serve', () => {
 
     // Independent reads: run the processes side by side.
     const [channels, presence, channel, human, users, usersJson] = await Promise.all([
-      runCli(['channels', '--json', ...target]),
-      runCli(['channels', '--prefix', 'presence-', '--info', 'user_count', ...target]),
-      runCli(['channel', 'presence-cli-room', '--info', 'user_count', '--json', ...target]),
-      runCli(['channel', 'cli-lobby', '--info', 'subscription_count', ...target]),
-      runCli(['users', 'presence-cli-room', ...target]),
-      runCli(['users', 'presence-cli-room', '--json', ...target]),
+      runMain(['channels', '--json', ...target]),
+      runMain(['channels', '--prefix', 'presence-', '--info', 'user_count', ...target]),
+      runMain(['channel', 'presence-cli-room', '--info', 'user_count', '--json', ...target]),
+      runMain(['channel', 'cli-lobby', '--info', 'subscription_count', ...target]),
+      runMain(['users', 'presence-cli-room', ...target]),
+      runMain(['users', 'presence-cli-room', '--json', ...target]),
     ]);
     expect(channels.code).toBe(0);
     const listed = JSON.parse(channels.stdout) as { channels: Record<string, unknown> };
@@ -211,8 +212,8 @@ describe('SDK commands against pushwire serve', () => {
     const masterKeyBytes = new Uint8Array(32).fill(7);
     const masterKey = Buffer.from(masterKeyBytes).toString('base64');
     const [privateAuth, presenceAuth, userAuth, encryptedAuth, noKey] = await Promise.all([
-      runCli(['auth', 'channel', socketId, 'private-orders']),
-      runCli([
+      runMain(['auth', 'channel', socketId, 'private-orders']),
+      runMain([
         'auth',
         'channel',
         socketId,
@@ -222,8 +223,8 @@ describe('SDK commands against pushwire serve', () => {
         '--user-info',
         '{"name":"Ada"}',
       ]),
-      runCli(['auth', 'user', socketId, '--user-data', '{"id":"42"}']),
-      runCli([
+      runMain(['auth', 'user', socketId, '--user-data', '{"id":"42"}']),
+      runMain([
         'auth',
         'channel',
         socketId,
@@ -231,7 +232,7 @@ describe('SDK commands against pushwire serve', () => {
         '--encryption-master-key',
         masterKey,
       ]),
-      runCli(['auth', 'channel', socketId, 'private-encrypted-x']),
+      runMain(['auth', 'channel', socketId, 'private-encrypted-x']),
     ]);
     expect(JSON.parse(encryptedAuth.stdout)).toEqual({
       auth: channelAuthSignature({ ...DEV, socketId, channel: 'private-encrypted-x' }),
@@ -281,7 +282,7 @@ describe('SDK commands against pushwire serve', () => {
       [['channel', '--url', 'http://nokey@127.0.0.1/apps/1'], '--url must have the form'],
       [['trigger', 'ch', 'ev', '{oops', '--port', '1'], 'DATA is not valid JSON'],
     ];
-    const results = await Promise.all(cases.map(([args]) => runCli(args)));
+    const results = await Promise.all(cases.map(([args]) => runMain(args)));
     cases.forEach(([args, message], index) => {
       const result = results[index];
       expect({ args, code: result?.code }).toEqual({ args, code: 2 });
@@ -290,7 +291,7 @@ describe('SDK commands against pushwire serve', () => {
   });
 
   it('exits 1 with AuthenticationError for a wrong secret, without printing it', async () => {
-    const result = await runCli([
+    const result = await runMain([
       'trigger',
       'ch',
       'ev',
@@ -303,7 +304,7 @@ describe('SDK commands against pushwire serve', () => {
     expect(result.stderr).toMatch(/^pushwire: AuthenticationError \(401\): /);
     expect(result.stderr).not.toContain('wrong-secret-xyz');
 
-    const json = await runCli(['channels', '--json', ...target, '--secret', 'wrong-secret-xyz']);
+    const json = await runMain(['channels', '--json', ...target, '--secret', 'wrong-secret-xyz']);
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stderr)).toMatchObject({
       error: { name: 'AuthenticationError', status: 401 },
@@ -311,7 +312,7 @@ describe('SDK commands against pushwire serve', () => {
   });
 
   it('exits 1 with a connection error naming the endpoint, and a hint on loopback', async () => {
-    const result = await runCli(['channels', '--port', '1', '--timeout', '3000']);
+    const result = await runMain(['channels', '--port', '1', '--timeout', '3000']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^pushwire: \w+Error/);
     expect(result.stderr).toContain('GET http://127.0.0.1:1/apps/app-id/channels failed');
@@ -322,7 +323,7 @@ describe('SDK commands against pushwire serve', () => {
     const subscriber = await connectRawSubscriber(serve.port);
     onTestFinished(() => subscriber.close());
     await subscriber.subscribe('raw-ch');
-    const result = await runCli(['trigger', 'raw-ch', 'ev', 'plain text', '--raw', ...target]);
+    const result = await runMain(['trigger', 'raw-ch', 'ev', 'plain text', '--raw', ...target]);
     expect(result.code).toBe(0);
     const frame = await subscriber.waitForFrame((f) => f.event === 'ev', 'ev');
     expect(frame.data).toBe('plain text');

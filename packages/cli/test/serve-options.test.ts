@@ -3,69 +3,25 @@
  * `pushwire serve` settings that reach the server: `--webhook-url` (repeatable, signed webhooks),
  * the `PUSHWIRE_*` environment, and `--redis-url` against a real redis-server.
  */
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Pusher } from '@pushwire/sdk';
-import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { waitUntil } from '../../../e2e/helpers/wait';
-import { startWebhookReceiver } from '../../../e2e/helpers/webhook-receiver';
-import { ensureBuilt, runCli } from './helpers/built-bin';
+import { startWebhookReceiver, waitUntil } from '@pushwire/test-support';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { startRedisServer } from '../../server/test/helpers/redis-server';
 import { connectRawSubscriber } from './helpers/raw-subscriber';
+import { runMain } from './helpers/run-main';
 import { startServe } from './helpers/serve-process';
 
-const REDIS_READY_TIMEOUT_MS = 10_000;
-
-beforeAll(() => ensureBuilt(), 120_000);
-
-/** A port that was free a moment ago (for redis-server, which cannot report an ephemeral one). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
-/** Start a throwaway redis-server on loopback; stopped when the test ends. */
+/** A throwaway redis-server on loopback (the server tests' helper); stopped when the test ends. */
 async function startRedis(): Promise<string> {
-  const port = await freePort();
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  onTestFinished(() => {
-    child.kill('SIGKILL');
-  });
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    output += chunk;
-  });
-  const failed = new Promise<never>((_, reject) => {
-    child.on('error', (error) =>
-      reject(new Error(`redis-server could not start (is it installed?): ${error.message}`)),
-    );
-  });
-  await Promise.race([
-    waitUntil(
-      'redis-server to accept connections',
-      () => (output.includes('Ready to accept connections') ? true : undefined),
-      REDIS_READY_TIMEOUT_MS,
-    ),
-    failed,
-  ]);
-  return `redis://127.0.0.1:${port}`;
+  const redis = await startRedisServer();
+  onTestFinished(() => redis.close());
+  return redis.url;
 }
 
 describe('pushwire serve settings', () => {
   it('sends every webhook to each --webhook-url, signed with the app key and secret', async () => {
     const first = await startWebhookReceiver();
     const second = await startWebhookReceiver();
-    onTestFinished(async () => {
-      await first.close();
-      await second.close();
-    });
     const serve = await startServe(['--webhook-url', first.url, '--webhook-url', second.url]);
     onTestFinished(async () => {
       await serve.stop();
@@ -76,10 +32,11 @@ describe('pushwire serve settings', () => {
 
     const sdk = new Pusher({ appId: 'app-id', key: 'app-key', secret: 'app-secret', host: 'x' });
     for (const receiver of [first, second]) {
-      const hook = await waitUntil('channel_occupied', () =>
-        receiver.received.find((candidate) => candidate.body.includes('channel_occupied')),
+      const hook = await waitUntil(
+        () => receiver.received.find((candidate) => candidate.rawBody.includes('channel_occupied')),
+        'channel_occupied',
       );
-      const webhook = sdk.webhook({ headers: hook.headers, body: hook.body });
+      const webhook = sdk.webhook({ headers: hook.headers, body: hook.rawBody });
       expect(webhook.isValid()).toBe(true);
       expect(webhook.events).toContainEqual({ name: 'channel_occupied', channel: 'hooked' });
     }
@@ -100,7 +57,7 @@ describe('pushwire serve settings', () => {
     expect(stdout).toContain('app id: env-app   key: env-key');
     expect(stdout + stderr).not.toContain('env-secret-not-printed');
 
-    const result = await runCli(['trigger', 'news', 'hello'], {
+    const result = await runMain(['trigger', 'news', 'hello'], {
       env: {
         PUSHER_URL: `http://env-key:env-secret-not-printed@127.0.0.1:${serve.port}/apps/env-app`,
       },
@@ -123,7 +80,7 @@ describe('pushwire serve settings', () => {
     const subscriber = await connectRawSubscriber(nodeA.port);
     onTestFinished(() => subscriber.close());
     await subscriber.subscribe('shared');
-    const viaB = await runCli([
+    const viaB = await runMain([
       'trigger',
       'shared',
       'across',
@@ -135,7 +92,7 @@ describe('pushwire serve settings', () => {
     const frame = await subscriber.waitForFrame((f) => f.event === 'across', 'event via node B');
     expect(frame.data).toBe('{"n":1}');
 
-    const channels = await runCli(['channels', '--json', '--port', String(nodeB.port)]);
+    const channels = await runMain(['channels', '--json', '--port', String(nodeB.port)]);
     expect(JSON.parse(channels.stdout)).toEqual({ channels: { shared: {} } });
   });
 
@@ -152,9 +109,9 @@ describe('pushwire serve settings', () => {
     const subscriber = await connectRawSubscriber(blue.port);
     onTestFinished(() => subscriber.close());
     await subscriber.subscribe('colours');
-    const onBlue = await runCli(['channels', '--json', '--port', String(blue.port)]);
+    const onBlue = await runMain(['channels', '--json', '--port', String(blue.port)]);
     expect(JSON.parse(onBlue.stdout)).toEqual({ channels: { colours: {} } });
-    const onGreen = await runCli(['channels', '--json', '--port', String(green.port)]);
+    const onGreen = await runMain(['channels', '--json', '--port', String(green.port)]);
     expect(JSON.parse(onGreen.stdout)).toEqual({ channels: {} });
     const { default: Redis } = await import('ioredis');
     const redis = new Redis(redisUrl);
@@ -175,7 +132,7 @@ describe('pushwire serve settings', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(serve.output().stderr).toContain('redis adapter started without redis');
-    const local = await runCli(['trigger', 'news', 'hello', '{}', '--port', String(serve.port)]);
+    const local = await runMain(['trigger', 'news', 'hello', '{}', '--port', String(serve.port)]);
     // Nothing could reach the other nodes: the API says so (503) rather than a silent 200.
     expect(local.code).toBe(1);
     expect(local.stderr).toContain('503');
@@ -192,9 +149,9 @@ describe('pushwire serve settings', () => {
     });
     const big = JSON.stringify({ text: 'x'.repeat(20_000) });
     const [accepted, refusedBySdk, refusedByServer] = await Promise.all([
-      runCli(['trigger', 'big', 'ev', big, '--relaxed', '--port', String(relaxed.port)]),
-      runCli(['trigger', 'big', 'ev', big, '--port', String(relaxed.port)]),
-      runCli(['trigger', 'big', 'ev', big, '--relaxed', '--port', String(strict.port)]),
+      runMain(['trigger', 'big', 'ev', big, '--relaxed', '--port', String(relaxed.port)]),
+      runMain(['trigger', 'big', 'ev', big, '--port', String(relaxed.port)]),
+      runMain(['trigger', 'big', 'ev', big, '--relaxed', '--port', String(strict.port)]),
     ]);
     expect(accepted).toMatchObject({ code: 0, stdout: 'Triggered "ev" on big\n' });
     expect(refusedBySdk.code).toBe(2);

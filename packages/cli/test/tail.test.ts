@@ -9,8 +9,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { BIN, cleanEnv, ensureBuilt, runCli } from './helpers/built-bin';
+import { BIN, cleanEnv, runCli } from './helpers/built-bin';
 import { connectRawSubscriber } from './helpers/raw-subscriber';
+import { runMain } from './helpers/run-main';
 import { type ServeProcess, startServe } from './helpers/serve-process';
 
 const WAIT_MS = 15_000;
@@ -18,7 +19,6 @@ const WAIT_MS = 15_000;
 let serve: ServeProcess;
 
 beforeAll(async () => {
-  ensureBuilt();
   serve = await startServe();
 }, 120_000);
 
@@ -92,7 +92,7 @@ describe('pushwire tail', () => {
     onTestFinished(() => subscriber.close());
     await subscriber.subscribe('tail-news');
     await tail.line(/subscribed\s+tail-news\s+socket=/);
-    const triggered = await runCli([
+    const triggered = await runMain([
       'trigger',
       'tail-news',
       'headline',
@@ -108,9 +108,9 @@ describe('pushwire tail', () => {
   it('filters by channel and event, and prints JSON lines with --json', async () => {
     const target = ['--port', String(serve.port)];
     const tail = await startTail([...target, '--json', '--channel', 'only-*', '--event', 'keep']);
-    await runCli(['trigger', 'other', 'keep', '{}', ...target]);
-    await runCli(['trigger', 'only-this', 'drop', '{}', ...target]);
-    await runCli(['trigger', 'only-this', 'keep', '{"n":1}', ...target]);
+    await runMain(['trigger', 'other', 'keep', '{}', ...target]);
+    await runMain(['trigger', 'only-this', 'drop', '{}', ...target]);
+    await runMain(['trigger', 'only-this', 'keep', '{"n":1}', ...target]);
     const line = await tail.line(/"kind":"api_event"/);
     const entry = JSON.parse(line) as Record<string, unknown>;
     expect(entry).toMatchObject({
@@ -168,7 +168,7 @@ describe('pushwire tail', () => {
     expect(wrong.stderr).not.toContain('wrong-secret-value');
 
     const tail = await startTail([], { ...env, PUSHER_APP_SECRET: app.secret });
-    const triggered = await runCli(['trigger', 'conf-news', 'ping', '{}'], {
+    const triggered = await runMain(['trigger', 'conf-news', 'ping', '{}'], {
       env: { ...env, PUSHER_APP_SECRET: app.secret },
     });
     expect(triggered.code).toBe(0);

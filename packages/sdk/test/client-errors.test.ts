@@ -4,6 +4,7 @@
  * secret or the signature.
  */
 import { inspect } from 'node:util';
+import { freePort } from '@pushwire/test-support';
 import { describe, expect, it } from 'vitest';
 import {
   AuthenticationError,
@@ -20,7 +21,7 @@ import {
   TimeoutError,
 } from '../src/index';
 import { clientFor, fakeApi, TEST_APP_ID } from './helpers/clients';
-import { TEST_SECRET, unusedPort } from './helpers/fake-pusher-api';
+import { TEST_SECRET } from './helpers/fake-pusher-api';
 
 const cases = [
   [400, BadRequestError],
@@ -126,7 +127,7 @@ describe('error names', () => {
 
 describe('transport failures', () => {
   it('connection refused is an HTTPError with the code and a cause', async () => {
-    const port = await unusedPort();
+    const port = await freePort();
     const pusher = clientFor({ host: '127.0.0.1', port });
     const error = await rejection(pusher.trigger('c', 'e', 'd'));
     expect(error).toBeInstanceOf(HTTPError);
@@ -191,7 +192,7 @@ describe('the fetch transport (injected fetch)', () => {
   });
 
   it('connection refused is an HTTPError in the connect phase', async () => {
-    const port = await unusedPort();
+    const port = await freePort();
     const pusher = clientFor({ host: '127.0.0.1', port }, { fetch: globalThis.fetch });
     const error = (await rejection(pusher.channels())) as HTTPError;
     expect(error).toBeInstanceOf(HTTPError);

@@ -6,13 +6,13 @@
  * the same typed errors as on the socket transport.
  */
 import http from 'node:http';
+import { freePort } from '@pushwire/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HTTPError, ResponseTooLargeError, TimeoutError } from '../src/index';
 import { loadNodeHttpModules } from '../src/runtime/node-http';
 import { createHttpModuleTransport } from '../src/transport/http-module-transport';
 import { RESPONSE_TOO_LARGE_CODE, TransportFailure } from '../src/transport/types';
 import { clientFor, fakeApi } from './helpers/clients';
-import { unusedPort } from './helpers/fake-pusher-api';
 import { rawServer } from './helpers/raw-http-server';
 
 const modules = loadNodeHttpModules();
@@ -94,7 +94,7 @@ describe('createHttpModuleTransport', () => {
   });
 
   it('reports a refused connection as connect-phase', async () => {
-    const failure = await failureOf(transportTo(await unusedPort()).send(post()));
+    const failure = await failureOf(transportTo(await freePort()).send(post()));
     expect(failure).toMatchObject({ code: 'ECONNREFUSED', connectPhase: true, timedOut: false });
   });
 
@@ -158,7 +158,7 @@ describe('the client while an interceptor is installed', () => {
   });
 
   it('names the endpoint in a connection error and retries it', async () => {
-    const port = await unusedPort();
+    const port = await freePort();
     intercept();
     const pusher = clientFor({ host: '127.0.0.1', port }, { retry: { retries: 1, minDelayMs: 1 } });
     const error = await pusher.trigger('c', 'e', 'd').catch((caught: unknown) => caught);

@@ -6,11 +6,12 @@
  * bodies, invalid status lines, and bodiless 204/304.
  */
 import type { Socket } from 'node:net';
+import { waitUntil } from '@pushwire/test-support';
 import { describe, expect, it } from 'vitest';
 import { HTTPError, ResponseTooLargeError } from '../src/index';
 import { TransportFailure, type TransportRequest } from '../src/transport/types';
 import { clientFor } from './helpers/clients';
-import { rawServer, transportTo, until, writeInParts } from './helpers/raw-http-server';
+import { rawServer, transportTo, writeInParts } from './helpers/raw-http-server';
 
 const OK = 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}';
 
@@ -76,7 +77,7 @@ describe('framing', () => {
     await transport.send(post());
     expect(server.requests.map((request) => request.connection)).toEqual([1, 2]);
     const first = server.sockets[0] as Socket;
-    await until(() => first.readableEnded || first.destroyed);
+    await waitUntil(() => first.readableEnded || first.destroyed);
     expect(transport.connections()).toEqual({ open: 0, idle: 0 });
   });
 
@@ -159,7 +160,7 @@ describe('idle keep-alive connections closed by the server', () => {
     await transport.send(post());
     expect(transport.connections()).toEqual({ open: 1, idle: 1 });
     (server.sockets[0] as Socket).end();
-    await until(() => transport.connections().open === 0);
+    await waitUntil(() => transport.connections().open === 0);
     await expect(transport.send(post())).resolves.toMatchObject({ status: 200 });
     expect(server.requests.map((request) => request.connection)).toEqual([1, 2]);
   });
@@ -217,7 +218,7 @@ describe('idle keep-alive connections closed by the server', () => {
     for (let i = 0; i < 3; i++) {
       await pusher.trigger('c', 'e', i);
       const socket = server.sockets[i] as Socket;
-      await until(() => socket.closed);
+      await waitUntil(() => socket.closed);
     }
     expect(server.requests).toHaveLength(3);
   });

@@ -3,12 +3,12 @@
  * (connection refused then success, 503 with Retry-After, POST not retried on 500).
  */
 import { createServer } from 'node:http';
+import { freePort } from '@pushwire/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { HTTPError, RateLimitError, ServerError } from '../src/index';
 import { resolveRetryOptions } from '../src/options';
 import { type AttemptOutcome, retryDelayMs, shouldRetry } from '../src/transport/retry';
 import { clientFor, fakeApi } from './helpers/clients';
-import { unusedPort } from './helpers/fake-pusher-api';
 
 const options = resolveRetryOptions({
   retries: 2,
@@ -88,7 +88,7 @@ describe('retryDelayMs', () => {
 
 describe('retries against a real server', () => {
   it('connection refused, then the server comes up: the POST succeeds', async () => {
-    const port = await unusedPort();
+    const port = await freePort();
     let serverStarting: Promise<void> | undefined;
     const warnings: string[] = [];
     const pusher = clientFor(
@@ -116,7 +116,7 @@ describe('retries against a real server', () => {
   });
 
   it('gives up after the configured retries with an HTTPError counting attempts', async () => {
-    const port = await unusedPort();
+    const port = await freePort();
     const pusher = clientFor(
       { host: '127.0.0.1', port },
       { retry: { retries: 2, minDelayMs: 1, maxDelayMs: 2 } },

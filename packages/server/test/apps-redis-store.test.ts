@@ -4,6 +4,7 @@
  * invalid entry, and let a configured app win over a stored one with the same id or key.
  */
 import { randomBytes } from 'node:crypto';
+import { waitUntil } from '@pushwire/test-support';
 import { Redis } from 'ioredis';
 import PusherServerSdk from 'pusher';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -19,7 +20,7 @@ import {
 } from '../src/index';
 import { silentLogger } from '../src/observability/logger';
 import { useRedisServer } from './helpers/redis-server';
-import { APP, connect, eventually, RawClient } from './ws-helpers';
+import { APP, connect, RawClient } from './ws-helpers';
 
 const redisUrl = useRedisServer();
 const STORED: AppOptions = Object.freeze({
@@ -80,8 +81,8 @@ describe('the Redis app store', () => {
     const store = await storeFor(keyPrefix);
 
     await store.add(STORED);
-    await eventually(() => a.server.apps.byId(STORED.id) !== undefined);
-    await eventually(() => b.server.apps.byId(STORED.id) !== undefined);
+    await waitUntil(() => a.server.apps.byId(STORED.id) !== undefined);
+    await waitUntil(() => b.server.apps.byId(STORED.id) !== undefined);
     const client = await connect(b.wsUrl(STORED.key));
     await client.join('news', undefined, STORED);
     expect(await statusOf(sdkFor(a.port, STORED).trigger('news', 'hello', { n: 1 }))).toBe(200);
@@ -89,13 +90,13 @@ describe('the Redis app store', () => {
 
     const rotated = { ...STORED, secret: 'stored-secret-rotated' };
     await store.update(rotated);
-    await eventually(() => a.server.apps.byId(STORED.id)?.secret === rotated.secret);
+    await waitUntil(() => a.server.apps.byId(STORED.id)?.secret === rotated.secret);
     expect(await statusOf(sdkFor(a.port, STORED).trigger('news', 'e', {}))).toBe(401);
     expect(await statusOf(sdkFor(a.port, rotated).trigger('news', 'e', {}))).toBe(200);
 
     await store.remove(STORED.id);
     expect(await client.closed).toEqual({ code: 4001, reason: 'Application was removed' });
-    await eventually(() => a.server.apps.byId(STORED.id) === undefined);
+    await waitUntil(() => a.server.apps.byId(STORED.id) === undefined);
     expect(await statusOf(sdkFor(a.port, rotated).trigger('news', 'e', {}))).toBe(404);
     expect(a.server.apps.all().map((app) => app.id)).toEqual([APP.id]);
   });
@@ -121,7 +122,7 @@ describe('the Redis app store', () => {
     const node = await startNode(keyPrefix, lines);
     const store = await storeFor(keyPrefix);
     await store.add(STORED);
-    await eventually(() => node.server.apps.byId(STORED.id) !== undefined);
+    await waitUntil(() => node.server.apps.byId(STORED.id) !== undefined);
 
     const raw = new Redis(redisUrl());
     onTestFinished(async () => {
@@ -134,7 +135,7 @@ describe('the Redis app store', () => {
     );
     await raw.hset(appsKey(keyPrefix), 'broken', '{"id": "broken", "secret": "never-logged-');
     await raw.publish(store.channel, STORED.id);
-    await eventually(() => lines.some((line) => line.includes('"appId":"broken"')));
+    await waitUntil(() => lines.some((line) => line.includes('"appId":"broken"')));
     expect(lines.join('\n')).toContain(
       'Invalid server option \\"storedApps.stored-1.limits.nope\\": unknown option',
     );
@@ -146,7 +147,7 @@ describe('the Redis app store', () => {
     // Read again (a change announced): the same problems are not logged twice.
     const logged = lines.length;
     await store.add({ id: 'fine', key: 'fine-key', secret: 'fine-secret' });
-    await eventually(() => node.server.apps.byId('fine') !== undefined);
+    await waitUntil(() => node.server.apps.byId('fine') !== undefined);
     expect(lines.slice(logged).join('\n')).not.toContain('invalid app');
   });
 
@@ -196,6 +197,6 @@ describe('the Redis app store', () => {
     });
     // Written without the announcement a `pushwire apps` command would publish.
     await raw.hset(appsKey(keyPrefix), STORED.id, JSON.stringify(STORED));
-    await eventually(() => reads.at(-1)?.[0]?.id === STORED.id);
+    await waitUntil(() => reads.at(-1)?.[0]?.id === STORED.id);
   });
 });

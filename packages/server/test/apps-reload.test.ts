@@ -5,11 +5,11 @@
  * nothing.
  */
 import { channelAuthSignature } from '@pushwire/sdk';
+import { nextEvent, subscribed } from '@pushwire/test-support';
 import PusherServerSdk from 'pusher';
 import Pusher from 'pusher-js';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { type AppOptions, createLogger, ServerConfigError } from '../src/index';
-import { nextEvent, subscribed } from './conformance-helpers';
 import { APP, connect, RawClient, startServer } from './ws-helpers';
 
 const OTHER: AppOptions = Object.freeze({ id: 'app-2', key: 'key-2', secret: 'secret-2' });

@@ -3,8 +3,10 @@
  * by node B from the publish time carried in the pub/sub envelope, with one observation on the
  * node that fanned it out and none on a node without subscribers.
  */
+
+import { within } from '@pushwire/test-support';
 import { describe, expect, it } from 'vitest';
-import { startClusterNode, uniqueKeyPrefix, within } from './cluster-helpers';
+import { startClusterNode, uniqueKeyPrefix } from './cluster-helpers';
 import { useRedisTopologies } from './helpers/redis-topologies';
 import { APP, connect } from './ws-helpers';
 

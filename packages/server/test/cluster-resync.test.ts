@@ -5,12 +5,12 @@
  * webhook receiver (once) when Redis is back; the presence limit holds across nodes; and
  * `createServer({ redisUrl })` builds its own Redis adapter.
  */
+import { waitUntil as eventually, startWebhookEventLog } from '@pushwire/test-support';
 import { describe, expect, it } from 'vitest';
 import { RedisAdapter } from '../src/adapters/redis';
 import type { ServerOptions } from '../src/index';
 import { useRedisTopologies } from './helpers/redis-topologies';
-import { startWebhookEventLog } from './http-helpers';
-import { APP, connect, dataOf, eventually, startServer } from './ws-helpers';
+import { APP, connect, dataOf, startServer } from './ws-helpers';
 
 const TOPOLOGIES = useRedisTopologies();
 

@@ -10,6 +10,14 @@
  * a member who joined a node while Redis stalled announced to the cluster (and webhooked once).
  */
 import { Pusher as PushwireSdk } from '@pushwire/sdk';
+import {
+  connected,
+  nextEvent,
+  startWebhookReceiver,
+  subscribed,
+  waitUntil,
+  within,
+} from '@pushwire/test-support';
 import type Pusher from 'pusher-js';
 import type { PresenceChannel } from 'pusher-js';
 import { describe, expect, it } from 'vitest';
@@ -17,13 +25,10 @@ import {
   type ClusterNode,
   startClusterNode,
   uniqueKeyPrefix,
-  waitUntil,
   webhookEvents,
-  within,
 } from './cluster-helpers';
-import { connected, nextEvent, pusherClient, subscribed } from './conformance-helpers';
+import { pusherClient } from './conformance-helpers';
 import { useRedisTopologies } from './helpers/redis-topologies';
-import { startWebhookReceiver } from './http-helpers';
 import { APP } from './ws-helpers';
 
 const CLUSTER_TEST_TIMEOUT_MS = 45_000;

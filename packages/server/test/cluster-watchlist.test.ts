@@ -7,12 +7,14 @@
  * signed in on a node cut off from Redis is announced to the other node's watchers (once) when
  * Redis is back.
  */
+
+import { waitUntil, within } from '@pushwire/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { RedisAdapter } from '../src/adapters/redis';
-import { startClusterNode, uniqueKeyPrefix, waitUntil, within } from './cluster-helpers';
+import { startClusterNode, uniqueKeyPrefix } from './cluster-helpers';
 import { useRedisServer } from './helpers/redis-server';
 import { signedIn, type WatchingClient, watchingClient, watchlistFrame } from './watchlist-helpers';
-import { APP, connect, eventually, type RawClient, startServer } from './ws-helpers';
+import { APP, connect, type RawClient, startServer } from './ws-helpers';
 
 const CLUSTER_TEST_TIMEOUT_MS = 45_000;
 
@@ -131,13 +133,13 @@ describe('watchlist events during a Redis outage', () => {
     });
     // Long enough for carol to sign in while node a is cut off, even on a loaded machine.
     await admin.call('CLIENT', 'PAUSE', '2500', 'ALL');
-    await eventually(() => !a.server.adapter.health().ok, 5000);
+    await waitUntil(() => !a.server.adapter.health().ok, 5000);
     await signedInRaw(a.wsUrl(), 'carol');
     // Node a's own watcher hears of carol at once.
-    await eventually(() => watchlistTexts(alice).length === 1);
+    await waitUntil(() => watchlistTexts(alice).length === 1);
     // Node b's hears of her once node a resynchronized.
-    await eventually(() => watchlistTexts(bob).length === 1, 8000);
-    await eventually(() => a.server.adapter.health().ok && b.server.adapter.health().ok, 5000);
+    await waitUntil(() => watchlistTexts(bob).length === 1, 8000);
+    await waitUntil(() => a.server.adapter.health().ok && b.server.adapter.health().ok, 5000);
     await alice.roundTrip();
     await bob.roundTrip();
     expect(watchlistTexts(alice)).toEqual([watchlistFrame('online', ['carol'])]);

@@ -3,16 +3,11 @@
  * `.here/.joining/.leaving`, and whispers; plus `@pushwire/sdk` publishing end to end.
  */
 import { Pusher as PushwireSdk } from '@pushwire/sdk';
+import { nextEvent, subscribed } from '@pushwire/test-support';
 import Echo from 'laravel-echo';
 import type PusherJs from 'pusher-js';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import {
-  MASTER_KEY_BASE64,
-  nextEvent,
-  officialSdk,
-  pusherClient,
-  subscribed,
-} from './conformance-helpers';
+import { MASTER_KEY_BASE64, officialSdk, pusherClient } from './conformance-helpers';
 import { APP, startServer } from './ws-helpers';
 
 function echoFor(client: PusherJs): Echo<'pusher'> {

@@ -4,10 +4,11 @@
  */
 import { createServer as createHttpServer, Server as HttpServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { connected, nextEvent, subscribed, waitUntil } from '@pushwire/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createServer } from '../src/index';
-import { connected, nextEvent, officialSdk, pusherClient, subscribed } from './conformance-helpers';
-import { APP, eventually, startServer } from './ws-helpers';
+import { officialSdk, pusherClient } from './conformance-helpers';
+import { APP, startServer } from './ws-helpers';
 
 describe('pusher-js + official pusher SDK', () => {
   it('receives SDK-triggered events on public, private and encrypted channels', async () => {
@@ -99,7 +100,7 @@ describe('pusher-js + official pusher SDK', () => {
     expect(client.user.user_data).toEqual({ id: '42', user_info: { name: 'Ada' } });
     // pusher-js subscribes to #server-to-user-42 after signin; wait until the server has it.
     const userChannel = client.user as unknown as { serverToUserChannel?: { subscribed: boolean } };
-    await eventually(() => userChannel.serverToUserChannel?.subscribed === true);
+    await waitUntil(() => userChannel.serverToUserChannel?.subscribed === true);
     const received = new Promise<unknown>((resolve) => client.user.bind('greeting', resolve));
     await officialSdk(address.port).sendToUser('42', 'greeting', { hi: 'Ada' });
     expect(await received).toEqual({ hi: 'Ada' });
@@ -186,13 +187,13 @@ describe('pusher-js + official pusher SDK', () => {
     backend = secondBackend;
     await closing;
 
-    await eventually(
+    await waitUntil(
       () =>
         client.connection.state === 'connected' && client.connection.socket_id !== firstSocketId,
     );
     expect(codes).toContain(4200);
     // pusher-js resubscribes by itself; a trigger then reaches it.
-    await eventually(async () => (await second.adapter.channel(APP.id, 'news')) !== undefined);
+    await waitUntil(async () => (await second.adapter.channel(APP.id, 'news')) !== undefined);
     const received = nextEvent(client, 'news', 'after');
     await officialSdk(port).trigger('news', 'after', 'ok');
     expect(await received).toBe('ok');

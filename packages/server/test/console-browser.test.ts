@@ -8,10 +8,11 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Pusher as PushwireSdk } from '@pushwire/sdk';
+import { nextEvent, subscribed } from '@pushwire/test-support';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createServer, type ServerOptions } from '../src/index';
-import { nextEvent, pusherClient, subscribed } from './conformance-helpers';
+import { pusherClient } from './conformance-helpers';
 import { APP } from './ws-helpers';
 
 const CHROMIUM = process.env['PUSHWIRE_CHROMIUM'] ?? '/usr/bin/chromium';

@@ -5,13 +5,14 @@
  * nobody watches (a raw subscriber on the debug channel counts the entries sent).
  */
 import { randomUUID } from 'node:crypto';
+import { waitUntil } from '@pushwire/test-support';
 import { Redis } from 'ioredis';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { RedisAdapter } from '../src/adapters/redis';
 import { createServer } from '../src/index';
 import { useRedisServer } from './helpers/redis-server';
 import { SseClient } from './helpers/sse-client';
-import { connect, eventually } from './ws-helpers';
+import { connect } from './ws-helpers';
 
 const redisUrl = useRedisServer();
 
@@ -45,7 +46,7 @@ describe('the console on a Redis cluster', () => {
     const overview = async (): Promise<Overview> =>
       (await (await fetch(`${a.base}/console/api/apps/app-id/overview`)).json()) as Overview;
     // B answers A's announcement with its connection count: from then on it forwards entries.
-    await eventually(async () => (await overview()).nodes === 2, 10_000);
+    await waitUntil(async () => (await overview()).nodes === 2, 10_000);
 
     const client = await connect(b.wsUrl);
     const socketId = await client.socketId();
@@ -54,7 +55,7 @@ describe('the console on a Redis cluster', () => {
     expect(subscribed['node']).toBe(b.server.adapter.nodeId);
     expect(subscribed['node']).not.toBe(a.server.adapter.nodeId);
 
-    await eventually(async () => {
+    await waitUntil(async () => {
       const now = await overview();
       return (
         now.connections === 1 &&
@@ -85,7 +86,7 @@ describe('the console on a Redis cluster', () => {
     expect(before).toBe(0);
 
     const stream = await SseClient.connect(`${a.base}/console/api/apps/app-id/stream`);
-    await eventually(() => kinds.includes('s'), 10_000); // B answered A's interest
+    await waitUntil(() => kinds.includes('s'), 10_000); // B answered A's interest
     await quiet.join('watched');
     await stream.entry({ kind: 'subscribed', channel: 'watched' });
     expect(kinds.filter((kind) => kind === 'e').length).toBeGreaterThan(0);

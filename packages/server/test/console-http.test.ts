@@ -6,10 +6,10 @@
  * session token or a REST signature; a wrong secret is a 401 that never echoes it.
  */
 import { Pusher as PushwireSdk, signRequest } from '@pushwire/sdk';
+import { startWebhookReceiver } from '@pushwire/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { type AppOptions, createServer, type ServerOptions } from '../src/index';
 import { SseClient } from './helpers/sse-client';
-import { startWebhookReceiver } from './http-helpers';
 import { connect } from './ws-helpers';
 
 const DEV = { id: 'app-id', key: 'app-key', secret: 'app-secret' } as const;

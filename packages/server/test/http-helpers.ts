@@ -1,15 +1,10 @@
 /**
  * @module test/http-helpers
  * Helpers of the REST and webhook tests: a real server on 127.0.0.1:0 (closed after the test), the
- * official `pusher` client pointed at it, raw signed requests built with the SDK's `signRequest`
- * (to produce requests the official client refuses to send), and a webhook receiver.
+ * official `pusher` client pointed at it, and raw signed requests built with the SDK's
+ * `signRequest` (to produce requests the official client refuses to send). The webhook receiver is
+ * in `@pushwire/test-support`.
  */
-import {
-  createServer as createHttpServer,
-  type Server as HttpServer,
-  type IncomingHttpHeaders,
-} from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { signRequest } from '@pushwire/sdk';
 import Pusher from 'pusher';
 import { onTestFinished } from 'vitest';
@@ -146,95 +141,4 @@ export async function rejectionOf(call: Promise<unknown>): Promise<PusherRequest
     return error as PusherRequestError;
   }
   throw new Error('expected the request to fail');
-}
-
-/** One request received by a {@link WebhookReceiver}. */
-/** Listens on 127.0.0.1 port 0 until the running test ends (then closes every socket); the port. */
-export async function listenUntilTestEnds(server: HttpServer): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  return (server.address() as AddressInfo).port;
-}
-
-export interface ReceivedWebhook {
-  readonly headers: IncomingHttpHeaders;
-  readonly rawBody: string;
-  /** The status the receiver answered. */
-  readonly status: number;
-}
-
-export interface WebhookReceiver {
-  readonly url: string;
-  readonly received: ReceivedWebhook[];
-  /** Resolves once at least `count` requests arrived. */
-  waitFor(count: number): Promise<ReceivedWebhook[]>;
-}
-
-/**
- * A local webhook endpoint on 127.0.0.1:0. `statusFor(n)` picks the status of the n-th request
- * (0-based); default 200. Closed after the test.
- */
-export async function startWebhookReceiver(
-  statusFor: (index: number) => number = () => 200,
-): Promise<WebhookReceiver> {
-  const received: ReceivedWebhook[] = [];
-  let waiters: { count: number; resolve: () => void }[] = [];
-  const server = createHttpServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const status = statusFor(received.length);
-      received.push({
-        headers: req.headers,
-        rawBody: Buffer.concat(chunks).toString('utf8'),
-        status,
-      });
-      res.writeHead(status, { 'content-type': 'text/plain' });
-      res.end(status < 300 ? 'ok' : 'fail');
-      waiters = waiters.filter((waiter) => {
-        if (received.length < waiter.count) return true;
-        waiter.resolve();
-        return false;
-      });
-    });
-  });
-  const port = await listenUntilTestEnds(server);
-  return {
-    url: `http://127.0.0.1:${port}/hooks`,
-    received,
-    waitFor: (count) =>
-      received.length >= count
-        ? Promise.resolve(received)
-        : new Promise((resolve) => waiters.push({ count, resolve: () => resolve(received) })),
-  };
-}
-
-/** One event of a received webhook body, as sent. */
-export interface HookEvent {
-  readonly name: string;
-  readonly channel?: string;
-  readonly user_id?: string;
-  readonly [field: string]: unknown;
-}
-
-/** A webhook endpoint that answers 200 and lists the events of every body received, in order. */
-export async function startWebhookEventLog(): Promise<{
-  readonly url: string;
-  readonly events: HookEvent[];
-}> {
-  const receiver = await startWebhookReceiver();
-  return {
-    url: receiver.url,
-    get events() {
-      return receiver.received.flatMap(
-        (hook) => (JSON.parse(hook.rawBody) as { events: HookEvent[] }).events,
-      );
-    },
-  };
 }

@@ -2,9 +2,11 @@
  * REST API routes driven by the official `pusher` client and by raw requests signed with the
  * SDK's `signRequest`, against a real server on 127.0.0.1:0 with real WebSocket subscribers.
  */
+
+import { waitUntil } from '@pushwire/test-support';
 import { describe, expect, it } from 'vitest';
 import { REST_APP, rawRequest, signedRequest, startRestServer } from './http-helpers';
-import { connect, eventually } from './ws-helpers';
+import { connect } from './ws-helpers';
 
 const presenceData = (id: string) => JSON.stringify({ user_id: id, user_info: { name: id } });
 
@@ -359,6 +361,6 @@ describe('path prefix', () => {
     }
     const health = await rawRequest(rest.port, { method: 'GET', path: '/pusher/health' });
     expect(health.status).toBe(200);
-    await eventually(() => rest.server.metrics.get('pushwire_api_events_total') === 4);
+    await waitUntil(() => rest.server.metrics.get('pushwire_api_events_total') === 4);
   });
 });

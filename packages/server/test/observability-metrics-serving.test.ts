@@ -6,6 +6,7 @@
  * Every scrape is parsed line by line.
  */
 import { Pusher } from '@pushwire/sdk';
+import { startWebhookReceiver } from '@pushwire/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { encodePublish, parseEnvelope } from '../src/adapters/redis/envelope';
 import { mergeOptions, optionsFromEnv } from '../src/apps/load-config';
@@ -19,7 +20,7 @@ import {
   silentLogger,
 } from '../src/index';
 import { PROCESS_METRICS_MIN_INTERVAL_MS } from '../src/observability/process-metrics';
-import { rawRequest, startWebhookReceiver } from './http-helpers';
+import { rawRequest } from './http-helpers';
 import { connect, RawClient } from './ws-helpers';
 
 const APP_A: AppOptions = { id: 'app-a', key: 'key-a', secret: 'secret-a' };

@@ -4,10 +4,11 @@
  * code, app id and reason. `app_id` is only ever a configured app's id.
  */
 import { channelAuthSignature } from '@pushwire/sdk';
+import { waitUntil } from '@pushwire/test-support';
 import { describe, expect, it } from 'vitest';
 import type { Logger } from '../src/observability/logger';
 import { REST_APP, signedRequest, startRestServer } from './http-helpers';
-import { APP, connect, eventually, RawClient, startServer } from './ws-helpers';
+import { APP, connect, RawClient, startServer } from './ws-helpers';
 
 interface Entry {
   readonly level: string;
@@ -75,7 +76,7 @@ describe('refusals are counted by kind and app, and logged at debug', () => {
     await client.event('pusher:subscription_error', 'private-a');
     client.send({ event: 'client-hi', channel: 'private-b', data: {} });
     // The refused subscribe sent one pusher:error too; the client event's is the second.
-    await eventually(() => client.count('pusher:error') === 2);
+    await waitUntil(() => client.count('pusher:error') === 2);
     const metrics = server.metrics.render();
     expect(metrics).toContain(
       `pushwire_refusals_total{app_id="${APP.id}",kind="subscription_auth"} 1`,

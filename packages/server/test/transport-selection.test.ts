@@ -5,10 +5,11 @@
  */
 
 import { createServer as createHttpServer } from 'node:http';
+import { listenUntilTestEnds, waitUntil } from '@pushwire/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createServer, ServerConfigError } from '../src/index';
-import { listenUntilTestEnds, REST_APP, signedRequest } from './http-helpers';
-import { eventually, RawClient, startServer } from './ws-helpers';
+import { REST_APP, signedRequest } from './http-helpers';
+import { RawClient, startServer } from './ws-helpers';
 
 const underBun = typeof (globalThis as { Bun?: unknown }).Bun !== 'undefined';
 const available = underBun ? (['node', 'bun'] as const) : (['node'] as const);
@@ -58,7 +59,7 @@ describe('transport selection', () => {
       await client.socketId();
       client.send({ event: 'pusher:ping', data: 'x'.repeat(9000) });
       expect((await client.closed).code).toBe(1009);
-      await eventually(
+      await waitUntil(
         () => server.metrics.get('pushwire_errors_total', { kind: 'frame_too_large' }) === 1,
       );
     },

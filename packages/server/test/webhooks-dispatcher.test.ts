@@ -7,6 +7,12 @@
 import { createServer as createHttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pusher as SdkPusher } from '@pushwire/sdk';
+import {
+  listenUntilTestEnds,
+  type ReceivedWebhook,
+  startWebhookReceiver,
+  waitUntil,
+} from '@pushwire/test-support';
 import Pusher from 'pusher';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import {
@@ -19,8 +25,6 @@ import { createLogger, silentLogger } from '../src/observability/logger';
 import { Metrics } from '../src/observability/metrics';
 import { WebhookDispatcher, type WebhookDispatcherOptions } from '../src/webhooks/dispatcher';
 import type { ServerWebhookEvent } from '../src/webhooks/events';
-import { listenUntilTestEnds, type ReceivedWebhook, startWebhookReceiver } from './http-helpers';
-import { eventually } from './ws-helpers';
 
 const HOOK_APP: AppOptions = { id: '77', key: 'hook-key', secret: 'hook-secret-9876' };
 
@@ -143,7 +147,7 @@ describe('WebhookDispatcher', () => {
       name: 'cache_miss',
       channel: 'c',
     });
-    await eventually(() => metrics.get('pushwire_webhooks_sent_total', { result: 'failed' }) === 1);
+    await waitUntil(() => metrics.get('pushwire_webhooks_sent_total', { result: 'failed' }) === 1);
     expect(metrics.get('pushwire_webhooks_sent_total', { result: 'retry' })).toBeGreaterThan(0);
     expect(hooks.pendingCount).toBe(0);
   });
@@ -402,7 +406,7 @@ describe('WebhookDispatcher', () => {
     });
     const app = appWith([{ url: `HTTP://127.0.0.1:${port}/h` }]);
     for (const channel of ['a', 'b', 'c']) hooks.emit(app, { name: 'channel_occupied', channel });
-    await eventually(() => metrics.get('pushwire_webhooks_sent_total', { result: 'failed' }) === 1);
+    await waitUntil(() => metrics.get('pushwire_webhooks_sent_total', { result: 'failed' }) === 1);
     expect(metrics.get('pushwire_webhooks_sent_total', { result: 'ok' })).toBe(2);
     expect(metrics.get('pushwire_webhooks_sent_total', { result: 'retry' })).toBeGreaterThan(0);
     expect(hooks.queueStats).toEqual({ queuedEvents: 0, queuedBytes: 0, inFlightRequests: 0 });

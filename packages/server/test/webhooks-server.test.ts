@@ -4,16 +4,13 @@
  * vacate delay, and no vacated when the channel is re-occupied within the delay. Every POST is
  * verified with the official `pusher` package.
  */
+
+import { type ReceivedWebhook, startWebhookReceiver, waitUntil } from '@pushwire/test-support';
 import Pusher from 'pusher';
 import { describe, expect, it } from 'vitest';
 import type { ServerWebhookEvent } from '../src/index';
-import {
-  REST_APP,
-  type ReceivedWebhook,
-  startRestServer,
-  startWebhookReceiver,
-} from './http-helpers';
-import { connect, eventually } from './ws-helpers';
+import { REST_APP, startRestServer } from './http-helpers';
+import { connect } from './ws-helpers';
 
 const official = new Pusher({
   appId: REST_APP.id,
@@ -46,12 +43,12 @@ describe('webhooks from a running server', () => {
     const client = await connect(rest.wsUrl());
     await client.join('presence-hooks', JSON.stringify({ user_id: 42, user_info: {} }), REST_APP);
     client.send({ event: 'client-wave', channel: 'presence-hooks', data: { hello: 'world' } });
-    await eventually(() =>
+    await waitUntil(() =>
       allEvents(receiver.received).some((event) => event.name === 'client_event'),
     );
 
     client.socket.close();
-    await eventually(() =>
+    await waitUntil(() =>
       allEvents(receiver.received).some((event) => event.name === 'channel_vacated'),
     );
     const events = allEvents(receiver.received);
@@ -94,7 +91,7 @@ describe('webhooks from a running server', () => {
     await second.join('blink', undefined, REST_APP);
     // A later, unrelated event proves the dispatcher processed everything before it.
     await second.join('cache-sentinel', undefined, REST_APP);
-    await eventually(() =>
+    await waitUntil(() =>
       allEvents(receiver.received).some((event) => event.name === 'cache_miss'),
     );
     const names = allEvents(receiver.received)

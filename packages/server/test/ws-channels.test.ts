@@ -3,10 +3,11 @@
  * cache channels, subscription_count, serialization of subscribe/unsubscribe, cleanup on close.
  */
 import { channelAuthSignature } from '@pushwire/sdk';
+import { waitUntil } from '@pushwire/test-support';
 import { describe, expect, it } from 'vitest';
 import type { AdapterHandlers } from '../src/index';
 import { LocalAdapter } from '../src/index';
-import { APP, connect, dataOf, eventually, startServer } from './ws-helpers';
+import { APP, connect, dataOf, startServer } from './ws-helpers';
 
 const NO_COUNTS = { apps: [{ ...APP, subscriptionCountEvents: false }] };
 
@@ -130,7 +131,7 @@ describe('public, private and encrypted channels', () => {
     await client.join('presence-room', JSON.stringify({ user_id: 'u1' }));
     expect((await server.adapter.channels(APP.id)).size).toBe(3);
     client.socket.terminate();
-    await eventually(async () => (await server.adapter.channels(APP.id)).size === 0);
+    await waitUntil(async () => (await server.adapter.channels(APP.id)).size === 0);
     expect(await server.adapter.members(APP.id, 'presence-room')).toEqual([]);
   });
 });

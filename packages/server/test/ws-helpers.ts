@@ -164,15 +164,3 @@ export function dataOf(frame: Frame): unknown {
   if (typeof frame.data !== 'string') throw new Error(`data of ${frame.event} is not a string`);
   return JSON.parse(frame.data);
 }
-
-/** Resolves when `check` returns true, polling on the event loop (no fixed sleeps). */
-export async function eventually(
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 5000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}

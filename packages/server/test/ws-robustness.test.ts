@@ -2,9 +2,11 @@
  * Bad input never disturbs other clients; oversized frames close with 1009; a reader that stops
  * reading is dropped then closed with 4100; fan-out is exactly once and in publish order.
  */
+
+import { waitUntil } from '@pushwire/test-support';
 import { describe, expect, it } from 'vitest';
 import { LocalAdapter } from '../src/index';
-import { APP, connect, eventually, type RawClient, startServer } from './ws-helpers';
+import { APP, connect, type RawClient, startServer } from './ws-helpers';
 
 const BASE = { ...APP, subscriptionCountEvents: false };
 
@@ -112,7 +114,7 @@ describe('delivery', () => {
     stalled.socket.pause();
     const frame = JSON.stringify({ event: 'big', channel: 'news', data: 'x'.repeat(256 * 1024) });
     // Publish until the server has given up on the stalled socket (no sleeps: each round yields).
-    await eventually(async () => {
+    await waitUntil(async () => {
       adapter.publish({ appId: APP.id, channel: 'news', frame });
       await new Promise((resolve) => setImmediate(resolve));
       return server.metrics.get('pushwire_errors_total', { kind: 'over_capacity' }) === 1;

@@ -5,10 +5,11 @@
  * internal rosters hidden from the REST API, and real pusher-js `pusher.user.watchlist` listeners.
  */
 import { Pusher as PushwireSdk } from '@pushwire/sdk';
+import { waitUntil } from '@pushwire/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { type ChannelState, LocalAdapter } from '../src/index';
 import { signedIn, watchingClient, watchlistFrame } from './watchlist-helpers';
-import { APP, connect, eventually, type RawClient, startServer } from './ws-helpers';
+import { APP, connect, type RawClient, startServer } from './ws-helpers';
 
 const WATCHING_APP = { ...APP, watchlistEvents: true };
 
@@ -36,7 +37,7 @@ describe('watchlist events', () => {
     expect(watchlistTexts(alice)).toEqual([]);
 
     const bob1 = await signedInClient(wsUrl(), 'bob');
-    await eventually(() => watchlistTexts(alice).length === 1);
+    await waitUntil(() => watchlistTexts(alice).length === 1);
     expect(watchlistTexts(alice)).toEqual([watchlistFrame('online', ['bob'])]);
     expect(alice.texts.at(-1)).toBe(
       '{"event":"pusher_internal:watchlist_events","data":"{\\"events\\":[{\\"name\\":\\"online\\",\\"user_ids\\":[\\"bob\\"]}]}"}',
@@ -54,7 +55,7 @@ describe('watchlist events', () => {
     expect(watchlistTexts(alice)).toEqual([watchlistFrame('online', ['bob'])]);
 
     bob2.socket.close();
-    await eventually(() => watchlistTexts(alice).length === 2);
+    await waitUntil(() => watchlistTexts(alice).length === 2);
     expect(watchlistTexts(alice)).toEqual([
       watchlistFrame('online', ['bob']),
       watchlistFrame('offline', ['bob']),
@@ -69,7 +70,7 @@ describe('watchlist events', () => {
     await signedInClient(wsUrl(), 'bob');
     await signedInClient(wsUrl(), '7');
     const erin = await signedInClient(wsUrl(), 'erin', [7, 'carol', 'bob', 'bob', '7']);
-    await eventually(() => watchlistTexts(erin).length === 1);
+    await waitUntil(() => watchlistTexts(erin).length === 1);
     await erin.roundTrip();
     expect(watchlistTexts(erin)).toEqual([watchlistFrame('online', ['7', 'bob'])]);
     // signin_success comes first.
@@ -84,14 +85,14 @@ describe('watchlist events', () => {
     await signedInClient(wsUrl(), 'bob');
     await signedInClient(wsUrl(), 'carol');
     const alice = await signedInClient(wsUrl(), 'alice', ['bob']);
-    await eventually(() => watchlistTexts(alice).length === 1);
+    await waitUntil(() => watchlistTexts(alice).length === 1);
     await alice.signin(userData('alice', ['bob']));
-    await eventually(() => alice.count('pusher:signin_success') === 2);
+    await waitUntil(() => alice.count('pusher:signin_success') === 2);
     await alice.roundTrip();
     expect(watchlistTexts(alice)).toEqual([watchlistFrame('online', ['bob'])]);
 
     await alice.signin(userData('alice', ['carol']));
-    await eventually(() => watchlistTexts(alice).length === 2);
+    await waitUntil(() => watchlistTexts(alice).length === 2);
     expect(watchlistTexts(alice)[1]).toBe(watchlistFrame('online', ['carol']));
   });
 
@@ -114,7 +115,7 @@ describe('watchlist events', () => {
     const { wsUrl } = await startServer({ apps: [WATCHING_APP], adapter: new SlowReads() });
     const bob = await signedInClient(wsUrl(), 'bob');
     const alice = await signedInClient(wsUrl(), 'alice', ['bob']);
-    await eventually(() => reads === 1);
+    await waitUntil(() => reads === 1);
     bob.socket.close();
     await bob.closed;
     await alice.roundTrip();
@@ -138,7 +139,7 @@ describe('watchlist events', () => {
     });
     await signedInClient(wsUrl(), 'u100');
     await signedInClient(wsUrl(), 'u99');
-    await eventually(() => watchlistTexts(watcher).length === 1);
+    await waitUntil(() => watchlistTexts(watcher).length === 1);
     await watcher.roundTrip();
     expect(watchlistTexts(watcher)).toEqual([watchlistFrame('online', ['u99'])]);
     expect(watcher.socket.readyState).toBe(watcher.socket.OPEN);
@@ -182,7 +183,7 @@ describe('watchlist events', () => {
     const { wsUrl, address } = await startServer({ apps: [WATCHING_APP] });
     const alice = await signedInClient(wsUrl(), 'alice', ['bob']);
     const bob = await signedInClient(wsUrl(), 'bob');
-    await eventually(() => watchlistTexts(alice).length === 1);
+    await waitUntil(() => watchlistTexts(alice).length === 1);
     const sdk = new PushwireSdk({
       appId: APP.id,
       key: APP.key,
@@ -194,7 +195,7 @@ describe('watchlist events', () => {
     onTestFinished(() => sdk.close());
     await sdk.terminateUserConnections('bob');
     expect((await bob.closed).code).toBe(4009);
-    await eventually(() => watchlistTexts(alice).length === 2);
+    await waitUntil(() => watchlistTexts(alice).length === 2);
     expect(watchlistTexts(alice)[1]).toBe(watchlistFrame('offline', ['bob']));
   });
 
@@ -203,7 +204,7 @@ describe('watchlist events', () => {
     const alice = await signedInClient(wsUrl(), 'alice', ['bob']);
     const bob = await signedInClient(wsUrl(), 'bob');
     await bob.join('lobby');
-    await eventually(() => watchlistTexts(alice).length === 1);
+    await waitUntil(() => watchlistTexts(alice).length === 1);
     const sdk = new PushwireSdk({
       appId: APP.id,
       key: APP.key,
@@ -226,7 +227,7 @@ describe('watchlist events', () => {
     alice.socket.close();
     bob.socket.close();
     await Promise.all([alice.closed, bob.closed]);
-    await eventually(async () => (await server.adapter.channels(APP.id)).size === 0);
+    await waitUntil(async () => (await server.adapter.channels(APP.id)).size === 0);
   });
 
   it('delivers to pusher.user.watchlist listeners of real pusher-js clients', async () => {
@@ -235,14 +236,14 @@ describe('watchlist events', () => {
     await signedIn(carol);
     const alice = watchingClient(address.port, 'alice', ['bob', 'carol']);
     await signedIn(alice);
-    await eventually(() => alice.seen.length === 1);
+    await waitUntil(() => alice.seen.length === 1);
     expect(alice.seen).toEqual([
       { bound: 'online', event: { name: 'online', user_ids: ['carol'] } },
     ]);
 
     const bob = watchingClient(address.port, 'bob', ['alice']);
     await signedIn(bob);
-    await eventually(() => alice.seen.length === 2 && bob.seen.length === 1);
+    await waitUntil(() => alice.seen.length === 2 && bob.seen.length === 1);
     expect(alice.seen[1]).toEqual({
       bound: 'online',
       event: { name: 'online', user_ids: ['bob'] },
@@ -250,13 +251,13 @@ describe('watchlist events', () => {
     expect(bob.ids('online')).toEqual(['alice']);
 
     carol.client.disconnect();
-    await eventually(() => alice.seen.length === 3);
+    await waitUntil(() => alice.seen.length === 3);
     expect(alice.seen[2]).toEqual({
       bound: 'offline',
       event: { name: 'offline', user_ids: ['carol'] },
     });
     alice.client.disconnect();
-    await eventually(() => bob.seen.length === 2);
+    await waitUntil(() => bob.seen.length === 2);
     expect(bob.ids('offline')).toEqual(['alice']);
   });
 });

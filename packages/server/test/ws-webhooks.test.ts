@@ -3,9 +3,10 @@
  * occupied/vacated and member added/removed on the adapter's transitions only, client_event with a
  * string data, a deduplicated cache_miss, and subscription_count.
  */
+
+import { startWebhookEventLog, waitUntil } from '@pushwire/test-support';
 import { describe, expect, it } from 'vitest';
-import { startWebhookEventLog } from './http-helpers';
-import { APP, connect, eventually, startServer } from './ws-helpers';
+import { APP, connect, startServer } from './ws-helpers';
 
 describe('webhooks from WebSocket activity', () => {
   it('sends occupied, member_added, client_event, member_removed and vacated once each', async () => {
@@ -24,7 +25,7 @@ describe('webhooks from WebSocket activity', () => {
     await b.event('client-hi');
     a.socket.close();
     b.socket.close();
-    await eventually(() => hook.events.some((e) => e.name === 'channel_vacated'));
+    await waitUntil(() => hook.events.some((e) => e.name === 'channel_vacated'));
     expect(hook.events).toEqual([
       { name: 'channel_occupied', channel: 'presence-room' },
       { name: 'member_added', channel: 'presence-room', user_id: 'u1' },
@@ -54,7 +55,7 @@ describe('webhooks from WebSocket activity', () => {
     await b.join('cache-x');
     await a.event('pusher:cache_miss');
     await b.event('pusher:cache_miss');
-    await eventually(() => hook.events.filter((e) => e.name === 'subscription_count').length === 2);
+    await waitUntil(() => hook.events.filter((e) => e.name === 'subscription_count').length === 2);
     await a.roundTrip();
     expect(hook.events.filter((e) => e.name === 'cache_miss')).toEqual([
       { name: 'cache_miss', channel: 'cache-x' },

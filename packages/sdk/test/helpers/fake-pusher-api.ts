@@ -164,12 +164,3 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
   (api as { port: number }).port = (server.address() as AddressInfo).port;
   return api;
 }
-
-/** A port on 127.0.0.1 that nothing listens on (bound, then released). */
-export async function unusedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

@@ -116,8 +116,3 @@ export function transportTo(
   onTestFinished(() => transport.close());
   return transport;
 }
-
-/** Resolves once `condition()` holds, checking after each turn of the event loop. */
-export async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise<void>((resolve) => setImmediate(resolve));
-}

@@ -8,9 +8,10 @@
 import { randomBytes } from 'node:crypto';
 import { connect as connectTcp, type Socket } from 'node:net';
 import { channelAuthSignature } from '@pushwire/sdk';
+import { waitUntil } from '@pushwire/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Logger } from '../../src/index';
-import { APP, connect, eventually, startServer } from '../ws-helpers';
+import { APP, connect, startServer } from '../ws-helpers';
 import { cpuMsDuring, encodeClientFrame } from './support';
 
 const CHANNEL = 'private-room';
@@ -59,7 +60,7 @@ class RawSession {
 
   async socketId(): Promise<string> {
     let id: string | undefined;
-    await eventually(() => {
+    await waitUntil(() => {
       id = /socket_id\\":\\"([0-9.]+)/.exec(this.text)?.[1];
       return id !== undefined;
     });
@@ -70,7 +71,7 @@ class RawSession {
   async roundTrip(): Promise<void> {
     const pongs = this.count('pusher:pong');
     this.send({ event: 'pusher:ping', data: {} });
-    await eventually(() => this.count('pusher:pong') > pongs, 20_000);
+    await waitUntil(() => this.count('pusher:pong') > pongs, 20_000);
   }
 }
 
@@ -123,7 +124,7 @@ describe('client input that cannot be serialized', () => {
       });
       session.send({ event: 'pusher:subscribe', data: { channel: CHANNEL, auth } });
     }
-    await eventually(() =>
+    await waitUntil(() =>
       subscribed.every((session) => session.count('pusher_internal:subscription_succeeded') === 1),
     );
     const sessions = [...unsubscribed, ...subscribed];

@@ -7,13 +7,14 @@
  */
 
 import { connect as connectTcp, type Socket } from 'node:net';
+import { waitUntil } from '@pushwire/test-support';
 import { describe, expect, it } from 'vitest';
 import { optionsFromEnv } from '../../src/apps/load-config';
 import { clientIp, ipLimitKey } from '../../src/net/client-ip';
 import { TrustedProxies } from '../../src/net/trusted-proxies';
 import { DEFAULT_MAX_CONNECTIONS_PER_IP } from '../../src/options/defaults';
 import { resolveServerOptions } from '../../src/options/resolve';
-import { connect, eventually, RawClient, startServer } from '../ws-helpers';
+import { connect, RawClient, startServer } from '../ws-helpers';
 
 /** Resolves 'open' when the connection is established, else the close code it got. */
 async function outcome(client: RawClient): Promise<'open' | number> {
@@ -75,7 +76,7 @@ describe('attack: connection floods from one IP', () => {
     const refused = new RawClient(wsUrl());
     expect(await outcome(refused)).toBe(1006);
     idle[0]?.destroy();
-    await eventually(async () => (await outcome(new RawClient(wsUrl()))) === 'open');
+    await waitUntil(async () => (await outcome(new RawClient(wsUrl()))) === 'open');
     first.socket.close();
     second.socket.close();
     for (const socket of idle) socket.destroy();
@@ -118,7 +119,7 @@ describe('attack: connection floods from one IP', () => {
     expect(server.metrics.get('pushwire_errors_total', { kind: 'server_full' })).toBe(1);
     first.socket.close();
     await first.closed;
-    await eventually(async () => (await outcome(new RawClient(wsUrl()))) === 'open');
+    await waitUntil(async () => (await outcome(new RawClient(wsUrl()))) === 'open');
   });
 });
 

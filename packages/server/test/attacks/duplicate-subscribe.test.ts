@@ -6,8 +6,9 @@
  * must this server: no more bytes out than in, and nothing changes in the channel.
  */
 import { channelAuthSignature } from '@pushwire/sdk';
+import { waitUntil } from '@pushwire/test-support';
 import { describe, expect, it } from 'vitest';
-import { APP, connect, eventually, startServer } from '../ws-helpers';
+import { APP, connect, startServer } from '../ws-helpers';
 
 const ROSTER = 100;
 // Within the default inbound frame burst: the budget would otherwise close the connection first.
@@ -40,7 +41,7 @@ describe('repeated subscribe to a held presence channel', () => {
     // Every repeat gets an answer (pings are answered outside the subscription queue, so a round
     // trip proves nothing); bounded, since the old server's answers overflowed the outbound buffer.
     const answered = () => client.texts.length - textsBefore;
-    await eventually(() => answered() >= REPEATS, 8_000).catch(() => undefined);
+    await waitUntil(() => answered() >= REPEATS, 8_000).catch(() => undefined);
     await client.roundTrip();
 
     const answers = client.texts.slice(textsBefore);

@@ -10,9 +10,10 @@
 import { randomBytes } from 'node:crypto';
 import { connect as connectTcp, type Socket } from 'node:net';
 import { channelAuthSignature } from '@pushwire/sdk';
+import { waitUntil } from '@pushwire/test-support';
 import { describe, expect, it } from 'vitest';
 import { fullTokens, inboundBudgetFor, spendInbound } from '../../src/core/inbound-budget';
-import { APP, connect, eventually, startServer } from '../ws-helpers';
+import { APP, connect, startServer } from '../ws-helpers';
 import { encodeClientFrame, PingMonitor } from './support';
 
 /** Worst bystander ping allowed during a flood (the old code held it for seconds). */
@@ -200,7 +201,7 @@ describe('attack: single-connection frame flood', () => {
     const { wsUrl } = await startServer();
     const client = await connect(wsUrl());
     for (let i = 0; i < 200; i++) client.subscribe(`room-${i}`);
-    await eventually(() => client.count('pusher_internal:subscription_succeeded') === 200);
+    await waitUntil(() => client.count('pusher_internal:subscription_succeeded') === 200);
     await client.roundTrip();
     expect(client.count('pusher:error')).toBe(0);
   });

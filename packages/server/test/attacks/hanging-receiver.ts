@@ -4,7 +4,7 @@
  * stuck backend), counting the sockets it holds open at once and in total.
  */
 import { createServer as createHttpServer } from 'node:http';
-import { listenUntilTestEnds } from '../http-helpers';
+import { listenUntilTestEnds } from '@pushwire/test-support';
 
 /** A receiver that never answers. */
 export interface HangingReceiver {

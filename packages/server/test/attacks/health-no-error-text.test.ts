@@ -5,11 +5,13 @@
  * Now `/health` and `/ready` answer a status and booleans or fixed reasons only; the detail goes to
  * the logs, and `/metrics` reports `pushwire_adapter_up 0`.
  */
+
+import { waitUntil } from '@pushwire/test-support';
 import { describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/observability/logger';
 import { startRedisServer } from '../helpers/redis-server';
 import { rawRequest } from '../http-helpers';
-import { eventually, startServer } from '../ws-helpers';
+import { startServer } from '../ws-helpers';
 
 /** A logger that keeps every line (message and fields) as text. */
 function recordingLogger(lines: string[]): Logger {
@@ -36,7 +38,7 @@ describe('attack: reading internals from /health', () => {
       redisUrl: `redis://:pa55word@127.0.0.1:${redis.port}`,
       logger: recordingLogger(lines),
     });
-    await eventually(() => lines.some((line) => line.includes('redis unavailable')), 5000);
+    await waitUntil(() => lines.some((line) => line.includes('redis unavailable')), 5000);
     const port = node.address.port;
 
     const health = await rawRequest(port, { method: 'GET', path: '/health' });

@@ -6,10 +6,11 @@
  * (not even a local delivery), so the SDK's retry delivers the event once Redis is back.
  */
 import { Pusher, signRequest } from '@pushwire/sdk';
+import { waitUntil } from '@pushwire/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { RedisAdapter } from '../../src/adapters/redis';
 import { startRedisServer } from '../helpers/redis-server';
-import { APP, connect, eventually, startServer, type TestServer } from '../ws-helpers';
+import { APP, connect, startServer, type TestServer } from '../ws-helpers';
 
 function startNode(url: string, keyPrefix: string): Promise<TestServer> {
   const adapter = new RedisAdapter({
@@ -74,7 +75,7 @@ describe('attack: REST publishes while Redis is down', () => {
     await onA.join('news');
     await onB.join('news');
     await redis.stop();
-    await eventually(() => !a.server.adapter.health().ok, 5000);
+    await waitUntil(() => !a.server.adapter.health().ok, 5000);
 
     const single = await post(a, 'events', { name: 'lost', channel: 'news', data: '{}' });
     expect(single.status).toBe(503);

@@ -6,12 +6,14 @@
  * stayed unhealthy and cut off from the cluster for good. Now the resync goes in bounded batches:
  * the node is healthy again and cross-node delivery works within 15 s of Redis coming back.
  */
+
+import { waitUntil } from '@pushwire/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Adapter } from '../../src/adapters/adapter';
 import { RedisAdapter } from '../../src/adapters/redis';
 import { startRedisServer } from '../helpers/redis-server';
 import { signedRequest } from '../http-helpers';
-import { APP, connect, eventually, startServer, type TestServer } from '../ws-helpers';
+import { APP, connect, startServer, type TestServer } from '../ws-helpers';
 
 const SUBSCRIPTIONS = 100_000;
 const RECOVERY_MS = 15_000;
@@ -71,10 +73,10 @@ describe('attack: a Redis restart under a node holding 100,000 subscriptions', (
       });
 
       await redis.stop();
-      await eventually(() => !big.server.adapter.health().ok, 5000);
+      await waitUntil(() => !big.server.adapter.health().ok, 5000);
       await redis.restart();
       const restartedAt = Date.now();
-      await eventually(
+      await waitUntil(
         () => big.server.adapter.health().ok && other.server.adapter.health().ok,
         RECOVERY_MS,
       );

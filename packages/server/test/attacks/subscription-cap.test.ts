@@ -5,8 +5,10 @@
  * `pushwire_errors_total{kind="subscription_limit"}`; the socket stays open and a slot freed by an
  * unsubscribe can be used again.
  */
+
+import { waitUntil } from '@pushwire/test-support';
 import { describe, expect, it } from 'vitest';
-import { APP, connect, eventually, startServer } from '../ws-helpers';
+import { APP, connect, startServer } from '../ws-helpers';
 
 const DEFAULT_CAP = 1_000;
 // Within the default inbound frame burst (the cap + 100), so the budget does not close the socket.
@@ -25,7 +27,7 @@ describe('per-connection subscription cap', () => {
     const answered = () =>
       client.count('pusher_internal:subscription_succeeded') +
       client.count('pusher:subscription_error');
-    await eventually(() => answered() >= ATTEMPTS, 15_000).catch(() => undefined);
+    await waitUntil(() => answered() >= ATTEMPTS, 15_000).catch(() => undefined);
 
     expect(client.count('pusher_internal:subscription_succeeded')).toBe(DEFAULT_CAP);
     const refusals = client.frames.filter((f) => f.event === 'pusher:subscription_error');
@@ -48,7 +50,7 @@ describe('per-connection subscription cap', () => {
     // Still connected; an unsubscribe frees a slot.
     client.send({ event: 'pusher:unsubscribe', data: { channel: 'cap-0' } });
     await client.join('after-unsubscribe');
-    await eventually(async () => (await server.adapter.channel(APP.id, 'cap-0')) === undefined);
+    await waitUntil(async () => (await server.adapter.channel(APP.id, 'cap-0')) === undefined);
   });
 
   it('follows the app limit override', async () => {
@@ -57,7 +59,7 @@ describe('per-connection subscription cap', () => {
     });
     const client = await connect(wsUrl());
     for (let i = 0; i < 5; i += 1) client.send(subscribeFrame(`small-${i}`));
-    await eventually(() => client.count('pusher:error') >= 2, 15_000).catch(() => undefined);
+    await waitUntil(() => client.count('pusher:error') >= 2, 15_000).catch(() => undefined);
     expect(client.count('pusher_internal:subscription_succeeded')).toBe(3);
     expect(client.count('pusher:subscription_error')).toBe(2);
   });

@@ -5,9 +5,11 @@
  * bystander's ping held 9 s); each subscribe must now cost the same whatever the number of
  * channels. Also pins Pusher's default: no `pusher_internal:subscription_count` unless enabled.
  */
+
+import { waitUntil } from '@pushwire/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createServer } from '../../src/index';
-import { APP, connect, eventually, startServer } from '../ws-helpers';
+import { APP, connect, startServer } from '../ws-helpers';
 import { cpuMsDuring, encodeClientFrame, PingMonitor, rawWebSocket } from './support';
 
 const CHANNELS = 40_000;
@@ -35,7 +37,7 @@ describe('subscription_count under a flood of distinct channels', () => {
     );
     const cpuMs = await cpuMsDuring(async () => {
       attacker.write(frames);
-      await eventually(
+      await waitUntil(
         async () => (await server.adapter.channel(APP.id, `flood-${CHANNELS - 1}`)) !== undefined,
         60_000,
       );

@@ -6,10 +6,11 @@
  * the caps and the process does not grow by hundreds of MB (the old queue counted events only and
  * held every body), and the drops are counted with the app id.
  */
+
+import { startWebhookEventLog, waitUntil } from '@pushwire/test-support';
 import { describe, expect, it } from 'vitest';
 import type { AppOptions } from '../../src/index';
-import { startWebhookEventLog } from '../http-helpers';
-import { connect, eventually, type RawClient, startServer } from '../ws-helpers';
+import { connect, type RawClient, startServer } from '../ws-helpers';
 import { startHangingReceiver } from './hanging-receiver';
 
 const APP_A: AppOptions = {
@@ -77,12 +78,12 @@ describe('attack: webhook backlog', () => {
       for (let sent = 0; sent < 1_000; sent++) client.send(frame);
     });
     await Promise.all(clients.map((client) => client.roundTrip()));
-    await eventually(() => hanging.requests > 0);
+    await waitUntil(() => hanging.requests > 0);
 
     const joinedAt = Date.now();
     const member = await connect(wsUrl(APP_A.key));
     await member.join('announcements', undefined, APP_A);
-    await eventually(() => hookA.events.some((event) => event.name === 'channel_occupied'), 3_000);
+    await waitUntil(() => hookA.events.some((event) => event.name === 'channel_occupied'), 3_000);
     expect(Date.now() - joinedAt).toBeLessThan(2_000);
     expect(hookA.events).toEqual([{ name: 'channel_occupied', channel: 'announcements' }]);
 

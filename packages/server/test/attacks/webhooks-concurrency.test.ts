@@ -4,9 +4,11 @@
  * Now each (app, target) has at most `webhookConcurrencyPerTarget` (8) requests in flight, batching
  * on or off; the rest wait in the bounded backlog, and every request has a timeout.
  */
+
+import { waitUntil } from '@pushwire/test-support';
 import { describe, expect, it } from 'vitest';
 import type { AppOptions } from '../../src/index';
-import { connect, eventually, startServer } from '../ws-helpers';
+import { connect, startServer } from '../ws-helpers';
 import { startHangingReceiver } from './hanging-receiver';
 
 const DEFAULT_CONCURRENCY = 8;
@@ -30,7 +32,7 @@ async function sendClientEvents(wsUrl: string, count: number): Promise<void> {
 
 /** Lets the dispatcher open whatever it would open, then a little more time. */
 async function settle(receiver: { readonly requests: number }, atLeast: number): Promise<void> {
-  await eventually(() => receiver.requests >= atLeast);
+  await waitUntil(() => receiver.requests >= atLeast);
   await new Promise((resolve) => setTimeout(resolve, 500));
 }
 
@@ -73,9 +75,9 @@ describe('attack: outbound webhook sockets', () => {
     });
     await sendClientEvents(wsUrl(SENDER.key), 20);
     // Each round of 2 requests is abandoned after 200 ms and the next 2 start.
-    await eventually(() => hanging.requests >= 6, 5_000);
+    await waitUntil(() => hanging.requests >= 6, 5_000);
     // The receiver may see an abandoned round closing while the next one opens (2 rounds at most).
     expect(hanging.maxOpenSockets).toBeLessThanOrEqual(2 * 2);
-    await eventually(() => hanging.openSockets <= 2);
+    await waitUntil(() => hanging.openSockets <= 2);
   });
 });

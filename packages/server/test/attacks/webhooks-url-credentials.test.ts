@@ -5,14 +5,13 @@
  * the target fails and is retried.
  */
 import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { freePort, listenUntilTestEnds, waitUntil } from '@pushwire/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { resolveServerOptions, ServerConfigError } from '../../src/index';
 import { createLogger } from '../../src/observability/logger';
 import { Metrics } from '../../src/observability/metrics';
 import { WebhookDispatcher } from '../../src/webhooks/dispatcher';
-import { listenUntilTestEnds } from '../http-helpers';
-import { APP, connect, eventually, startServer } from '../ws-helpers';
+import { APP, connect, startServer } from '../ws-helpers';
 
 const USER = 'hook@user';
 const PASSWORD = 'pa:ss/w0rd-Sup3rSecret';
@@ -39,15 +38,6 @@ async function startReceiver(status: number): Promise<{ port: number; seen: Seen
   return { port, seen };
 }
 
-/** A port nothing listens on (connections are refused). */
-async function refusedPort(): Promise<number> {
-  const server = createHttpServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 function expectNoSecret(text: string): void {
   for (const secret of [PASSWORD, encodeURIComponent(PASSWORD), QUERY_TOKEN, USERINFO]) {
     expect(text).not.toContain(secret);
@@ -58,7 +48,7 @@ describe('attack: webhook URL with credentials and a query token', () => {
   it('sends Authorization: Basic to the clean URL and never logs the password or token', async () => {
     const good = await startReceiver(200);
     const failing = await startReceiver(500);
-    const refused = await refusedPort();
+    const refused = await freePort();
     const lines: string[] = [];
     const { server, wsUrl } = await startServer({
       logger: createLogger({ level: 'debug', write: (line) => lines.push(line) }),
@@ -80,15 +70,15 @@ describe('attack: webhook URL with credentials and a query token', () => {
     await client.join('occupied-once');
     await client.roundTrip();
 
-    await eventually(() => good.seen.length === 1);
+    await waitUntil(() => good.seen.length === 1);
     expect(good.seen[0]?.headers.authorization).toBe(EXPECTED_AUTHORIZATION);
     expect(good.seen[0]?.url).toBe(`/hooks?token=${QUERY_TOKEN}`);
     // The failing target was retried with the same credentials (retry logs were written).
-    await eventually(() => failing.seen.length >= 2, 8_000);
+    await waitUntil(() => failing.seen.length >= 2, 8_000);
     for (const request of failing.seen) {
       expect(request.headers.authorization).toBe(EXPECTED_AUTHORIZATION);
     }
-    await eventually(() => lines.some((line) => line.includes('ECONNREFUSED')));
+    await waitUntil(() => lines.some((line) => line.includes('ECONNREFUSED')));
 
     const retryLines = lines.filter((line) => line.includes('will retry'));
     expect(retryLines.length).toBeGreaterThanOrEqual(2);
@@ -98,7 +88,7 @@ describe('attack: webhook URL with credentials and a query token', () => {
   });
 
   it('gives up on a failing target without logging its credentials or query', async () => {
-    const refused = await refusedPort();
+    const refused = await freePort();
     const lines: string[] = [];
     const metrics = new Metrics();
     const dispatcher = new WebhookDispatcher({
@@ -122,7 +112,7 @@ describe('attack: webhook URL with credentials and a query token', () => {
     expect(app.webhooks[0]?.url).toBe(`https://127.0.0.1:${refused}/x?token=${QUERY_TOKEN}`);
     expect(app.webhooks[0]?.headers).toEqual({ authorization: EXPECTED_AUTHORIZATION });
     dispatcher.emit(app, { name: 'channel_occupied', channel: 'c' });
-    await eventually(() => metrics.get('pushwire_webhooks_sent_total', { result: 'failed' }) === 1);
+    await waitUntil(() => metrics.get('pushwire_webhooks_sent_total', { result: 'failed' }) === 1);
     expect(lines.some((line) => line.includes('giving up'))).toBe(true);
     expectNoSecret(lines.join('\n'));
     expectNoSecret(metrics.render());

@@ -14,11 +14,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { waitUntil } from '@pushwire/test-support';
 import { afterAll, beforeAll } from 'vitest';
 
 const MASTERS = 3;
 const READY_TIMEOUT_MS = 20_000;
-const POLL_MS = 50;
 const run = promisify(execFile);
 
 export interface RedisClusterHandle {
@@ -74,20 +74,15 @@ async function freeClusterPort(): Promise<number> {
   }
 }
 
+/** Polls `condition` (a failed command counts as not yet) until the cluster is ready for `what`. */
+const pollUntil = (condition: () => Promise<boolean>, what: string) =>
+  waitUntil(() => condition().catch(() => false), `redis cluster: ${what}`, READY_TIMEOUT_MS);
+
 async function cli(port: number, ...args: string[]): Promise<string> {
   const { stdout } = await run('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args], {
     timeout: 5000,
   });
   return stdout;
-}
-
-async function pollUntil(condition: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (await condition().catch(() => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
-  throw new Error(`redis cluster: ${what} not within ${READY_TIMEOUT_MS} ms`);
 }
 
 function spawnNode(port: number, dir: string): ChildProcess {

@@ -6,7 +6,8 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
+import { freePort } from '@pushwire/test-support';
 import { afterAll, beforeAll } from 'vitest';
 
 const READY_TIMEOUT_MS = 10_000;
@@ -32,17 +33,6 @@ function requireRedisServerBinary(): void {
         'Install it (e.g. `apt-get install -y redis-server` or `brew install redis`) and rerun.',
     );
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 /** Resolves when a raw PING gets +PONG. */

@@ -1,0 +1,23 @@
+/**
+ * @module @pushwire/test-support
+ * The helpers the pushwire test suites share (a private workspace, never published): waits with a
+ * deadline, ports on 127.0.0.1, a recording webhook receiver, real pusher-js clients.
+ */
+export { freePort, listenUntilTestEnds } from './ports';
+export {
+  type ClientApp,
+  type ClientIdentity,
+  connected,
+  nextEvent,
+  pusherClient,
+  subscribe,
+  subscribed,
+} from './pusher-js';
+export { STEP_TIMEOUT_MS, waitFor, waitUntil, within } from './wait';
+export {
+  type HookEvent,
+  type ReceivedWebhook,
+  startWebhookEventLog,
+  startWebhookReceiver,
+  type WebhookReceiver,
+} from './webhook-receiver';
