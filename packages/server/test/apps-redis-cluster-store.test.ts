@@ -4,11 +4,12 @@
  * and close its connections with 4001 when it is removed.
  */
 import { randomBytes } from 'node:crypto';
+import { waitUntil } from '@pushwire/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { type AppOptions, connectRedisAppStore, createServer } from '../src/index';
 import { silentLogger } from '../src/observability/logger';
 import { useRedisCluster } from './helpers/redis-cluster';
-import { APP, connect, eventually } from './ws-helpers';
+import { APP, connect } from './ws-helpers';
 
 const cluster = useRedisCluster();
 const STORED: AppOptions = Object.freeze({ id: 'c-1', key: 'c-key-1', secret: 'c-secret-1' });
@@ -34,12 +35,12 @@ describe('the Redis app store on a Redis Cluster', () => {
     onTestFinished(() => connected.close());
 
     await connected.store.add(STORED);
-    await eventually(() => a.server.apps.byId(STORED.id) !== undefined);
-    await eventually(() => b.server.apps.byId(STORED.id) !== undefined);
+    await waitUntil(() => a.server.apps.byId(STORED.id) !== undefined);
+    await waitUntil(() => b.server.apps.byId(STORED.id) !== undefined);
     const client = await connect(b.wsUrl(STORED.key));
 
     await connected.store.remove(STORED.id);
     expect(await client.closed).toEqual({ code: 4001, reason: 'Application was removed' });
-    await eventually(() => a.server.apps.byId(STORED.id) === undefined);
+    await waitUntil(() => a.server.apps.byId(STORED.id) === undefined);
   });
 });
