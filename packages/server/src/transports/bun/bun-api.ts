@@ -47,6 +47,8 @@ export interface BunServer<Data> {
   readonly hostname: string;
   upgrade(request: Request, options: { readonly data: Data }): boolean;
   requestIP(request: Request): BunSocketAddress | null;
+  /** Sets the idle timeout of `request`'s connection in seconds; 0 = never. */
+  timeout(request: Request, seconds: number): void;
   /** Stops listening; `true` also closes every open connection. */
   stop(closeActiveConnections?: boolean): Promise<void>;
 }

@@ -5,7 +5,7 @@
  * no hook for an accepted TCP socket, so `maxConnectionsPerIp` counts each peer's WebSockets (from
  * the upgrade to the close) and HTTP requests in flight; an upgrade over the limit gets HTTP 503.
  * Idle HTTP connections are closed after `requestTimeoutMs` (Bun's `idleTimeout`, in whole
- * seconds, at most 255). Fan-out sends to each socket (no topic publish: see the README on why).
+ * seconds, at most 255); a streamed answer (the console's live log) is exempt. Fan-out sends to each socket (no topic publish: see the README on why).
  *
  * TLS: `server.reload()` of Bun does not change the certificate, so `reloadTls()` binds a second
  * Bun.serve with the new certificate on the same port (SO_REUSEPORT, set on every TLS listener)
@@ -144,7 +144,9 @@ export class BunBinding implements ServerTransport {
       peer.release();
       return jsonResponse(400, 'WebSocket upgrade failed');
     }
-    const answered = answerFetch(hooks.http, request, url);
+    // A stream (the console's live log) has its own heartbeats and backpressure: Bun's idle
+    // timeout, meant for requests that stall, would cut it between two quiet heartbeats.
+    const answered = answerFetch(hooks.http, request, url, () => server.timeout(request, 0));
     void answered.finally(peer.release);
     return answered;
   }

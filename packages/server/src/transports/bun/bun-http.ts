@@ -12,12 +12,20 @@ import { HttpStatusError, RequestAbortedError } from '../../http/http-status-err
 const EMPTY = Buffer.alloc(0);
 
 /** Serves `api` to one fetch request. */
-export function answerFetch(api: HttpApi, request: Request, url: string): Promise<Response> {
+export function answerFetch(
+  api: HttpApi,
+  request: Request,
+  url: string,
+  onStream: () => void,
+): Promise<Response> {
   return new Promise((resolve) => {
     const exchange = new FetchHttpRequest(request, url);
     // Nobody reads this answer: the client went away during its body.
     exchange.onAbort(() => resolve(new Response(null, { status: 499 })));
-    api(exchange, (answer) => resolve(toResponse(answer)));
+    api(exchange, (answer) => {
+      if (answer.stream !== undefined) onStream();
+      resolve(toResponse(answer));
+    });
   });
 }
 
