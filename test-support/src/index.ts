@@ -1,7 +1,8 @@
 /**
  * @module @pushwire/test-support
  * The helpers the pushwire test suites share (a private workspace, never published): waits with a
- * deadline, ports on 127.0.0.1, a recording webhook receiver, real pusher-js clients.
+ * deadline, ports on 127.0.0.1, a recording webhook receiver, real pusher-js clients, server SDKs
+ * signing as an app.
  */
 export { freePort, listenUntilTestEnds } from './ports';
 export {
@@ -13,6 +14,7 @@ export {
   subscribe,
   subscribed,
 } from './pusher-js';
+export { officialSdk, pushwireSdk, type RestApp, statusOf } from './rest-clients';
 export { STEP_TIMEOUT_MS, waitFor, waitUntil, within } from './wait';
 export {
   type HookEvent,

@@ -4,9 +4,8 @@
  * Pusher's 100-id limit (4302, the first 100 kept), bad watchlists, the app flag, termination, the
  * internal rosters hidden from the REST API, and real pusher-js `pusher.user.watchlist` listeners.
  */
-import { Pusher as PushwireSdk } from '@pushwire/sdk';
-import { waitUntil } from '@pushwire/test-support';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { pushwireSdk, waitUntil } from '@pushwire/test-support';
+import { describe, expect, it } from 'vitest';
 import { type ChannelState, LocalAdapter } from '../src/index';
 import { signedIn, watchingClient, watchlistFrame } from './watchlist-helpers';
 import { APP, connect, type RawClient, startServer } from './ws-helpers';
@@ -184,15 +183,7 @@ describe('watchlist events', () => {
     const alice = await signedInClient(wsUrl(), 'alice', ['bob']);
     const bob = await signedInClient(wsUrl(), 'bob');
     await waitUntil(() => watchlistTexts(alice).length === 1);
-    const sdk = new PushwireSdk({
-      appId: APP.id,
-      key: APP.key,
-      secret: APP.secret,
-      host: '127.0.0.1',
-      port: address.port,
-      useTLS: false,
-    });
-    onTestFinished(() => sdk.close());
+    const sdk = pushwireSdk(address.port, APP);
     await sdk.terminateUserConnections('bob');
     expect((await bob.closed).code).toBe(4009);
     await waitUntil(() => watchlistTexts(alice).length === 2);
@@ -205,15 +196,7 @@ describe('watchlist events', () => {
     const bob = await signedInClient(wsUrl(), 'bob');
     await bob.join('lobby');
     await waitUntil(() => watchlistTexts(alice).length === 1);
-    const sdk = new PushwireSdk({
-      appId: APP.id,
-      key: APP.key,
-      secret: APP.secret,
-      host: '127.0.0.1',
-      port: address.port,
-      useTLS: false,
-    });
-    onTestFinished(() => sdk.close());
+    const sdk = pushwireSdk(address.port, APP);
     expect(await sdk.channels()).toEqual({ channels: { lobby: {} } });
     expect(await server.adapter.channel(APP.id, '#online-bob')).toEqual({ subscriptionCount: 0 });
     // Nobody can read, publish to or subscribe to a roster.
