@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import WebSocket from 'ws';
-import { startServe } from './helpers/serve-process';
+import { startServe, waitForOutput } from './helpers/serve-process';
 import { triggerStatus } from './helpers/trigger-status';
 
 interface TestApp {
@@ -28,20 +28,6 @@ function configDir(): string {
 
 function writeApps(path: string, apps: readonly TestApp[] | string): void {
   writeFileSync(path, typeof apps === 'string' ? apps : JSON.stringify({ apps }));
-}
-
-/** Resolves once `text` appears in the process's stdout or stderr. */
-async function waitForOutput(
-  output: () => { stdout: string; stderr: string },
-  text: string,
-): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const { stdout, stderr } = output();
-    if (stdout.includes(text) || stderr.includes(text)) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`"${text}" not printed:\n${output().stdout}\n${output().stderr}`);
 }
 
 /** A connected WebSocket to `key`; `closed` resolves with its close code. */

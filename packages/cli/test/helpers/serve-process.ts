@@ -1,7 +1,7 @@
 /**
  * @module test/helpers/serve-process
  * `pushwire serve` as a child process on a free port: waits for its banner, exposes the port
- * and the output, and stops it (SIGTERM, then SIGKILL if it hangs) at the end of the test.
+ * and the output (and waits for a line in it), and stops it (SIGTERM, then SIGKILL if it hangs) at the end of the test.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { BIN, cleanEnv } from './built-bin';
@@ -71,4 +71,18 @@ export function startServe(
       reject(new Error(`serve exited with ${code} before listening:\n${stdout}\n${stderr}`));
     });
   });
+}
+
+/** Resolves once `text` appears in the process's stdout or stderr. */
+export async function waitForOutput(
+  output: () => { stdout: string; stderr: string },
+  text: string,
+): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const { stdout, stderr } = output();
+    if (stdout.includes(text) || stderr.includes(text)) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`"${text}" not printed:\n${output().stdout}\n${output().stderr}`);
 }
