@@ -2,8 +2,14 @@
  * @module @pushwire/test-support
  * The helpers the pushwire test suites share (a private workspace, never published): waits with a
  * deadline, ports on 127.0.0.1, a recording webhook receiver, real pusher-js clients, server SDKs
- * signing as an app.
+ * signing as an app, child processes, a private redis-server.
  */
+export {
+  type CollectedChild,
+  cleanEnv,
+  killAndWait,
+  spawnCollecting,
+} from './child-process';
 export { freePort, listenUntilTestEnds } from './ports';
 export {
   type ClientApp,
@@ -14,6 +20,7 @@ export {
   subscribe,
   subscribed,
 } from './pusher-js';
+export { type RedisServerHandle, startRedisServer, useRedisServer } from './redis-server';
 export { officialSdk, pushwireSdk, type RestApp, statusOf } from './rest-clients';
 export { STEP_TIMEOUT_MS, waitFor, waitUntil, within } from './wait';
 export {

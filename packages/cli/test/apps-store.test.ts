@@ -5,9 +5,9 @@
  * once, at creation or rotation, never by `list` nor in an error.
  */
 import { randomBytes } from 'node:crypto';
+import { useRedisServer } from '@pushwire/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import WebSocket from 'ws';
-import { useRedisServer } from '../../server/test/helpers/redis-server';
 import { runCli } from './helpers/built-bin';
 import { startServe } from './helpers/serve-process';
 import { triggerStatus } from './helpers/trigger-status';

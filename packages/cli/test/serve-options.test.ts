@@ -4,9 +4,8 @@
  * the `PUSHWIRE_*` environment, and `--redis-url` against a real redis-server.
  */
 import { Pusher } from '@pushwire/sdk';
-import { startWebhookReceiver, waitUntil } from '@pushwire/test-support';
+import { startRedisServer, startWebhookReceiver, waitUntil } from '@pushwire/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { startRedisServer } from '../../server/test/helpers/redis-server';
 import { connectRawSubscriber } from './helpers/raw-subscriber';
 import { runMain } from './helpers/run-main';
 import { startServe } from './helpers/serve-process';

@@ -6,6 +6,7 @@
  * master restart, the cluster's slot layout, key-prefix isolation and option validation.
  */
 import { randomBytes } from 'node:crypto';
+import { startRedisServer, useRedisServer } from '@pushwire/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Adapter, ClusterChange } from '../src/adapters/adapter';
 import { AdapterConfigError } from '../src/adapters/adapter-errors';
@@ -20,7 +21,6 @@ import {
   runAdapterContract,
 } from './adapters-contract';
 import { useRedisCluster } from './helpers/redis-cluster';
-import { startRedisServer, useRedisServer } from './helpers/redis-server';
 
 const redisUrl = useRedisServer();
 const redisCluster = useRedisCluster();

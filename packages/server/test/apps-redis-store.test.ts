@@ -4,7 +4,7 @@
  * invalid entry, and let a configured app win over a stored one with the same id or key.
  */
 import { randomBytes } from 'node:crypto';
-import { officialSdk, statusOf, waitUntil } from '@pushwire/test-support';
+import { officialSdk, statusOf, useRedisServer, waitUntil } from '@pushwire/test-support';
 import { Redis } from 'ioredis';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { RedisAppFollower } from '../src/apps/redis-app-follower';
@@ -18,7 +18,6 @@ import {
   type RedisAppStore,
 } from '../src/index';
 import { silentLogger } from '../src/observability/logger';
-import { useRedisServer } from './helpers/redis-server';
 import { APP, connect, RawClient } from './ws-helpers';
 
 const redisUrl = useRedisServer();

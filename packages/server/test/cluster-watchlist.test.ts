@@ -8,11 +8,10 @@
  * Redis is back.
  */
 
-import { waitUntil, within } from '@pushwire/test-support';
+import { useRedisServer, waitUntil, within } from '@pushwire/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { RedisAdapter } from '../src/adapters/redis';
 import { startClusterNode, uniqueKeyPrefix } from './cluster-helpers';
-import { useRedisServer } from './helpers/redis-server';
 import { signedIn, type WatchingClient, watchingClient, watchlistFrame } from './watchlist-helpers';
 import { APP, connect, type RawClient, startServer } from './ws-helpers';
 

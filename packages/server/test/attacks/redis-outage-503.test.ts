@@ -6,10 +6,9 @@
  * (not even a local delivery), so the SDK's retry delivers the event once Redis is back.
  */
 import { Pusher, signRequest } from '@pushwire/sdk';
-import { waitUntil } from '@pushwire/test-support';
+import { startRedisServer, waitUntil } from '@pushwire/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { RedisAdapter } from '../../src/adapters/redis';
-import { startRedisServer } from '../helpers/redis-server';
 import { APP, connect, startServer, type TestServer } from '../ws-helpers';
 
 function startNode(url: string, keyPrefix: string): Promise<TestServer> {

@@ -7,11 +7,10 @@
  * the node is healthy again and cross-node delivery works within 15 s of Redis coming back.
  */
 
-import { waitUntil } from '@pushwire/test-support';
+import { startRedisServer, waitUntil } from '@pushwire/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Adapter } from '../../src/adapters/adapter';
 import { RedisAdapter } from '../../src/adapters/redis';
-import { startRedisServer } from '../helpers/redis-server';
 import { signedRequest } from '../http-helpers';
 import { APP, connect, startServer, type TestServer } from '../ws-helpers';
 
