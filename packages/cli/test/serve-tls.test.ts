@@ -5,14 +5,14 @@
  */
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import WebSocket from 'ws';
 import {
   createTestPki,
   peerFingerprint as fingerprintAt,
   type ServerCert,
   type TestPki,
-} from '../../server/test/helpers/tls-certs';
+} from '@pushwire/test-support';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import WebSocket from 'ws';
 import { runCli } from './helpers/built-bin';
 import { startServe, waitForOutput } from './helpers/serve-process';
 
