@@ -11,6 +11,7 @@ export {
   killAndWait,
   spawnCollecting,
 } from './child-process';
+export { type LocalAdapterClasses, localAdapterCluster } from './local-adapter-cluster';
 export { freePort, listenUntilTestEnds } from './ports';
 export {
   type ClientApp,
