@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { startRedisServer, useRedisServer } from '@pushwire/test-support';
+import type { Cluster, Redis } from 'ioredis';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Adapter, ClusterChange } from '../src/adapters/adapter';
 import { AdapterConfigError } from '../src/adapters/adapter-errors';
@@ -56,6 +57,19 @@ async function startClusterNode(options: Partial<RedisAdapterOptions> & { keyPre
 }
 
 /** One line per reported change, for readable assertions. */
+/** An adapter on the given ioredis client works, and closing it leaves the client open. */
+async function expectServesThroughAndLeavesOpen(client: Redis | Cluster): Promise<void> {
+  onTestFinished(() => {
+    client.disconnect();
+  });
+  const adapter = new RedisAdapter({ redis: client, keyPrefix: uniquePrefix() });
+  await adapter.start(new RecordingHandlers());
+  expect(adapter.health()).toEqual({ ok: true });
+  expect(await adapter.addConnection('a', '1.1')).toBe(1);
+  await adapter.close();
+  expect(await client.ping()).toBe('PONG');
+}
+
 function describeChange(c: ClusterChange): string {
   return c.kind === 'member'
     ? `${c.direction} member ${c.channel} ${c.socketId} ${c.change.member.userId} ${c.change.userCount} ${c.change.transitioned}`
@@ -445,16 +459,7 @@ describe('RedisAdapter: deployments and options', () => {
 
   it('copies connection settings from a given ioredis client and leaves it open', async () => {
     const { Redis } = await import('ioredis');
-    const client = new Redis(redisUrl());
-    onTestFinished(() => {
-      client.disconnect();
-    });
-    const adapter = new RedisAdapter({ redis: client, keyPrefix: uniquePrefix() });
-    await adapter.start(new RecordingHandlers());
-    expect(adapter.health()).toEqual({ ok: true });
-    expect(await adapter.addConnection('a', '1.1')).toBe(1);
-    await adapter.close();
-    expect(await client.ping()).toBe('PONG');
+    await expectServesThroughAndLeavesOpen(new Redis(redisUrl()));
   });
 });
 
@@ -788,15 +793,8 @@ describe('RedisAdapter on a Redis Cluster', () => {
         expect(String(error)).not.toContain('s3cret');
       }
     }
-    const client = new Cluster([{ host: '127.0.0.1', port: cluster.ports[1] ?? 0 }]);
-    onTestFinished(() => {
-      client.disconnect();
-    });
-    const adapter = new RedisAdapter({ redis: client, keyPrefix: uniquePrefix() });
-    await adapter.start(new RecordingHandlers());
-    expect(adapter.health()).toEqual({ ok: true });
-    expect(await adapter.addConnection('a', '1.1')).toBe(1);
-    await adapter.close();
-    expect(await client.ping()).toBe('PONG');
+    await expectServesThroughAndLeavesOpen(
+      new Cluster([{ host: '127.0.0.1', port: cluster.ports[1] ?? 0 }]),
+    );
   });
 });
