@@ -7,25 +7,17 @@
 import { pushwireSdk, waitUntil } from '@pushwire/test-support';
 import { describe, expect, it } from 'vitest';
 import { type ChannelState, LocalAdapter } from '../src/index';
-import { signedIn, watchingClient, watchlistFrame } from './watchlist-helpers';
-import { APP, connect, type RawClient, startServer } from './ws-helpers';
+import {
+  signedIn,
+  signedInClient,
+  userData,
+  watchingClient,
+  watchlistFrame,
+  watchlistTexts,
+} from './watchlist-helpers';
+import { APP, connect, startServer } from './ws-helpers';
 
 const WATCHING_APP = { ...APP, watchlistEvents: true };
-
-function userData(id: string, watchlist?: unknown): string {
-  return JSON.stringify({ id, ...(watchlist === undefined ? {} : { watchlist }) });
-}
-
-async function signedInClient(url: string, id: string, watchlist?: unknown): Promise<RawClient> {
-  const client = await connect(url);
-  await client.signin(userData(id, watchlist));
-  await client.event('pusher:signin_success');
-  return client;
-}
-
-function watchlistTexts(client: RawClient): string[] {
-  return client.texts.filter((text) => text.includes('"pusher_internal:watchlist_events"'));
-}
 
 describe('watchlist events', () => {
   it('sends online when a watched user first signs in anywhere and offline when the last connection closes', async () => {
