@@ -14,8 +14,8 @@ import { promisify } from 'node:util';
 import {
   cleanEnv,
   pushwireSdk,
+  redisServerForTest,
   spawnCollecting,
-  startRedisServer,
   waitUntil,
 } from '@pushwire/test-support';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
@@ -86,13 +86,6 @@ async function subscriber(port: number, channel: string) {
 
 const APP = { id: 'app-id', key: 'app-key', secret: 'app-secret' };
 
-/** A private redis-server for this test; its URL. */
-async function startRedis(): Promise<string> {
-  const redis = await startRedisServer();
-  onTestFinished(() => redis.close());
-  return redis.url;
-}
-
 describe('the single-file executable', () => {
   it('prints the CLI version', async () => {
     const { stdout } = await run(EXE, ['--version'], { env: cleanEnv() });
@@ -130,7 +123,7 @@ describe('the single-file executable', () => {
   });
 
   it('two executables sharing Redis deliver an event from one node to the other', async () => {
-    const redisUrl = await startRedis();
+    const redisUrl = (await redisServerForTest()).url;
     const env = { PUSHWIRE_REDIS_URL: redisUrl, PUSHWIRE_REDIS_KEY_PREFIX: 'exe-test:' };
     const [first, second] = await Promise.all([serve(env), serve(env)]);
     const client = await subscriber(second.port, 'across');

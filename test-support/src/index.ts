@@ -22,7 +22,12 @@ export {
   subscribe,
   subscribed,
 } from './pusher-js';
-export { type RedisServerHandle, startRedisServer, useRedisServer } from './redis-server';
+export {
+  type RedisServerHandle,
+  redisServerForTest,
+  startRedisServer,
+  useRedisServer,
+} from './redis-server';
 export { officialSdk, pushwireSdk, type RestApp, statusOf } from './rest-clients';
 export {
   type CertNames,

@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createConnection } from 'node:net';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, onTestFinished } from 'vitest';
 import { killAndWait } from './child-process';
 import { freePort } from './ports';
 
@@ -96,6 +96,13 @@ export async function startRedisServer(): Promise<RedisServerHandle> {
       child = undefined;
     },
   };
+}
+
+/** A redis-server of the running test's own, closed when the test ends. */
+export async function redisServerForTest(): Promise<RedisServerHandle> {
+  const redis = await startRedisServer();
+  onTestFinished(() => redis.close());
+  return redis;
 }
 
 /**

@@ -6,7 +6,7 @@
  * master restart, the cluster's slot layout, key-prefix isolation and option validation.
  */
 import { randomBytes } from 'node:crypto';
-import { startRedisServer, useRedisServer } from '@pushwire/test-support';
+import { redisServerForTest, useRedisServer } from '@pushwire/test-support';
 import type { Cluster, Redis } from 'ioredis';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Adapter, ClusterChange } from '../src/adapters/adapter';
@@ -185,8 +185,7 @@ describe.each(TOPOLOGIES)('RedisAdapter: node failure on $topology', ({ url }) =
 
 describe('RedisAdapter: Redis restart', () => {
   it('keeps serving locally while Redis is down, then resynchronizes every node', async () => {
-    const server = await startRedisServer();
-    onTestFinished(() => server.close());
+    const server = await redisServerForTest();
     const keyPrefix = uniquePrefix();
     const logged: string[] = [];
     const logger = {
@@ -605,8 +604,7 @@ describe('RedisAdapter: resync reports what the cluster did not hear of', () => 
   });
 
   it('a plain restore after Redis lost its data announces only the joins of the outage', async () => {
-    const server = await startRedisServer();
-    onTestFinished(() => server.close());
+    const server = await redisServerForTest();
     const keyPrefix = uniquePrefix();
     const a = await startClusterNode({ url: server.url, keyPrefix, commandTimeoutMs: 1000 });
     onTestFinished(() => a.adapter.close());
