@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { localAdapterCluster } from '@pushwire/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
 
 const DIST = fileURLToPath(new URL('../packages/server/dist/', import.meta.url));
@@ -17,20 +18,10 @@ const server = (await import(`${DIST}index.js`)) as typeof import('@pushwire/ser
 
 testing.runAdapterContract(
   'LocalAdapter (built package)',
-  async (nodeCount) => {
-    if (nodeCount !== 1) throw new Error(`LocalAdapter is single-node: asked for ${nodeCount}`);
-    let nowMs = 1_700_000_000_000;
-    const adapter = new server.LocalAdapter({ now: () => nowMs });
-    const handlers = new testing.RecordingHandlers();
-    await adapter.start(handlers);
-    return {
-      nodes: [{ adapter, handlers }],
-      elapse: async (ms) => {
-        nowMs += ms;
-      },
-      close: () => adapter.close(),
-    };
-  },
+  localAdapterCluster({
+    LocalAdapter: server.LocalAdapter,
+    RecordingHandlers: testing.RecordingHandlers,
+  }),
   {
     maxNodes: 1,
     singleNodeReason: 'LocalAdapter keeps all state in one process',

@@ -9,7 +9,7 @@
  * Bun of runtime-tests), so no YAML dependency is added.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,7 @@ import {
   loadServerOptions,
   resolveServerOptions,
 } from '@pushwire/server';
+import { selfSignedCert } from '@pushwire/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { serveCommand } from '../packages/cli/src/commands/serve';
 
@@ -194,28 +195,9 @@ describe('the Dockerfile', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pushwire-healthcheck-'));
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     // A self-signed certificate for a public name: the probe must not depend on trusting it.
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-      ].concat([
-        '-keyout',
-        'key.pem',
-        '-out',
-        'cert.pem',
-        '-days',
-        '2',
-        '-subj',
-        '/CN=push.example.com',
-      ]),
-      { cwd: dir, stdio: 'ignore' },
-    );
+    const pem = selfSignedCert({ commonName: 'push.example.com' });
+    writeFileSync(join(dir, 'cert.pem'), pem.cert);
+    writeFileSync(join(dir, 'key.pem'), pem.key);
     const tls = { cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') };
     const server = createServer({ port: 0, logLevel: 'silent', tls });
     onTestFinished(() => server.close());

@@ -5,21 +5,24 @@
  * `trigger` reach a real `ws` client, `channels` lists the channel, SIGTERM closes it cleanly,
  * and two executables sharing a real redis-server (the compose topology) deliver across nodes.
  */
-import { type ChildProcessWithoutNullStreams, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { Pusher } from '@pushwire/sdk';
-import { waitFor, waitUntil } from '@pushwire/test-support';
+import {
+  cleanEnv,
+  pushwireSdk,
+  redisServerForTest,
+  spawnCollecting,
+  waitUntil,
+} from '@pushwire/test-support';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import WebSocket from 'ws';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BUILD_TIMEOUT_MS = 120_000;
-const STOP_TIMEOUT_MS = 10_000;
 const run = promisify(execFile);
 
 const scratch = mkdtempSync(join(tmpdir(), 'pushwire-exe-'));
@@ -35,15 +38,6 @@ beforeAll(async () => {
 }, BUILD_TIMEOUT_MS);
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** An environment without the caller's PUSHER_* / PUSHWIRE_* settings. */
-function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (value !== undefined && !/^(PUSHER|PUSHWIRE)_/.test(name)) env[name] = value;
-  }
-  return { ...env, ...extra };
-}
-
 interface Node {
   readonly port: number;
   readonly stdout: () => string;
@@ -53,35 +47,24 @@ interface Node {
 
 /** `pushwire serve --port 0` from the executable; resolves once it says where it listens. */
 async function serve(env: Record<string, string> = {}): Promise<Node> {
-  const child: ChildProcessWithoutNullStreams = spawn(EXE, ['serve', '--port', '0'], {
+  const { child, output, stop } = spawnCollecting(EXE, ['serve', '--port', '0'], {
     env: cleanEnv(env),
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const stop = async (): Promise<number | null> => {
-    if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-    const code = await exited;
-    clearTimeout(timer);
-    return code;
-  };
   onTestFinished(async () => {
     await stop();
   });
   const port = await waitUntil(() => {
+    const { stdout, stderr } = output();
     if (child.exitCode !== null) throw new Error(`serve exited early:\n${stdout}\n${stderr}`);
     const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
     return match?.[1] === undefined ? undefined : Number(match[1]);
   }, 'the executable to print where it listens');
-  return { port, stdout: () => stdout, stderr: () => stderr, stop };
+  return {
+    port,
+    stdout: () => output().stdout,
+    stderr: () => output().stderr,
+    stop: () => stop(),
+  };
 }
 
 /** A raw WebSocket client subscribed to `channel`; `next(event)` waits for that event's frame. */
@@ -101,50 +84,7 @@ async function subscriber(port: number, channel: string) {
   return { next };
 }
 
-function sdkFor(port: number): Pusher {
-  return new Pusher({
-    appId: 'app-id',
-    key: 'app-key',
-    secret: 'app-secret',
-    host: '127.0.0.1',
-    port,
-    useTLS: false,
-  });
-}
-
-/** A port that was free a moment ago (redis-server cannot report an ephemeral one). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
-async function startRedis(): Promise<string> {
-  const port = await freePort();
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: ['ignore', 'pipe', 'ignore'] },
-  );
-  onTestFinished(() => {
-    child.kill('SIGKILL');
-  });
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    output += chunk;
-  });
-  await waitFor<void>('redis-server to start', (resolve, reject) => {
-    child.on('error', reject);
-    const check = (): void => {
-      if (output.includes('Ready to accept connections')) resolve();
-    };
-    child.stdout.on('data', check);
-  });
-  return `redis://127.0.0.1:${port}`;
-}
+const APP = { id: 'app-id', key: 'app-key', secret: 'app-secret' };
 
 describe('the single-file executable', () => {
   it('prints the CLI version', async () => {
@@ -160,7 +100,7 @@ describe('the single-file executable', () => {
     expect(await health.json()).toEqual({ ok: true, draining: false, adapter: { ok: true } });
 
     const client = await subscriber(node.port, 'smoke');
-    await sdkFor(node.port).trigger('smoke', 'from-sdk', { n: 1 });
+    await pushwireSdk(node.port, APP).trigger('smoke', 'from-sdk', { n: 1 });
     expect(await client.next('from-sdk')).toEqual({
       event: 'from-sdk',
       channel: 'smoke',
@@ -183,11 +123,11 @@ describe('the single-file executable', () => {
   });
 
   it('two executables sharing Redis deliver an event from one node to the other', async () => {
-    const redisUrl = await startRedis();
+    const redisUrl = (await redisServerForTest()).url;
     const env = { PUSHWIRE_REDIS_URL: redisUrl, PUSHWIRE_REDIS_KEY_PREFIX: 'exe-test:' };
     const [first, second] = await Promise.all([serve(env), serve(env)]);
     const client = await subscriber(second.port, 'across');
-    await sdkFor(first.port).trigger('across', 'hop', 'hello');
+    await pushwireSdk(first.port, APP).trigger('across', 'hop', 'hello');
     expect(await client.next('hop')).toEqual({ event: 'hop', channel: 'across', data: 'hello' });
   });
 });

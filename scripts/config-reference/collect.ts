@@ -308,32 +308,25 @@ export function collectReference(): Reference {
         pusher === relaxed ? `\`${pusher}\`` : `\`${pusher}\` (relaxed: \`${relaxed}\`)`,
     };
   });
-  const appRows = rowsOf(
-    {
-      checker,
-      env,
-      flags,
-      problems,
-      resolved: resolved.apps[0],
-      resolvedPath: (key) => key.slice('apps[].'.length).split('.'),
-    },
-    interfaceType(TYPES_FILE, 'AppOptions'),
-    'apps[].',
-    false,
-  ).map((row) => (row.key === 'apps[].webhooks' ? { ...row, defaultValue: '`[]`' } : row));
-  const webhookRows = rowsOf(
-    {
-      checker,
-      env,
-      flags,
-      problems,
-      resolved: resolved.webhooks[0],
-      resolvedPath: (key) => key.slice('webhooks[].'.length).split('.'),
-    },
-    interfaceType(TYPES_FILE, 'WebhookTarget'),
-    'webhooks[].',
-    false,
+  /** The rows of one entry of a list option (`prefix` `apps[].`), its defaults read from `entry`. */
+  const entryRows = (prefix: string, typeName: string, entry: unknown): ReferenceRow[] =>
+    rowsOf(
+      {
+        checker,
+        env,
+        flags,
+        problems,
+        resolved: entry,
+        resolvedPath: (key) => key.slice(prefix.length).split('.'),
+      },
+      interfaceType(TYPES_FILE, typeName),
+      prefix,
+      false,
+    );
+  const appRows = entryRows('apps[].', 'AppOptions', resolved.apps[0]).map((row) =>
+    row.key === 'apps[].webhooks' ? { ...row, defaultValue: '`[]`' } : row,
   );
+  const webhookRows = entryRows('webhooks[].', 'WebhookTarget', resolved.webhooks[0]);
   const sections: ReferenceSection[] = [
     {
       title: 'Server',

@@ -5,12 +5,12 @@
  * once, at creation or rotation, never by `list` nor in an error.
  */
 import { randomBytes } from 'node:crypto';
-import { Pusher } from '@pushwire/sdk';
+import { useRedisServer } from '@pushwire/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import WebSocket from 'ws';
-import { useRedisServer } from '../../server/test/helpers/redis-server';
 import { runCli } from './helpers/built-bin';
 import { startServe } from './helpers/serve-process';
+import { triggerStatus } from './helpers/trigger-status';
 
 const redisUrl = useRedisServer();
 
@@ -18,25 +18,6 @@ interface Credentials {
   readonly id: string;
   readonly key: string;
   readonly secret: string;
-}
-
-/** The HTTP status of a trigger signed with `app`'s credentials on `port`. */
-async function triggerStatus(port: number, app: Credentials): Promise<number> {
-  const sdk = new Pusher({
-    appId: app.id,
-    key: app.key,
-    secret: app.secret,
-    host: '127.0.0.1',
-    port,
-    useTLS: false,
-    retry: false,
-  });
-  try {
-    await sdk.trigger('news', 'e', {});
-    return 200;
-  } catch (error) {
-    return (error as { status: number }).status;
-  }
 }
 
 /** Polls `check` until it holds (the nodes follow the store through pub/sub). */

@@ -6,10 +6,10 @@
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Pusher } from '@pushwire/sdk';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import WebSocket from 'ws';
-import { startServe } from './helpers/serve-process';
+import { startServe, waitForOutput } from './helpers/serve-process';
+import { triggerStatus } from './helpers/trigger-status';
 
 interface TestApp {
   readonly id: string;
@@ -28,39 +28,6 @@ function configDir(): string {
 
 function writeApps(path: string, apps: readonly TestApp[] | string): void {
   writeFileSync(path, typeof apps === 'string' ? apps : JSON.stringify({ apps }));
-}
-
-/** Resolves once `text` appears in the process's stdout or stderr. */
-async function waitForOutput(
-  output: () => { stdout: string; stderr: string },
-  text: string,
-): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const { stdout, stderr } = output();
-    if (stdout.includes(text) || stderr.includes(text)) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`"${text}" not printed:\n${output().stdout}\n${output().stderr}`);
-}
-
-/** The HTTP status of a trigger signed as `app`. */
-async function triggerStatus(port: number, app: TestApp): Promise<number> {
-  const sdk = new Pusher({
-    appId: app.id,
-    key: app.key,
-    secret: app.secret,
-    host: '127.0.0.1',
-    port,
-    useTLS: false,
-    retry: false,
-  });
-  try {
-    await sdk.trigger('news', 'e', {});
-    return 200;
-  } catch (error) {
-    return (error as { status: number }).status;
-  }
 }
 
 /** A connected WebSocket to `key`; `closed` resolves with its close code. */

@@ -4,19 +4,11 @@
  * the `PUSHWIRE_*` environment, and `--redis-url` against a real redis-server.
  */
 import { Pusher } from '@pushwire/sdk';
-import { startWebhookReceiver, waitUntil } from '@pushwire/test-support';
+import { redisServerForTest, startWebhookReceiver, waitUntil } from '@pushwire/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { startRedisServer } from '../../server/test/helpers/redis-server';
 import { connectRawSubscriber } from './helpers/raw-subscriber';
 import { runMain } from './helpers/run-main';
 import { startServe } from './helpers/serve-process';
-
-/** A throwaway redis-server on loopback (the server tests' helper); stopped when the test ends. */
-async function startRedis(): Promise<string> {
-  const redis = await startRedisServer();
-  onTestFinished(() => redis.close());
-  return redis.url;
-}
 
 describe('pushwire serve settings', () => {
   it('sends every webhook to each --webhook-url, signed with the app key and secret', async () => {
@@ -66,7 +58,7 @@ describe('pushwire serve settings', () => {
   });
 
   it('shares channels between two nodes with --redis-url', async () => {
-    const redisUrl = await startRedis();
+    const redisUrl = (await redisServerForTest()).url;
     const nodeA = await startServe(['--redis-url', redisUrl, '--log-level', 'warn']);
     onTestFinished(async () => {
       await nodeA.stop();
@@ -97,7 +89,7 @@ describe('pushwire serve settings', () => {
   });
 
   it('keeps its Redis keys under --redis-key-prefix, and two prefixes are two clusters', async () => {
-    const redisUrl = await startRedis();
+    const redisUrl = (await redisServerForTest()).url;
     const blue = await startServe(['--redis-url', redisUrl, '--redis-key-prefix', 'blue:']);
     onTestFinished(async () => {
       await blue.stop();

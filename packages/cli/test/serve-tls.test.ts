@@ -5,16 +5,16 @@
  */
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import WebSocket from 'ws';
 import {
   createTestPki,
   peerFingerprint as fingerprintAt,
   type ServerCert,
   type TestPki,
-} from '../../server/test/helpers/tls-certs';
+} from '@pushwire/test-support';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import WebSocket from 'ws';
 import { runCli } from './helpers/built-bin';
-import { startServe } from './helpers/serve-process';
+import { startServe, waitForOutput } from './helpers/serve-process';
 
 let pki: TestPki;
 let certA: ServerCert;
@@ -26,20 +26,6 @@ beforeAll(() => {
   certB = pki.issue('b');
 });
 afterAll(() => pki.remove());
-
-/** Resolves once `text` appears in the process's stdout or stderr. */
-async function waitForOutput(
-  output: () => { stdout: string; stderr: string },
-  text: string,
-): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const { stdout, stderr } = output();
-    if (stdout.includes(text) || stderr.includes(text)) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`"${text}" not printed:\n${output().stdout}\n${output().stderr}`);
-}
 
 /** The fingerprint of the certificate served on `port`, trusted through the test CA. */
 const fingerprintOf = (port: number) => fingerprintAt(port, pki.caPem);

@@ -7,13 +7,13 @@
  * nock installs itself on import, so it is active from the start of this file.
  */
 import { inspect } from 'node:util';
+import { selfSignedCert } from '@pushwire/test-support';
 import nock from 'nock';
 import OfficialPusher from 'pusher';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HTTPError, Pusher } from '../src/index';
 import { clientFor, fakeApi, TEST_APP_ID } from './helpers/clients';
 import { checkSignature, TEST_KEY, TEST_SECRET } from './helpers/fake-pusher-api';
-import { selfSignedCert } from './helpers/tls-cert';
 
 const HOST = 'api.mock-safety.test';
 

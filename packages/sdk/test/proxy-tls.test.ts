@@ -3,11 +3,12 @@
  * target through a proxy (absolute form), an HTTPS target through a CONNECT tunnel (kept alive),
  * proxy credentials, and a proxy that refuses.
  */
+
+import { selfSignedCert } from '@pushwire/test-support';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { ConfigurationError, HTTPError } from '../src/index';
 import { clientFor, fakeApi } from './helpers/clients';
 import { startTestProxy } from './helpers/test-proxy';
-import { selfSignedCert } from './helpers/tls-cert';
 
 let tls: { key: string; cert: string };
 beforeAll(() => {

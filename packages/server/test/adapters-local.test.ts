@@ -3,29 +3,13 @@
  * Runs the shared adapter contract against the in-process LocalAdapter, with a fake clock for
  * cache and claim TTLs, plus the LocalAdapter's own edge cases.
  */
+import { localAdapterCluster } from '@pushwire/test-support';
 import { describe, expect, it } from 'vitest';
 import { AdapterUsageError } from '../src/adapters/adapter-errors';
 import { LocalAdapter } from '../src/adapters/local/local-adapter';
-import { type ContractCluster, RecordingHandlers, runAdapterContract } from './adapters-contract';
+import { RecordingHandlers, runAdapterContract } from './adapters-contract';
 
-async function makeLocalCluster(nodeCount: number): Promise<ContractCluster> {
-  if (nodeCount !== 1) {
-    throw new Error(`LocalAdapter is single-node: asked for ${nodeCount} nodes`);
-  }
-  let nowMs = 1_700_000_000_000;
-  const adapter = new LocalAdapter({ now: () => nowMs });
-  const handlers = new RecordingHandlers();
-  await adapter.start(handlers);
-  return {
-    nodes: [{ adapter, handlers }],
-    elapse: async (ms) => {
-      nowMs += ms;
-    },
-    close: () => adapter.close(),
-  };
-}
-
-runAdapterContract('LocalAdapter', makeLocalCluster, {
+runAdapterContract('LocalAdapter', localAdapterCluster({ LocalAdapter, RecordingHandlers }), {
   maxNodes: 1,
   singleNodeReason: 'LocalAdapter keeps all state in one process (use RedisAdapter to scale out)',
 });

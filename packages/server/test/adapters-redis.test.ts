@@ -6,6 +6,8 @@
  * master restart, the cluster's slot layout, key-prefix isolation and option validation.
  */
 import { randomBytes } from 'node:crypto';
+import { redisServerForTest, useRedisServer } from '@pushwire/test-support';
+import type { Cluster, Redis } from 'ioredis';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Adapter, ClusterChange } from '../src/adapters/adapter';
 import { AdapterConfigError } from '../src/adapters/adapter-errors';
@@ -20,7 +22,6 @@ import {
   runAdapterContract,
 } from './adapters-contract';
 import { useRedisCluster } from './helpers/redis-cluster';
-import { startRedisServer, useRedisServer } from './helpers/redis-server';
 
 const redisUrl = useRedisServer();
 const redisCluster = useRedisCluster();
@@ -40,6 +41,7 @@ interface TestNode {
   readonly handlers: RecordingHandlers;
 }
 
+/** A started node (its RecordingHandlers implement clusterChanged: additions are reported too). */
 async function startNode(options: Partial<RedisAdapterOptions> & { keyPrefix: string }) {
   const adapter = new RedisAdapter({ url: redisUrl(), heartbeatIntervalMs: 100, ...options });
   const handlers = new RecordingHandlers();
@@ -47,12 +49,28 @@ async function startNode(options: Partial<RedisAdapterOptions> & { keyPrefix: st
   return { adapter, handlers };
 }
 
-/** A node whose handlers implement clusterChanged (additions are reported too). */
-async function startClusterNode(options: Partial<RedisAdapterOptions> & { keyPrefix: string }) {
-  const adapter = new RedisAdapter({ url: redisUrl(), heartbeatIntervalMs: 100, ...options });
-  const handlers = new RecordingHandlers();
-  await adapter.start(handlers);
-  return { adapter, handlers };
+/** An adapter on the given ioredis client works, and closing it leaves the client open. */
+async function expectServesThroughAndLeavesOpen(client: Redis | Cluster): Promise<void> {
+  onTestFinished(() => {
+    client.disconnect();
+  });
+  const adapter = new RedisAdapter({ redis: client, keyPrefix: uniquePrefix() });
+  await adapter.start(new RecordingHandlers());
+  expect(adapter.health()).toEqual({ ok: true });
+  expect(await adapter.addConnection('a', '1.1')).toBe(1);
+  await adapter.close();
+  expect(await client.ping()).toBe('PONG');
+}
+
+/** After Redis came back empty: `node` sees the state both nodes wrote back from their mirrors. */
+async function expectMirrorsWrittenBack(node: TestNode): Promise<void> {
+  expect(await node.adapter.channel('app', 'c')).toEqual({ subscriptionCount: 2 });
+  expect(await node.adapter.channel('app', 'during')).toEqual({ subscriptionCount: 1 });
+  expect(byUser(await node.adapter.members('app', 'presence-p'))).toEqual([
+    { userId: 'u1', userInfo: 1 },
+    { userId: 'u2', userInfo: 2 },
+  ]);
+  expect(await node.adapter.addConnection('app', '2.9')).toBe(2);
 }
 
 /** One line per reported change, for readable assertions. */
@@ -171,8 +189,7 @@ describe.each(TOPOLOGIES)('RedisAdapter: node failure on $topology', ({ url }) =
 
 describe('RedisAdapter: Redis restart', () => {
   it('keeps serving locally while Redis is down, then resynchronizes every node', async () => {
-    const server = await startRedisServer();
-    onTestFinished(() => server.close());
+    const server = await redisServerForTest();
     const keyPrefix = uniquePrefix();
     const logged: string[] = [];
     const logger = {
@@ -234,13 +251,7 @@ describe('RedisAdapter: Redis restart', () => {
     expect(a.adapter.canReachCluster()).toBe(true);
     expect(logged.some((line) => line.startsWith('info'))).toBe(true);
     // Redis restarted empty: both nodes wrote their mirrors back.
-    expect(await b.adapter.channel('app', 'c')).toEqual({ subscriptionCount: 2 });
-    expect(await b.adapter.channel('app', 'during')).toEqual({ subscriptionCount: 1 });
-    expect(byUser(await b.adapter.members('app', 'presence-p'))).toEqual([
-      { userId: 'u1', userInfo: 1 },
-      { userId: 'u2', userInfo: 2 },
-    ]);
-    expect(await b.adapter.addConnection('app', '2.9')).toBe(2);
+    await expectMirrorsWrittenBack(b);
     b.adapter.publish({ appId: 'app', channel: 'c', frame: 'after' });
     await a.handlers.until(
       () => a.handlers.delivered.some((m) => m.frame === 'after'),
@@ -445,16 +456,7 @@ describe('RedisAdapter: deployments and options', () => {
 
   it('copies connection settings from a given ioredis client and leaves it open', async () => {
     const { Redis } = await import('ioredis');
-    const client = new Redis(redisUrl());
-    onTestFinished(() => {
-      client.disconnect();
-    });
-    const adapter = new RedisAdapter({ redis: client, keyPrefix: uniquePrefix() });
-    await adapter.start(new RecordingHandlers());
-    expect(adapter.health()).toEqual({ ok: true });
-    expect(await adapter.addConnection('a', '1.1')).toBe(1);
-    await adapter.close();
-    expect(await client.ping()).toBe('PONG');
+    await expectServesThroughAndLeavesOpen(new Redis(redisUrl()));
   });
 });
 
@@ -506,8 +508,8 @@ describe('RedisAdapter: resync reports what the cluster did not hear of', () => 
       admin.disconnect();
     });
     const keyPrefix = uniquePrefix();
-    const a = await startClusterNode({ keyPrefix, commandTimeoutMs: 200 });
-    const b = await startClusterNode({ keyPrefix, commandTimeoutMs: 200 });
+    const a = await startNode({ keyPrefix, commandTimeoutMs: 200 });
+    const b = await startNode({ keyPrefix, commandTimeoutMs: 200 });
     onTestFinished(() => Promise.all([a.adapter.close(), b.adapter.close()]).then(() => {}));
     const alice = { userId: 'alice', userInfo: { n: 'A' } };
     const bob = { userId: 'bob', userInfo: { n: 'B' } };
@@ -571,8 +573,8 @@ describe('RedisAdapter: resync reports what the cluster did not hear of', () => 
       admin.disconnect();
     });
     const keyPrefix = uniquePrefix();
-    const a = await startClusterNode({ keyPrefix });
-    const b = await startClusterNode({ keyPrefix });
+    const a = await startNode({ keyPrefix });
+    const b = await startNode({ keyPrefix });
     onTestFinished(() => Promise.all([a.adapter.close(), b.adapter.close()]).then(() => {}));
     const carol = { userId: 'carol', userInfo: null };
     await a.adapter.addSubscription('app', 'presence-p', '1.1');
@@ -600,10 +602,9 @@ describe('RedisAdapter: resync reports what the cluster did not hear of', () => 
   });
 
   it('a plain restore after Redis lost its data announces only the joins of the outage', async () => {
-    const server = await startRedisServer();
-    onTestFinished(() => server.close());
+    const server = await redisServerForTest();
     const keyPrefix = uniquePrefix();
-    const a = await startClusterNode({ url: server.url, keyPrefix, commandTimeoutMs: 1000 });
+    const a = await startNode({ url: server.url, keyPrefix, commandTimeoutMs: 1000 });
     onTestFinished(() => a.adapter.close());
     await a.adapter.addSubscription('app', 'before', '1.1');
     await server.stop();
@@ -732,13 +733,7 @@ describe('RedisAdapter on a Redis Cluster', () => {
       await node.handlers.until(() => node.adapter.health().ok, 'healthy again', 15_000);
     }
     // The restarted master came back empty: both nodes wrote their mirrors back.
-    expect(await b.adapter.channel('app', 'c')).toEqual({ subscriptionCount: 2 });
-    expect(await b.adapter.channel('app', 'during')).toEqual({ subscriptionCount: 1 });
-    expect(byUser(await b.adapter.members('app', 'presence-p'))).toEqual([
-      { userId: 'u1', userInfo: 1 },
-      { userId: 'u2', userInfo: 2 },
-    ]);
-    expect(await b.adapter.addConnection('app', '2.9')).toBe(2);
+    await expectMirrorsWrittenBack(b);
     // Every bus shard delivers again, the restarted master's included.
     for (let i = 0; i < 40; i++)
       b.adapter.publish({ appId: 'app', channel: `c${i}`, frame: `${i}` });
@@ -788,15 +783,8 @@ describe('RedisAdapter on a Redis Cluster', () => {
         expect(String(error)).not.toContain('s3cret');
       }
     }
-    const client = new Cluster([{ host: '127.0.0.1', port: cluster.ports[1] ?? 0 }]);
-    onTestFinished(() => {
-      client.disconnect();
-    });
-    const adapter = new RedisAdapter({ redis: client, keyPrefix: uniquePrefix() });
-    await adapter.start(new RecordingHandlers());
-    expect(adapter.health()).toEqual({ ok: true });
-    expect(await adapter.addConnection('a', '1.1')).toBe(1);
-    await adapter.close();
-    expect(await client.ping()).toBe('PONG');
+    await expectServesThroughAndLeavesOpen(
+      new Cluster([{ host: '127.0.0.1', port: cluster.ports[1] ?? 0 }]),
+    );
   });
 });

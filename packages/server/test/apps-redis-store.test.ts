@@ -4,9 +4,8 @@
  * invalid entry, and let a configured app win over a stored one with the same id or key.
  */
 import { randomBytes } from 'node:crypto';
-import { waitUntil } from '@pushwire/test-support';
+import { officialSdk, statusOf, useRedisServer, waitUntil } from '@pushwire/test-support';
 import { Redis } from 'ioredis';
-import PusherServerSdk from 'pusher';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { RedisAppFollower } from '../src/apps/redis-app-follower';
 import type { StoredAppEntry } from '../src/apps/redis-app-store';
@@ -19,7 +18,6 @@ import {
   type RedisAppStore,
 } from '../src/index';
 import { silentLogger } from '../src/observability/logger';
-import { useRedisServer } from './helpers/redis-server';
 import { APP, connect, RawClient } from './ws-helpers';
 
 const redisUrl = useRedisServer();
@@ -28,25 +26,6 @@ const STORED: AppOptions = Object.freeze({
   key: 'stored-key-1',
   secret: 'stored-secret-1',
 });
-
-function sdkFor(port: number, app: AppOptions): PusherServerSdk {
-  return new PusherServerSdk({
-    appId: app.id,
-    key: app.key,
-    secret: app.secret,
-    host: '127.0.0.1',
-    port: String(port),
-    useTLS: false,
-  });
-}
-
-async function statusOf(call: Promise<{ status: number }>): Promise<number> {
-  try {
-    return (await call).status;
-  } catch (error) {
-    return (error as { status: number }).status;
-  }
-}
 
 async function startNode(keyPrefix: string, lines: string[] = [], redisApps = true) {
   const server = createServer({
@@ -85,19 +64,21 @@ describe('the Redis app store', () => {
     await waitUntil(() => b.server.apps.byId(STORED.id) !== undefined);
     const client = await connect(b.wsUrl(STORED.key));
     await client.join('news', undefined, STORED);
-    expect(await statusOf(sdkFor(a.port, STORED).trigger('news', 'hello', { n: 1 }))).toBe(200);
+    expect(await statusOf(officialSdk(a.port, STORED).trigger('news', 'hello', { n: 1 }))).toBe(
+      200,
+    );
     expect((await client.event('hello', 'news')).data).toBe('{"n":1}');
 
     const rotated = { ...STORED, secret: 'stored-secret-rotated' };
     await store.update(rotated);
     await waitUntil(() => a.server.apps.byId(STORED.id)?.secret === rotated.secret);
-    expect(await statusOf(sdkFor(a.port, STORED).trigger('news', 'e', {}))).toBe(401);
-    expect(await statusOf(sdkFor(a.port, rotated).trigger('news', 'e', {}))).toBe(200);
+    expect(await statusOf(officialSdk(a.port, STORED).trigger('news', 'e', {}))).toBe(401);
+    expect(await statusOf(officialSdk(a.port, rotated).trigger('news', 'e', {}))).toBe(200);
 
     await store.remove(STORED.id);
     expect(await client.closed).toEqual({ code: 4001, reason: 'Application was removed' });
     await waitUntil(() => a.server.apps.byId(STORED.id) === undefined);
-    expect(await statusOf(sdkFor(a.port, rotated).trigger('news', 'e', {}))).toBe(404);
+    expect(await statusOf(officialSdk(a.port, rotated).trigger('news', 'e', {}))).toBe(404);
     expect(a.server.apps.all().map((app) => app.id)).toEqual([APP.id]);
   });
 

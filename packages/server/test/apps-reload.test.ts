@@ -5,62 +5,27 @@
  * nothing.
  */
 import { channelAuthSignature } from '@pushwire/sdk';
-import { nextEvent, subscribed } from '@pushwire/test-support';
-import PusherServerSdk from 'pusher';
-import Pusher from 'pusher-js';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { nextEvent, officialSdk, pusherClient, statusOf, subscribed } from '@pushwire/test-support';
+import { describe, expect, it } from 'vitest';
 import { type AppOptions, createLogger, ServerConfigError } from '../src/index';
 import { APP, connect, RawClient, startServer } from './ws-helpers';
 
 const OTHER: AppOptions = Object.freeze({ id: 'app-2', key: 'key-2', secret: 'secret-2' });
 
-function sdkFor(port: number, app: AppOptions): PusherServerSdk {
-  return new PusherServerSdk({
-    appId: app.id,
-    key: app.key,
-    secret: app.secret,
-    host: '127.0.0.1',
-    port: String(port),
-    useTLS: false,
-  });
-}
-
-function pusherJs(port: number, key: string): Pusher {
-  const client = new Pusher(key, {
-    wsHost: '127.0.0.1',
-    wsPort: port,
-    forceTLS: false,
-    enabledTransports: ['ws'],
-    cluster: 'mt1',
-    disableStats: true,
-  });
-  onTestFinished(() => client.disconnect());
-  return client;
-}
-
-/** The HTTP status of a failed SDK call (the official SDK rejects with a RequestError). */
-async function statusOf(call: Promise<{ status: number }>): Promise<number> {
-  try {
-    return (await call).status;
-  } catch (error) {
-    return (error as { status: number }).status;
-  }
-}
-
 describe('server.reloadApps()', () => {
   it('serves an added app at once: pusher-js connects and the SDK triggers to it', async () => {
     const { server, address } = await startServer();
-    expect(await statusOf(sdkFor(address.port, OTHER).trigger('news', 'e', {}))).toBe(404);
+    expect(await statusOf(officialSdk(address.port, OTHER).trigger('news', 'e', {}))).toBe(404);
 
     const change = server.reloadApps([APP, OTHER]);
     expect(change).toEqual({ added: ['app-2'], removed: [], changed: [] });
 
-    const client = pusherJs(address.port, OTHER.key);
+    const client = pusherClient(address.port, OTHER);
     await subscribed(client, 'news');
     const received = nextEvent(client, 'news', 'hello');
-    expect(await statusOf(sdkFor(address.port, OTHER).trigger('news', 'hello', { n: 1 }))).toBe(
-      200,
-    );
+    expect(
+      await statusOf(officialSdk(address.port, OTHER).trigger('news', 'hello', { n: 1 })),
+    ).toBe(200);
     expect(await received).toEqual({ n: 1 });
     expect(server.apps.byId('app-2')?.key).toBe('key-2');
   });
@@ -78,14 +43,14 @@ describe('server.reloadApps()', () => {
     await kept.roundTrip();
     expect(kept.socket.readyState).toBe(kept.socket.OPEN);
 
-    expect(await statusOf(sdkFor(address.port, OTHER).trigger('news', 'e', {}))).toBe(404);
+    expect(await statusOf(officialSdk(address.port, OTHER).trigger('news', 'e', {}))).toBe(404);
     const refused = new RawClient(wsUrl(OTHER.key));
     expect((await refused.closed).code).toBe(4001);
   });
 
   it('pusher-js gives up (no reconnect) when its app is removed', async () => {
     const { server, address } = await startServer({ apps: [APP, OTHER] });
-    const client = pusherJs(address.port, OTHER.key);
+    const client = pusherClient(address.port, OTHER);
     await subscribed(client, 'news');
     const states: string[] = [];
     client.connection.bind('state_change', ({ current }: { current: string }) =>
@@ -115,8 +80,8 @@ describe('server.reloadApps()', () => {
 
     expect(server.reloadApps([rotated])).toEqual({ added: [], removed: [], changed: ['app-1'] });
 
-    expect(await statusOf(sdkFor(address.port, APP).trigger('news', 'e', {}))).toBe(401);
-    expect(await statusOf(sdkFor(address.port, rotated).trigger('news', 'e', {}))).toBe(200);
+    expect(await statusOf(officialSdk(address.port, APP).trigger('news', 'e', {}))).toBe(401);
+    expect(await statusOf(officialSdk(address.port, rotated).trigger('news', 'e', {}))).toBe(200);
     // The open connection stays; its next private subscription is checked with the new secret.
     const socketId = await client.socketId();
     const signed = (secret: string) =>
@@ -142,7 +107,7 @@ describe('server.reloadApps()', () => {
     );
     expect(JSON.stringify(thrown)).not.toContain('do-not-print-me');
     expect(server.apps.all().map((app) => app.id)).toEqual(['app-1']);
-    expect(await statusOf(sdkFor(address.port, APP).trigger('news', 'e', {}))).toBe(200);
+    expect(await statusOf(officialSdk(address.port, APP).trigger('news', 'e', {}))).toBe(200);
     expect(() => server.reloadApps([{ ...APP, secret: '' }])).toThrow(
       'Invalid server option "apps[0].secret": must be a non-empty string, got a string',
     );

@@ -8,13 +8,19 @@
  * Redis is back.
  */
 
-import { waitUntil, within } from '@pushwire/test-support';
+import { useRedisServer, waitUntil, within } from '@pushwire/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { RedisAdapter } from '../src/adapters/redis';
 import { startClusterNode, uniqueKeyPrefix } from './cluster-helpers';
-import { useRedisServer } from './helpers/redis-server';
-import { signedIn, type WatchingClient, watchingClient, watchlistFrame } from './watchlist-helpers';
-import { APP, connect, type RawClient, startServer } from './ws-helpers';
+import {
+  signedIn,
+  signedInClient,
+  type WatchingClient,
+  watchingClient,
+  watchlistFrame,
+  watchlistTexts,
+} from './watchlist-helpers';
+import { APP, startServer } from './ws-helpers';
 
 const CLUSTER_TEST_TIMEOUT_MS = 45_000;
 
@@ -107,24 +113,13 @@ function startInProcessNode(keyPrefix: string) {
   return startServer({ adapter, apps: [{ ...APP, watchlistEvents: true }] });
 }
 
-async function signedInRaw(url: string, id: string, watchlist?: string[]): Promise<RawClient> {
-  const client = await connect(url);
-  await client.signin(JSON.stringify({ id, ...(watchlist === undefined ? {} : { watchlist }) }));
-  await client.event('pusher:signin_success');
-  return client;
-}
-
-function watchlistTexts(client: RawClient): string[] {
-  return client.texts.filter((text) => text.includes('"pusher_internal:watchlist_events"'));
-}
-
 describe('watchlist events during a Redis outage', () => {
   it('announce a sign-in made on a cut-off node to the other node once Redis is back', async () => {
     const keyPrefix = uniqueKeyPrefix();
     const a = await startInProcessNode(keyPrefix);
     const b = await startInProcessNode(keyPrefix);
-    const alice = await signedInRaw(a.wsUrl(), 'alice', ['carol']);
-    const bob = await signedInRaw(b.wsUrl(), 'bob', ['carol']);
+    const alice = await signedInClient(a.wsUrl(), 'alice', ['carol']);
+    const bob = await signedInClient(b.wsUrl(), 'bob', ['carol']);
 
     const { Redis } = await import('ioredis');
     const admin = new Redis(redisUrl());
@@ -134,7 +129,7 @@ describe('watchlist events during a Redis outage', () => {
     // Long enough for carol to sign in while node a is cut off, even on a loaded machine.
     await admin.call('CLIENT', 'PAUSE', '2500', 'ALL');
     await waitUntil(() => !a.server.adapter.health().ok, 5000);
-    await signedInRaw(a.wsUrl(), 'carol');
+    await signedInClient(a.wsUrl(), 'carol');
     // Node a's own watcher hears of carol at once.
     await waitUntil(() => watchlistTexts(alice).length === 1);
     // Node b's hears of her once node a resynchronized.

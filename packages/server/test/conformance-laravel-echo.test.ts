@@ -2,8 +2,7 @@
  * Conformance with Laravel Echo on top of pusher-js: private `.listen`, presence
  * `.here/.joining/.leaving`, and whispers; plus `@pushwire/sdk` publishing end to end.
  */
-import { Pusher as PushwireSdk } from '@pushwire/sdk';
-import { nextEvent, subscribed } from '@pushwire/test-support';
+import { nextEvent, pushwireSdk, subscribed } from '@pushwire/test-support';
 import Echo from 'laravel-echo';
 import type PusherJs from 'pusher-js';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -86,15 +85,7 @@ describe('laravel-echo', () => {
 describe('@pushwire/sdk to pusher-js through the server', () => {
   it('delivers trigger, triggerBatch and encrypted events', async () => {
     const { address } = await startServer();
-    const sdk = new PushwireSdk({
-      appId: APP.id,
-      key: APP.key,
-      secret: APP.secret,
-      host: '127.0.0.1',
-      port: address.port,
-      useTLS: false,
-      encryptionMasterKeyBase64: MASTER_KEY_BASE64,
-    });
+    const sdk = pushwireSdk(address.port, APP, { encryptionMasterKeyBase64: MASTER_KEY_BASE64 });
     const client = pusherClient(address.port);
     await subscribed(client, 'news');
     await subscribed(client, 'private-encrypted-vault');

@@ -7,8 +7,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Pusher as PushwireSdk } from '@pushwire/sdk';
-import { nextEvent, subscribed } from '@pushwire/test-support';
+import { nextEvent, pushwireSdk, subscribed } from '@pushwire/test-support';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createServer, type ServerOptions } from '../src/index';
@@ -78,15 +77,7 @@ describe('the console page in Chromium', () => {
       expect(await page.locator('#login').isVisible()).toBe(false);
       expect(await page.locator('#login-secret').inputValue()).toBe('');
 
-      const sdk = new PushwireSdk({
-        appId: APP.id,
-        key: APP.key,
-        secret: APP.secret,
-        host: '127.0.0.1',
-        port: address.port,
-        useTLS: false,
-      });
-      onTestFinished(() => sdk.close());
+      const sdk = pushwireSdk(address.port, APP);
       await sdk.trigger('orders', 'order-created', { id: 42 });
       const row = page.locator('#log tr[data-kind=api_event][data-event=order-created]');
       await row.waitFor();

@@ -5,12 +5,11 @@
  * nobody watches (a raw subscriber on the debug channel counts the entries sent).
  */
 import { randomUUID } from 'node:crypto';
-import { waitUntil } from '@pushwire/test-support';
+import { useRedisServer, waitUntil } from '@pushwire/test-support';
 import { Redis } from 'ioredis';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { RedisAdapter } from '../src/adapters/redis';
 import { createServer } from '../src/index';
-import { useRedisServer } from './helpers/redis-server';
 import { SseClient } from './helpers/sse-client';
 import { connect } from './ws-helpers';
 

@@ -5,8 +5,7 @@
  * the main port no longer serving it), `enabled: false`, and the options from env and files.
  * Every scrape is parsed line by line.
  */
-import { Pusher } from '@pushwire/sdk';
-import { startWebhookReceiver } from '@pushwire/test-support';
+import { pushwireSdk, startWebhookReceiver } from '@pushwire/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { encodePublish, parseEnvelope } from '../src/adapters/redis/envelope';
 import { mergeOptions, optionsFromEnv } from '../src/apps/load-config';
@@ -124,17 +123,6 @@ async function start(options: ServerOptions): Promise<PushwireServer> {
   return server;
 }
 
-function sdk(app: AppOptions, port: number): Pusher {
-  return new Pusher({
-    appId: app.id,
-    key: app.key,
-    secret: app.secret,
-    host: '127.0.0.1',
-    port,
-    useTLS: false,
-  });
-}
-
 function wsUrl(port: number, key: string): string {
   return `ws://127.0.0.1:${port}/app/${key}?protocol=7&client=js&version=8.6.0&flash=false`;
 }
@@ -159,9 +147,9 @@ describe('/metrics after real traffic', () => {
     const stranger = new RawClient(wsUrl(port, 'no-such-key'));
     await stranger.closed;
 
-    await sdk(APP_A, port).trigger('news', 'first', { n: 1 });
-    await sdk(APP_A, port).trigger('news', 'second', { n: 2 });
-    await sdk(APP_B, port).trigger('news', 'only', { n: 3 });
+    await pushwireSdk(port, APP_A).trigger('news', 'first', { n: 1 });
+    await pushwireSdk(port, APP_A).trigger('news', 'second', { n: 2 });
+    await pushwireSdk(port, APP_B).trigger('news', 'only', { n: 3 });
     await Promise.all([a1.event('second'), a2.event('second'), b1.event('only')]);
     await receiver.waitFor(1);
 
@@ -274,7 +262,7 @@ describe('serving /metrics', () => {
     expect(metricsPort).not.toBe(main);
     expect(address?.url).toBe(`http://127.0.0.1:${metricsPort}`);
 
-    await sdk(APP_A, main).trigger('news', 'e', {});
+    await pushwireSdk(main, APP_A).trigger('news', 'e', {});
     const metrics = await scrape(metricsPort);
     expect(sampleValue(metrics, 'pushwire_api_events_total', { app_id: APP_A.id })).toBe(1);
     expect(sampleValue(metrics, 'process_resident_memory_bytes')).toBeGreaterThan(0);

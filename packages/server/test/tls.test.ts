@@ -11,6 +11,12 @@ import { basename, delimiter, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Pusher } from '@pushwire/sdk';
+import {
+  createTestPki,
+  peerFingerprint as fingerprintAt,
+  type ServerCert,
+  type TestPki,
+} from '@pushwire/test-support';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import {
   createServer,
@@ -19,12 +25,6 @@ import {
   ServerConfigError,
   type ServerOptions,
 } from '../src/index';
-import {
-  createTestPki,
-  peerFingerprint as fingerprintAt,
-  type ServerCert,
-  type TestPki,
-} from './helpers/tls-certs';
 import { APP, RawClient } from './ws-helpers';
 
 const PUSHER_JS_CLIENT = fileURLToPath(

@@ -1,12 +1,13 @@
 /**
  * @module test/watchlist-helpers
  * Watchlist tests: real pusher-js clients that sign in with a `watchlist` (through the testing
- * module's options) and record what `pusher.user.watchlist` emits, and the exact frames.
+ * module's options) and record what `pusher.user.watchlist` emits, raw clients that sign in with
+ * one, and the exact frames.
  */
 import Pusher from 'pusher-js';
 import { onTestFinished } from 'vitest';
 import { pusherJsOptions } from '../src/testing/pusher-js-client';
-import { APP } from './ws-helpers';
+import { APP, connect, type RawClient } from './ws-helpers';
 
 /** One `online` / `offline` event as pusher-js hands it to `pusher.user.watchlist` listeners. */
 export interface SeenWatchlistEvent {
@@ -62,4 +63,26 @@ export async function signedIn(watching: WatchingClient): Promise<void> {
 export function watchlistFrame(name: 'online' | 'offline', userIds: readonly string[]): string {
   const data = JSON.stringify({ events: [{ name, user_ids: userIds }] });
   return JSON.stringify({ event: 'pusher_internal:watchlist_events', data });
+}
+
+/** The `user_data` of a sign-in as `id`, with `watchlist` when given (any value, to test bad ones). */
+export function userData(id: string, watchlist?: unknown): string {
+  return JSON.stringify({ id, ...(watchlist === undefined ? {} : { watchlist }) });
+}
+
+/** A raw client on `url` signed in as `id` (with `watchlist`), once signin_success arrived. */
+export async function signedInClient(
+  url: string,
+  id: string,
+  watchlist?: unknown,
+): Promise<RawClient> {
+  const client = await connect(url);
+  await client.signin(userData(id, watchlist));
+  await client.event('pusher:signin_success');
+  return client;
+}
+
+/** The `pusher_internal:watchlist_events` frames `client` received, as text. */
+export function watchlistTexts(client: RawClient): string[] {
+  return client.texts.filter((text) => text.includes('"pusher_internal:watchlist_events"'));
 }

@@ -4,29 +4,20 @@
  * Pusher's 100-id limit (4302, the first 100 kept), bad watchlists, the app flag, termination, the
  * internal rosters hidden from the REST API, and real pusher-js `pusher.user.watchlist` listeners.
  */
-import { Pusher as PushwireSdk } from '@pushwire/sdk';
-import { waitUntil } from '@pushwire/test-support';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { pushwireSdk, waitUntil } from '@pushwire/test-support';
+import { describe, expect, it } from 'vitest';
 import { type ChannelState, LocalAdapter } from '../src/index';
-import { signedIn, watchingClient, watchlistFrame } from './watchlist-helpers';
-import { APP, connect, type RawClient, startServer } from './ws-helpers';
+import {
+  signedIn,
+  signedInClient,
+  userData,
+  watchingClient,
+  watchlistFrame,
+  watchlistTexts,
+} from './watchlist-helpers';
+import { APP, connect, startServer } from './ws-helpers';
 
 const WATCHING_APP = { ...APP, watchlistEvents: true };
-
-function userData(id: string, watchlist?: unknown): string {
-  return JSON.stringify({ id, ...(watchlist === undefined ? {} : { watchlist }) });
-}
-
-async function signedInClient(url: string, id: string, watchlist?: unknown): Promise<RawClient> {
-  const client = await connect(url);
-  await client.signin(userData(id, watchlist));
-  await client.event('pusher:signin_success');
-  return client;
-}
-
-function watchlistTexts(client: RawClient): string[] {
-  return client.texts.filter((text) => text.includes('"pusher_internal:watchlist_events"'));
-}
 
 describe('watchlist events', () => {
   it('sends online when a watched user first signs in anywhere and offline when the last connection closes', async () => {
@@ -184,15 +175,7 @@ describe('watchlist events', () => {
     const alice = await signedInClient(wsUrl(), 'alice', ['bob']);
     const bob = await signedInClient(wsUrl(), 'bob');
     await waitUntil(() => watchlistTexts(alice).length === 1);
-    const sdk = new PushwireSdk({
-      appId: APP.id,
-      key: APP.key,
-      secret: APP.secret,
-      host: '127.0.0.1',
-      port: address.port,
-      useTLS: false,
-    });
-    onTestFinished(() => sdk.close());
+    const sdk = pushwireSdk(address.port, APP);
     await sdk.terminateUserConnections('bob');
     expect((await bob.closed).code).toBe(4009);
     await waitUntil(() => watchlistTexts(alice).length === 2);
@@ -205,15 +188,7 @@ describe('watchlist events', () => {
     const bob = await signedInClient(wsUrl(), 'bob');
     await bob.join('lobby');
     await waitUntil(() => watchlistTexts(alice).length === 1);
-    const sdk = new PushwireSdk({
-      appId: APP.id,
-      key: APP.key,
-      secret: APP.secret,
-      host: '127.0.0.1',
-      port: address.port,
-      useTLS: false,
-    });
-    onTestFinished(() => sdk.close());
+    const sdk = pushwireSdk(address.port, APP);
     expect(await sdk.channels()).toEqual({ channels: { lobby: {} } });
     expect(await server.adapter.channel(APP.id, '#online-bob')).toEqual({ subscriptionCount: 0 });
     // Nobody can read, publish to or subscribe to a roster.

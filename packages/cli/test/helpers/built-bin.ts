@@ -3,9 +3,9 @@
  * Runs the built `pushwire` executable (`packages/cli/dist/bin.js`) as a child process (vitest's
  * global setup, test-support/src/build-once.ts, builds it before any test file starts).
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cleanEnv, spawnCollecting } from '@pushwire/test-support';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const BIN = join(ROOT, 'packages/cli/dist/bin.js');
@@ -23,18 +23,9 @@ export function runCli(
   options: { env?: Record<string, string>; stdin?: string } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const { child, output } = spawnCollecting(process.execPath, [BIN, ...args], {
       cwd: ROOT,
-      env: { ...cleanEnv(), ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
+      env: cleanEnv(options.env),
     });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -43,17 +34,8 @@ export function runCli(
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      resolve({ code, ...output() });
     });
     child.stdin.end(options.stdin ?? '');
   });
-}
-
-/** This process's environment without any Pusher or pushwire settings. */
-export function cleanEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (value !== undefined && !/^(PUSHER|PUSHWIRE)_/.test(name)) env[name] = value;
-  }
-  return env;
 }

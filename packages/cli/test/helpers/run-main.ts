@@ -6,8 +6,9 @@
  * (signals, exit) are tested through the built executable.
  */
 import { PassThrough, Readable } from 'node:stream';
+import { cleanEnv } from '@pushwire/test-support';
 import { main } from '../../src/main';
-import { type CliResult, cleanEnv } from './built-bin';
+import type { CliResult } from './built-bin';
 
 /** Run `pushwire ...args` in-process (env replaces PUSHER_* / PUSHWIRE_* of this process). */
 export async function runMain(

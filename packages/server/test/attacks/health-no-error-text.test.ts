@@ -6,10 +6,9 @@
  * the logs, and `/metrics` reports `pushwire_adapter_up 0`.
  */
 
-import { waitUntil } from '@pushwire/test-support';
+import { startRedisServer, waitUntil } from '@pushwire/test-support';
 import { describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/observability/logger';
-import { startRedisServer } from '../helpers/redis-server';
 import { rawRequest } from '../http-helpers';
 import { startServer } from '../ws-helpers';
 

@@ -6,10 +6,9 @@
  * (not even a local delivery), so the SDK's retry delivers the event once Redis is back.
  */
 import { Pusher, signRequest } from '@pushwire/sdk';
-import { waitUntil } from '@pushwire/test-support';
+import { redisServerForTest, waitUntil } from '@pushwire/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { RedisAdapter } from '../../src/adapters/redis';
-import { startRedisServer } from '../helpers/redis-server';
 import { APP, connect, startServer, type TestServer } from '../ws-helpers';
 
 function startNode(url: string, keyPrefix: string): Promise<TestServer> {
@@ -65,8 +64,7 @@ async function post(
 
 describe('attack: REST publishes while Redis is down', () => {
   it('are refused with 503 + Retry-After, and the SDK retry delivers after recovery', async () => {
-    const redis = await startRedisServer();
-    onTestFinished(() => redis.close());
+    const redis = await redisServerForTest();
     const keyPrefix = `outage-503-${process.pid}:`;
     const a = await startNode(redis.url, keyPrefix);
     const b = await startNode(redis.url, keyPrefix);

@@ -7,11 +7,10 @@
  * the node is healthy again and cross-node delivery works within 15 s of Redis coming back.
  */
 
-import { waitUntil } from '@pushwire/test-support';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { redisServerForTest, waitUntil } from '@pushwire/test-support';
+import { describe, expect, it } from 'vitest';
 import type { Adapter } from '../../src/adapters/adapter';
 import { RedisAdapter } from '../../src/adapters/redis';
-import { startRedisServer } from '../helpers/redis-server';
 import { signedRequest } from '../http-helpers';
 import { APP, connect, startServer, type TestServer } from '../ws-helpers';
 
@@ -58,8 +57,7 @@ async function trigger(node: TestServer, channel: string, event: string): Promis
 describe('attack: a Redis restart under a node holding 100,000 subscriptions', () => {
   for (const connections of [1, 10_000]) {
     it(`rejoins the cluster within 15 s (${connections} connection(s))`, async () => {
-      const redis = await startRedisServer();
-      onTestFinished(() => redis.close());
+      const redis = await redisServerForTest();
       const keyPrefix = `resync-size-${++prefixCounter}-${process.pid}:`;
       const big = await startNode(redis.url, keyPrefix);
       const other = await startNode(redis.url, keyPrefix);

@@ -14,7 +14,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { waitUntil } from '@pushwire/test-support';
+import { killAndWait, waitUntil } from '@pushwire/test-support';
 import { afterAll, beforeAll } from 'vitest';
 
 const MASTERS = 3;
@@ -110,13 +110,6 @@ function spawnNode(port: number, dir: string): ChildProcess {
   );
 }
 
-async function kill(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGKILL');
-  await exited;
-}
-
 /** Every master answers `cluster_state:ok`. */
 async function clusterOk(ports: readonly number[]): Promise<boolean> {
   for (const port of ports) {
@@ -141,7 +134,7 @@ export async function startRedisCluster(): Promise<RedisClusterHandle> {
     }, `node ${port} answering PING`);
   };
   const close = async () => {
-    await Promise.all(children.map((child) => kill(child)));
+    await Promise.all(children.map((child) => killAndWait(child)));
     children.fill(undefined);
     rmSync(root, { recursive: true, force: true });
   };
@@ -173,7 +166,7 @@ export async function startRedisCluster(): Promise<RedisClusterHandle> {
     throw error;
   }
   const stopMaster = async (index: number) => {
-    await kill(children[index]);
+    await killAndWait(children[index]);
     children[index] = undefined;
   };
   const startMaster = async (index: number) => {

@@ -5,8 +5,9 @@
  * deployment's state (its own redis-server, or the cluster master serving the state slot) and a
  * stall of every Redis (CLIENT PAUSE), so one test body covers both.
  */
+
+import { startRedisServer, useRedisServer } from '@pushwire/test-support';
 import { useRedisCluster } from './redis-cluster';
-import { startRedisServer, useRedisServer } from './redis-server';
 
 /** A Redis holding a deployment's state, which a test stops and starts again. */
 export interface RedisOutage {

@@ -1,8 +1,8 @@
 /**
- * @module test/helpers/tls-certs
+ * @module test-support/tls-certs
  * Makes a throwaway certificate authority and server certificates for 127.0.0.1 / localhost with
- * the `openssl` CLI, in a temporary directory removed after the test file. A missing `openssl`
- * is a test failure with instructions, never a skip.
+ * the `openssl` CLI, in a temporary directory removed after the test file, or one self-signed
+ * certificate. A missing `openssl` is a test failure with instructions, never a skip.
  */
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
@@ -48,6 +48,49 @@ function openssl(args: readonly string[], cwd: string): void {
 }
 
 const EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+
+/** The names of a self-signed certificate: its subject's common name and its subjectAltName. */
+export interface CertNames {
+  readonly commonName: string;
+  readonly subjectAltName?: string;
+}
+
+const LOCALHOST: CertNames = {
+  commonName: 'localhost',
+  subjectAltName: 'DNS:localhost,IP:127.0.0.1',
+};
+
+/** A throwaway self-signed certificate and its key (PEM), for 127.0.0.1 and localhost by default. */
+export function selfSignedCert(names: CertNames = LOCALHOST): { key: string; cert: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'pushwire-cert-'));
+  try {
+    openssl(
+      [
+        'req',
+        '-x509',
+        ...EC_KEY,
+        '-keyout',
+        'key.pem',
+        '-out',
+        'cert.pem',
+        '-days',
+        '2',
+        '-subj',
+        `/CN=${names.commonName}`,
+        ...(names.subjectAltName === undefined
+          ? []
+          : ['-addext', `subjectAltName=${names.subjectAltName}`]),
+      ],
+      dir,
+    );
+    return {
+      key: readFileSync(join(dir, 'key.pem'), 'utf8'),
+      cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** Creates the CA in a new temporary directory. */
 export function createTestPki(): TestPki {

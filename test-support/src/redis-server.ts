@@ -1,14 +1,14 @@
 /**
- * @module test/helpers/redis-server
+ * @module test-support/redis-server
  * Starts a private `redis-server` for a test on a free port (no persistence), waits until it answers
  * PING, and can stop and start it again on the same port to simulate a Redis restart. A missing
  * `redis-server` binary is a test failure with instructions, never a skip.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { createConnection } from 'node:net';
-import { freePort } from '@pushwire/test-support';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, onTestFinished } from 'vitest';
+import { killAndWait } from './child-process';
+import { freePort } from './ports';
 
 const READY_TIMEOUT_MS = 10_000;
 const PING_RETRY_MS = 25;
@@ -74,13 +74,6 @@ function spawnRedis(port: number): ChildProcess {
   );
 }
 
-async function kill(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGKILL');
-  await exited;
-}
-
 export async function startRedisServer(): Promise<RedisServerHandle> {
   requireRedisServerBinary();
   const port = await freePort();
@@ -90,19 +83,26 @@ export async function startRedisServer(): Promise<RedisServerHandle> {
     port,
     url: `redis://127.0.0.1:${port}`,
     async stop() {
-      await kill(child);
+      await killAndWait(child);
       child = undefined;
     },
     async restart() {
-      await kill(child);
+      await killAndWait(child);
       child = spawnRedis(port);
       await waitForPing(port, child);
     },
     async close() {
-      await kill(child);
+      await killAndWait(child);
       child = undefined;
     },
   };
+}
+
+/** A redis-server of the running test's own, closed when the test ends. */
+export async function redisServerForTest(): Promise<RedisServerHandle> {
+  const redis = await startRedisServer();
+  onTestFinished(() => redis.close());
+  return redis;
 }
 
 /**
