@@ -130,6 +130,16 @@ describe('server.reloadApps()', () => {
     expect(server.metrics.render()).toContain('pushwire_connections{app_id="app-2"} 1');
   });
 
+  it('drops the metrics series of a removed app', async () => {
+    const { server, wsUrl } = await startServer({ apps: [APP, OTHER] });
+    const removed = await connect(wsUrl(OTHER.key));
+    expect(server.metrics.render()).toContain('pushwire_connections{app_id="app-2"} 1');
+    server.reloadApps([APP]);
+    await removed.closed;
+    expect(server.metrics.render()).not.toContain('app_id="app-2"');
+    expect(server.metrics.render()).toContain(`pushwire_connections{app_id="${APP.id}"}`);
+  });
+
   it('scrubs the secret of an added app from log lines when the logger asks for them', async () => {
     const lines: string[] = [];
     let current: readonly AppOptions[] = [APP];

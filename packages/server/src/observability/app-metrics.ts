@@ -60,12 +60,16 @@ export class AppMetricsSet {
 
   /**
    * Follows a change of the app set (`server.reloadApps()`, the Redis app store): new apps get
-   * their own series; removed apps' series are no longer handed out (their totals stay exported).
+   * their own series; the series of removed apps are dropped from the output.
    */
   track(appIds: readonly string[]): void {
     if (this.#known === undefined) return;
     this.#known = new Set(appIds);
-    for (const id of [...this.#byId.keys()]) if (!this.#known.has(id)) this.#byId.delete(id);
+    for (const id of [...this.#byId.keys()]) {
+      if (this.#known.has(id)) continue;
+      this.#byId.delete(id);
+      this.#metrics.forgetApp(id);
+    }
     for (const id of appIds) {
       if (!this.#byId.has(id)) this.#byId.set(id, new AppMetrics(this.#metrics, id));
     }

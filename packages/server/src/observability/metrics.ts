@@ -328,6 +328,17 @@ export class Metrics {
     return total;
   }
 
+  /**
+   * Drops every series labelled `app_id` = `appId` (an app removed without a restart), so the
+   * output does not keep the series of every app a node ever served. Runs on reloads only.
+   */
+  forgetApp(appId: string): void {
+    const wanted = { app_id: appId };
+    for (const map of this.#series.values()) {
+      for (const key of [...map.keys()]) if (keyMatches(key, wanted)) map.delete(key);
+    }
+  }
+
   /** Every series in the Prometheus text format, metrics sorted by name, ending with a newline. */
   render(): string {
     const lines: string[] = [];
