@@ -56,6 +56,13 @@ for (const { command, pkg, why } of SYSTEM_PACKAGES) {
       `${command} is not on PATH (${why}). Install it (Debian: apt-get install ${pkg}) and run again.`,
     );
 }
+// The Redis Cluster tests use sharded pub/sub (SSUBSCRIBE / SPUBLISH): Redis 7 or later.
+const redisVersion = spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).stdout ?? '';
+const redisMajor = Number(/v=(\d+)\./.exec(redisVersion)?.[1] ?? 0);
+if (redisMajor < 7)
+  fatal(
+    `the Redis tests need redis-server 7 or later (sharded pub/sub), found: ${redisVersion.trim()}`,
+  );
 if (!existsSync(join(root, 'node_modules', '.bin', 'vitest')))
   fatal('dependencies are missing: run `npm install` first');
 if (!existsSync(join(root, 'runtime-tests', 'node_modules', '.bin', 'bun'))) {

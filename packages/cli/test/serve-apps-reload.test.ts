@@ -1,7 +1,8 @@
 /**
  * `pushwire serve --config FILE` as a child process re-reading its apps without a restart: on
  * SIGHUP, when the file is saved in place or replaced (as editors do), never when watching is off,
- * and keeping the old apps (without printing a secret) when the new file is invalid.
+ * and keeping the old apps (without printing a secret) when the new file is invalid or names no
+ * apps (never the public development app).
  */
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -107,6 +108,22 @@ describe('pushwire serve: apps without a restart', () => {
     const { stdout, stderr } = serve.output();
     expect(stdout + stderr).not.toContain('leaked-secret-value');
     expect(await triggerStatus(serve.port, APP_A)).toBe(200);
+    expect(await serve.stop()).toBe(0);
+  });
+
+  it('never swaps the public development app in when the file names no apps any more', async () => {
+    const path = join(configDir(), 'pushwire.json');
+    writeApps(path, [APP_A]);
+    const serve = await startServe(['--config', path, '--no-watch-config']);
+    onTestFinished(() => serve.stop().then(() => undefined));
+
+    writeApps(path, '{"activityTimeoutSec": 60}');
+    serve.child.kill('SIGHUP');
+    await waitForOutput(serve.output, 'apps NOT reloaded (still serving the previous ones)');
+    await waitForOutput(serve.output, 'the configuration names no apps');
+    expect(await triggerStatus(serve.port, APP_A)).toBe(200);
+    const development = { id: 'app-id', key: 'app-key', secret: 'app-secret' };
+    expect(await triggerStatus(serve.port, development)).toBe(404);
     expect(await serve.stop()).toBe(0);
   });
 });

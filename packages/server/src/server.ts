@@ -32,7 +32,7 @@ import { createHttpApi, type HttpApi } from './http/handler';
 import { RestRateLimiter } from './http/rest-rate-limiter';
 import { ConnectionLimiter } from './net/connection-limiter';
 import { TrustedProxies } from './net/trusted-proxies';
-import type { Logger } from './observability/logger';
+import { createLogger, type Logger } from './observability/logger';
 import { Metrics } from './observability/metrics';
 import { ProcessMetrics } from './observability/process-metrics';
 import {
@@ -117,6 +117,8 @@ const STARTING_ANSWER: HttpAnswer = {
 export class PushwireServer {
   readonly #options: ResolvedServerOptions;
   readonly #apps: ReplaceableAppStore;
+  /** What the default logger scrubs: the served apps' secrets and the TLS passphrase. */
+  #secrets: readonly string[] = [];
   readonly #served: ServedApps;
   /** Known at construction unless it is loaded from `redisUrl` when the server starts. */
   #adapter: Adapter | undefined;
@@ -146,7 +148,8 @@ export class PushwireServer {
   #address: ServerAddress | undefined;
 
   constructor(options: ServerOptions = {}, timing: ServerTimingOverrides = {}) {
-    this.#options = resolveServerOptions(options);
+    this.#options = withLiveSecrets(resolveServerOptions(options), options, () => this.#secrets);
+    this.#secrets = secretsOf(this.#options.apps, this.#options);
     this.#apps = createAppStore(this.#options.apps);
     this.#metrics = new Metrics({ appIds: this.#options.apps.map((app) => app.id) });
     this.#processMetrics = new ProcessMetrics(this.#metrics);
@@ -190,9 +193,10 @@ export class PushwireServer {
       options: this.#options,
       store: this.#apps,
       logger: this.#logger,
-      onChanged: (_change, apps) => {
+      onChanged: (change, apps) => {
+        this.#secrets = secretsOf(apps.all(), this.#options);
         this.#metrics.apps.track(apps.all().map((app) => app.id));
-        this.#running?.gateway.appsReplaced();
+        this.#running?.gateway.appsReplaced(change);
       },
     });
   }
@@ -536,6 +540,28 @@ export class PushwireServer {
     this.#processMetrics.close();
     this.#state = 'closed';
   }
+}
+
+/**
+ * Without a `logger` option, the default logger scrubs the secrets of the apps served now (apps
+ * added by a reload or read from the Redis app store included), not only those given at start.
+ */
+function withLiveSecrets(
+  resolved: ResolvedServerOptions,
+  given: ServerOptions,
+  secrets: () => readonly string[],
+): ResolvedServerOptions {
+  if (given.logger !== undefined) return resolved;
+  return { ...resolved, logger: createLogger({ level: resolved.logLevel, secrets }) };
+}
+
+function secretsOf(
+  apps: readonly { readonly secret: string }[],
+  options: ResolvedServerOptions,
+): readonly string[] {
+  const secrets = apps.map((app) => app.secret);
+  if (options.tls?.passphrase !== undefined) secrets.push(options.tls.passphrase);
+  return secrets;
 }
 
 /**

@@ -240,8 +240,10 @@ async function runSubcommand(context: RunContext): Promise<void> {
     secrets.push(secret);
     const app = { key: randomHex(KEY_BYTES), ...applyFlags({}, flags), id, secret } as AppOptions;
     await store.add(app);
-    printResult(io, { json }, { id, key: app.key, secret }, () =>
-      credentialsText('Added', app, true),
+    // A secret given on stdin is not echoed: only a generated one is shown (this once).
+    const generated = givenSecret === undefined;
+    printResult(io, { json }, { id, key: app.key, ...(generated ? { secret } : {}) }, () =>
+      credentialsText('Added', app, generated),
     );
     return;
   }

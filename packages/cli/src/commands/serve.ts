@@ -280,12 +280,20 @@ export const serveCommand: Command = {
       return isConfigurationError(error) ? ExitCode.Usage : ExitCode.Failure;
     }
     const configPath = flags.config ?? (io.env['PUSHWIRE_CONFIG']?.trim() || undefined);
+    const startedWithApps = options.apps !== undefined;
     const stopReloading = reloadWhileServing({
       server,
       io,
       tls: address.tls,
       configPath: flags['no-watch-config'] === true ? undefined : configPath,
-      loadApps: async () => (await buildServeOptions(flags, io.env)).apps,
+      loadApps: async () => {
+        const apps = (await buildServeOptions(flags, io.env)).apps;
+        // A reload never swaps the public development app in for configured apps.
+        if (apps === undefined && startedWithApps) {
+          throw new UsageError('the configuration names no apps', { command: 'serve' });
+        }
+        return apps;
+      },
     });
     io.stdout.write(
       `${formatBanner({

@@ -41,6 +41,24 @@ export async function loadRedisAdapter(
   });
 }
 
+/**
+ * Imports ioredis for code that uses it without the adapter (the Redis app store); a missing
+ * package is a ServerConfigError that says how to fix it, any other failure is rethrown.
+ */
+export async function importIoredis(): Promise<typeof import('ioredis')> {
+  try {
+    return await import('ioredis');
+  } catch (error) {
+    if (isMissingIoredis(error)) {
+      throw new ServerConfigError(
+        'redisUrl',
+        'needs the optional peer dependency ioredis: install it with `npm install ioredis`',
+      );
+    }
+    throw error;
+  }
+}
+
 /** True for a "module not found" error about ioredis, also when a loader wrapped it (`cause`). */
 function isMissingIoredis(error: unknown, depth = 0): boolean {
   if (!(error instanceof Error) || depth > MAX_CAUSE_DEPTH) return false;

@@ -3,7 +3,9 @@
  * A {@link RedisAppStore} on a connection of its own, for tools (`pushwire apps ...`): connects
  * once, fails fast when Redis cannot be reached, and is closed by the caller.
  */
-import { describeRedisError, importIoredis } from './redis-app-follower';
+import { importIoredis } from '../adapters/load-redis-adapter';
+import { describeError } from '../adapters/redis/error-text';
+import { PushwireServerError } from '../server-error';
 import { RedisAppStore } from './redis-app-store';
 import { redisClientFor } from './redis-client';
 
@@ -17,8 +19,9 @@ export interface ConnectedRedisAppStore {
 }
 
 /** Cannot reach Redis; the message names the problem with any URL credentials masked. */
-export class RedisAppStoreUnreachableError extends Error {
+export class RedisAppStoreUnreachableError extends PushwireServerError {
   override readonly name = 'RedisAppStoreUnreachableError';
+  readonly code = 'PUSHWIRE_ERR_APP_STORE_UNREACHABLE';
 }
 
 /** Connects to `url` and returns the app store of the cluster with key prefix `keyPrefix`. */
@@ -38,9 +41,7 @@ export async function connectRedisAppStore(
     await client.connect();
   } catch (error) {
     client.disconnect();
-    throw new RedisAppStoreUnreachableError(
-      `Could not connect to Redis: ${describeRedisError(error)}`,
-    );
+    throw new RedisAppStoreUnreachableError(`Could not connect to Redis: ${describeError(error)}`);
   }
   return {
     store: new RedisAppStore(client, keyPrefix),

@@ -7,7 +7,9 @@
  * is imported only here, when the server follows a store.
  */
 
-import { ServerConfigError } from '../config-error';
+import { importIoredis } from '../adapters/load-redis-adapter';
+import { withDeadline } from '../adapters/redis/command-deadline';
+import { describeError } from '../adapters/redis/error-text';
 import type { Logger } from '../observability/logger';
 import { RedisAppStore, type StoredAppEntry } from './redis-app-store';
 import { type AppStoreClient, redisClientFor } from './redis-client';
@@ -28,24 +30,6 @@ export interface RedisAppFollowerOptions {
   readonly startTimeoutMs?: number;
 }
 
-/** Loads ioredis; a missing package is a ServerConfigError saying how to fix it. */
-export async function importIoredis(): Promise<typeof import('ioredis')> {
-  try {
-    return await import('ioredis');
-  } catch {
-    throw new ServerConfigError(
-      'redisUrl',
-      'needs the optional peer dependency ioredis: install it with `npm install ioredis`',
-    );
-  }
-}
-
-/** Error text safe for logs: credentials in a URL are masked. */
-export function describeRedisError(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.replace(/\/\/[^@\s/]*@/g, '//***@');
-}
-
 /** A running follower; `close()` ends both connections and the timer. */
 export class RedisAppFollower {
   readonly #commands: AppStoreClient;
@@ -57,6 +41,7 @@ export class RedisAppFollower {
   #again = false;
   #closed = false;
   #failing = false;
+  #connectedBefore = false;
 
   private constructor(ioredis: typeof import('ioredis'), options: RedisAppFollowerOptions) {
     this.#options = options;
@@ -75,7 +60,9 @@ export class RedisAppFollower {
     this.#subscriber.on('message', () => this.refresh());
     this.#subscriber.on('ready', () => {
       this.#subscriber.subscribe(this.#store.channel).catch(() => undefined);
-      this.refresh();
+      // The first read is start()'s; after a reconnect, changes may have been missed.
+      if (this.#connectedBefore) this.refresh();
+      this.#connectedBefore = true;
     });
     this.#timer = setInterval(
       () => this.refresh(),
@@ -121,11 +108,11 @@ export class RedisAppFollower {
   async #read(): Promise<void> {
     let entries: StoredAppEntry[];
     try {
-      entries = await this.#store.read();
+      entries = await withDeadline(this.#commands, this.#store.read());
     } catch (error) {
       if (!this.#failing && !this.#closed) {
         this.#options.logger.error('could not read the Redis app store (keeping the apps)', {
-          error: describeRedisError(error),
+          error: describeError(error),
         });
       }
       this.#failing = true;

@@ -8,6 +8,9 @@
 import type { Cluster, Redis, RedisOptions } from 'ioredis';
 import { clusterUrlOf } from '../adapters/redis/redis-adapter-options';
 
+/** How long one app-store command may take. */
+const COMMAND_TIMEOUT_MS = 5_000;
+
 /** What the app store and its follower use of either client. */
 export type AppStoreClient = Redis | Cluster;
 
@@ -26,6 +29,8 @@ export function redisClientFor(
   options: AppStoreClientOptions,
 ): AppStoreClient {
   const base: RedisOptions = {
+    // Every command ends: a stalled Redis fails the read (logged) instead of holding it forever.
+    commandTimeout: COMMAND_TIMEOUT_MS,
     maxRetriesPerRequest: options.maxRetriesPerRequest,
     ...(options.connectTimeout === undefined ? {} : { connectTimeout: options.connectTimeout }),
   };

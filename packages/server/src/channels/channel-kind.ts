@@ -10,6 +10,14 @@ import { type ChannelType, type ParsedChannelName, parseChannelName } from '@pus
 import { ProtocolError } from '../protocol/protocol-error';
 
 export type ChannelKind = ChannelType;
+
+/**
+ * True for the server's own channels (`#server-to-user-<id>`, the watchlist's `#online-<id>`
+ * rosters): no client names them, and channel listings leave them out.
+ */
+export function isInternalChannel(name: string): boolean {
+  return name.startsWith('#');
+}
 export type ChannelInfo = ParsedChannelName;
 
 /** The limits a subscribe's channel name is checked against (an app's limits fit). */

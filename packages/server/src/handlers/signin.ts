@@ -63,7 +63,9 @@ export function handleSignin(
   const watchlist = app.watchlistEvents
     ? parseWatchlist(user.watchlist, app.limits.maxUserIdLength)
     : undefined;
-  const watch = watchlist === undefined ? undefined : (previous?.watch ?? new WatchSession());
+  // A session once started stays with the connection (even if a reload turned the app's
+  // watchlistEvents off), so that its close leaves the online roster.
+  const watch = previous?.watch ?? (watchlist === undefined ? undefined : new WatchSession());
   connection.user = {
     id: user.id,
     userData: input.userData,

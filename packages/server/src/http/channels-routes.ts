@@ -5,6 +5,7 @@
  * @see https://pusher.com/docs/channels/library_auth_reference/rest-api/#channels
  */
 import { channelType, isCacheChannel } from '@pushwire/sdk';
+import { isInternalChannel } from '../channels/channel-kind';
 import type { ServerContext } from '../core/server-context';
 import type { ApiRequest, ApiResponse } from './api-request';
 import { assertClusterReachable } from './cluster-reach';
@@ -25,8 +26,7 @@ export async function listChannels(ctx: ServerContext, request: ApiRequest): Pro
   const occupied = await ctx.adapter.channels(request.app.id, prefix || undefined);
   const channels: Record<string, Record<string, number>> = {};
   for (const [name, state] of occupied) {
-    // Internal channels (`#server-to-user-…`, the watchlist's `#online-…` rosters) are not listed.
-    if (name.startsWith('#')) continue;
+    if (isInternalChannel(name)) continue;
     channels[name] = wantsUserCount ? { user_count: state.userCount ?? 0 } : {};
   }
   return { status: 200, body: { channels } };

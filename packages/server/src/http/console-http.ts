@@ -15,6 +15,7 @@
  *   POST /console/api/apps/:id/events          the trigger form: the REST events route's checks and path
  */
 import { isCacheChannel, timingSafeEqual } from '@pushwire/sdk';
+import { isInternalChannel } from '../channels/channel-kind';
 import type { DebugFeed } from '../console/debug-feed';
 import { CONSOLE_PAGE_HTML } from '../console/page-html';
 import { CONSOLE_PAGE_SCRIPT } from '../console/page-script';
@@ -320,10 +321,8 @@ export class ConsoleHttp {
 
   async #overview(ctx: ServerContext, app: ResolvedApp): Promise<unknown> {
     const occupied = await ctx.adapter.channels(app.id);
-    const names = [...occupied.keys()]
-      .filter((name) => !name.startsWith('#'))
-      .sort()
-      .slice(0, MAX_OVERVIEW_CHANNELS);
+    const listed = [...occupied.keys()].filter((name) => !isInternalChannel(name));
+    const names = listed.sort().slice(0, MAX_OVERVIEW_CHANNELS);
     let presenceListed = 0;
     const channels = [];
     for (const name of names) {
@@ -353,7 +352,7 @@ export class ConsoleHttp {
       node: ctx.adapter.nodeId,
       connections: connections.total,
       nodes: connections.nodes,
-      channelCount: occupied.size,
+      channelCount: listed.length,
       channels,
     };
   }

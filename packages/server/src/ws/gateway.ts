@@ -15,6 +15,7 @@ import type {
   ChannelMessage,
   ClusterChange,
 } from '../adapters/adapter';
+import type { AppsChange } from '../apps/served-apps';
 import type { ClientSocket, SocketListener, UpgradeRequest } from '../core/client-socket';
 import { type AppShared, Connection, type ConnectionSettings } from '../core/connection';
 import { inboundBudgetFor } from '../core/inbound-budget';
@@ -218,7 +219,9 @@ export class WsGateway implements AdapterHandlers {
    * settings (a rotated secret checks their next subscriptions). Budgets made for replaced app
    * settings are dropped (open connections keep theirs).
    */
-  appsReplaced(): void {
+  appsReplaced(change: AppsChange): void {
+    // Only added apps: no open connection is concerned.
+    if (change.removed.length === 0 && change.changed.length === 0) return;
     const apps = this.#ctx.apps;
     for (const connection of [...this.#ctx.registry.connections()]) {
       const next = apps.byId(connection.app.id);

@@ -7,7 +7,7 @@
 import type { Logger } from '../../observability/logger';
 import type { AdapterHandlers, ClusterChange } from '../adapter';
 import { withDeadline } from './command-deadline';
-import { describeError } from './connection';
+import { describeError } from './error-text';
 import { decodeAppId, type RedisKeys } from './redis-keys';
 import { replyArray, replyInt, replyMember, replyString } from './reply-parsing';
 import { type RedisClient, runScript } from './scripts';

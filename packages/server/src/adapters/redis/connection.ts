@@ -12,6 +12,7 @@ import type { Logger } from '../../observability/logger';
 import type { AdapterHandlers, AdapterHealth } from '../adapter';
 import { AdapterConfigError, AdapterUsageError } from '../adapter-errors';
 import { withDeadline } from './command-deadline';
+import { describeError } from './error-text';
 import type { ResolvedRedisAdapterOptions } from './redis-adapter-options';
 import { defineScripts, type RedisClient } from './scripts';
 
@@ -24,12 +25,6 @@ export interface ConnectionListeners {
   message(channel: string, text: string): void;
   /** A connection is (again) ready: time to heartbeat and resynchronize. */
   ready(): void;
-}
-
-/** Error text safe for logs and health: credentials in a URL are masked. */
-export function describeError(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.replace(/\/\/[^@\s/]*@/g, '//***@');
 }
 
 function reconnectDelayMs(attempt: number): number {

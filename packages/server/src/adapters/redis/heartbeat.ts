@@ -6,7 +6,8 @@
  */
 import type { Logger } from '../../observability/logger';
 import type { ChangeReporter } from './cluster-changes';
-import { describeError, type RedisConnection } from './connection';
+import type { RedisConnection } from './connection';
+import { describeError } from './error-text';
 import type { LocalMirror } from './local-mirror';
 import type { RedisKeys } from './redis-keys';
 import { replyArray, replyInt, replyString, UnexpectedReplyError } from './reply-parsing';

@@ -10,8 +10,9 @@
 import type { Logger } from '../../observability/logger';
 import type { AdapterHandlers, ChannelMessage } from '../adapter';
 import { withDeadline } from './command-deadline';
-import { describeError, type RedisConnection } from './connection';
+import type { RedisConnection } from './connection';
 import { encodePublish, encodeTerminate, parseEnvelope } from './envelope';
+import { describeError } from './error-text';
 import type { RedisKeys } from './redis-keys';
 import type { RedisClient } from './scripts';
 
