@@ -5,7 +5,7 @@
  * once, at creation or rotation, never by `list` nor in an error.
  */
 import { randomBytes } from 'node:crypto';
-import { useRedisServer } from '@pushwire/test-support';
+import { useRedisServer, waitUntil } from '@pushwire/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import WebSocket from 'ws';
 import { runCli } from './helpers/built-bin';
@@ -21,13 +21,8 @@ interface Credentials {
 }
 
 /** Polls `check` until it holds (the nodes follow the store through pub/sub). */
-async function eventually(check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const eventually = (check: () => Promise<boolean>) =>
+  waitUntil(check, 'the serve nodes to follow the store', 10_000);
 
 describe('pushwire apps', () => {
   it('adds an app that two serve nodes serve at once; rotates, lists and removes it', async () => {
